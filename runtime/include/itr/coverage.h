@@ -1,0 +1,133 @@
+/* itr/coverage.h — per-test coverage runtime of itr-cpp (C API).
+ *
+ * Contract
+ * --------
+ * A test binary built with itr-cpp's compiler flags (compiler-flags/) records,
+ * through SanitizerCoverage inline bool flags, which code every test executed.
+ * A framework adapter brackets each test case:
+ *
+ *     itr_test_begin("Suite.Name");
+ *     ... run the test ...
+ *     const itr_test_coverage* cov = itr_test_end();
+ *
+ * - Code executed before the first itr_test_begin() (static initializers,
+ *   global fixtures) and between tests is *session coverage*: every test
+ *   depends on it. It is available from itr_session_coverage().
+ * - Edges executed by any thread while a test is open belong to that test.
+ * - Every instrumented module counts: the executable, linked shared libraries
+ *   and libraries loaded later with dlopen().
+ * - Files are repository-relative (see ITR_REPO_ROOT below); files outside the
+ *   repository (toolchain and system headers) are flagged `external`.
+ * - Line bitmaps use Datadog's layout: line 1 is the most significant bit of
+ *   byte 0 (byte[(line-1)>>3] & (0x80 >> ((line-1)&7))).
+ *
+ * Safety: when the runtime cannot tell everything a test executed (no
+ * instrumentation, missing debug info, a full PC table in the gcc fallback),
+ * the status is not ITR_COVERAGE_COMPLETE and a test selector must run the
+ * test. The runtime never aborts the host program.
+ *
+ * Threading: begin/end/session calls come from one thread at a time (test
+ * frameworks run cases serially in a process). Instrumented code may run on
+ * any thread at any time.
+ *
+ * Environment
+ *   ITR_COVERAGE_EXPORT=<file>  append one JSON line per ended test and for the
+ *                               session: {"test": <id|null>, "files": {...}}
+ *   ITR_REPO_ROOT=<dir>         repository root (default: nearest ancestor of
+ *                               the working directory holding .git)
+ *   ITR_CACHE_DIR=<dir>         edge-to-line resolution cache (default:
+ *                               $XDG_CACHE_HOME/itr-cpp or ~/.cache/itr-cpp)
+ *   ITR_VERBOSE=1               diagnostics on stderr
+ */
+#ifndef ITR_COVERAGE_H_
+#define ITR_COVERAGE_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define ITR_API __attribute__((visibility("default")))
+#else
+#define ITR_API
+#endif
+
+typedef enum itr_coverage_status {
+  /* No instrumented module registered: nothing can be said about any test. */
+  ITR_COVERAGE_UNAVAILABLE = 0,
+  /* Every executed probe was attributed to at least one source file. */
+  ITR_COVERAGE_COMPLETE = 1,
+  /* Some executed code could not be attributed (see `error`): treat the test
+   * as depending on everything. */
+  ITR_COVERAGE_INCOMPLETE = 2,
+} itr_coverage_status;
+
+typedef struct itr_covered_file {
+  /* Repository-relative path ("src/a.cpp"), or absolute when external. */
+  const char* path;
+  /* Non-zero when the file lies outside the repository root. */
+  int external;
+  /* Executed lines in Datadog's layout; may be empty (size 0) when only the
+   * file, not its lines, is known to be involved (e.g. inlined code in a
+   * function whose entry executed, in edge mode). */
+  const uint8_t* line_bitmap;
+  size_t line_bitmap_size;
+} itr_covered_file;
+
+typedef struct itr_test_coverage {
+  itr_coverage_status status;
+  /* Test id given to itr_test_begin(), NULL for session coverage. */
+  const char* test_id;
+  /* Sorted by path; internal files first, then external ones. */
+  const itr_covered_file* files;
+  size_t file_count;
+  /* Why the status is not COMPLETE, or NULL. */
+  const char* error;
+} itr_test_coverage;
+
+/* Overall state: UNAVAILABLE when the binary has no instrumented module. */
+ITR_API itr_coverage_status itr_coverage_state(void);
+
+/* Granularity of the instrumented modules: "function", "edge", "pc" (gcc
+ * trace-pc fallback), "mixed", or "none". */
+ITR_API const char* itr_coverage_mode(void);
+
+/* Opens a test. Whatever executed since the previous test ended becomes
+ * session coverage. `test_id` is copied. Calling begin while a test is open
+ * ends that test first (its coverage is discarded). */
+ITR_API void itr_test_begin(const char* test_id);
+
+/* Closes the open test and returns what it executed. The cost of closing is
+ * one scan of the flag arrays plus work proportional to what the test touched.
+ * The returned object stays valid until the next begin/end/session call.
+ * Returns a result with status UNAVAILABLE when no test is open. */
+ITR_API const itr_test_coverage* itr_test_end(void);
+
+/* Closes the open test like itr_test_end() but only collects (scans, clears)
+ * its probes; the files are computed by the next itr_last_test_coverage().
+ * Used by benchmarks and by adapters that defer attribution. */
+ITR_API void itr_test_end_collect_only(void);
+
+/* Files of the test last closed by itr_test_end_collect_only(). */
+ITR_API const itr_test_coverage* itr_last_test_coverage(void);
+
+/* Session coverage accumulated so far (before the first test, between tests,
+ * and after the last one). Valid until the next runtime call. */
+ITR_API const itr_test_coverage* itr_session_coverage(void);
+
+/* Number of probes (flags or distinct PCs) registered across modules. */
+ITR_API size_t itr_coverage_probe_count(void);
+
+/* Resolves every registered module's probes to source lines now (normally
+ * done lazily at the first itr_test_end()). Returns the number of modules
+ * whose resolution failed. */
+ITR_API size_t itr_coverage_resolve_all(void);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif
+
+#endif  // ITR_COVERAGE_H_

@@ -1,0 +1,47 @@
+// extern "C" surface of itr/coverage.h.
+#include "coverage_session.h"
+#include "itr/coverage.h"
+#include "module_registry.h"
+#include "pc_trace.h"
+
+using itr::runtime::CoverageSession;
+
+extern "C" {
+
+itr_coverage_status itr_coverage_state(void) {
+  bool available =
+      itr::runtime::Registry().size() > 0 || itr::runtime::PcTracingSeen();
+  return available ? ITR_COVERAGE_COMPLETE : ITR_COVERAGE_UNAVAILABLE;
+}
+
+const char* itr_coverage_mode(void) { return CoverageSession::Get().Mode(); }
+
+void itr_test_begin(const char* test_id) {
+  CoverageSession::Get().BeginTest(test_id);
+}
+
+const itr_test_coverage* itr_test_end(void) {
+  return CoverageSession::Get().EndTest(/*attribute=*/true);
+}
+
+void itr_test_end_collect_only(void) {
+  CoverageSession::Get().EndTest(/*attribute=*/false);
+}
+
+const itr_test_coverage* itr_last_test_coverage(void) {
+  return CoverageSession::Get().LastTest();
+}
+
+const itr_test_coverage* itr_session_coverage(void) {
+  return CoverageSession::Get().Session();
+}
+
+size_t itr_coverage_probe_count(void) {
+  return CoverageSession::Get().ProbeCount();
+}
+
+size_t itr_coverage_resolve_all(void) {
+  return CoverageSession::Get().ResolveAll();
+}
+
+}  // extern "C"

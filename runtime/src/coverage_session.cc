@@ -1,0 +1,473 @@
+#include "coverage_session.h"
+
+#include <link.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "attribution_cache.h"
+#include "diagnostics.h"
+#include "flag_scan.h"
+#include "json_export.h"
+#include "module_registry.h"
+#include "pc_trace.h"
+#include "source_paths.h"
+
+namespace itr::runtime {
+
+// Marks lines into the shared file slots, then turns the marked slots into a
+// Result and clears them.
+class CoverageSession::Attributor {
+ public:
+  explicit Attributor(CoverageSession* session) : s_(session) {
+    s_->used_files_.clear();
+  }
+
+  void Incomplete(const std::string& why) {
+    if (error_.empty()) error_ = why;
+    incomplete_ = true;
+  }
+
+  void Mark(uint32_t slot_id, uint32_t line) {
+    FileSlot& slot = s_->files_[slot_id];
+    if (!slot.used) {
+      slot.used = true;
+      s_->used_files_.push_back(slot_id);
+    }
+    if (line == 0) return;
+    size_t byte = (line - 1) >> 3;
+    if (slot.bitmap.size() <= byte) slot.bitmap.resize(byte + 1, 0);
+    slot.bitmap[byte] |= static_cast<uint8_t>(0x80u >> ((line - 1) & 7));
+  }
+
+  void MarkProbe(const ModuleState& module, uint32_t probe) {
+    const ProbeAttribution& a = module.attribution;
+    for (uint32_t k = a.offsets[probe]; k < a.offsets[probe + 1]; ++k) {
+      const FileLine& fl = a.pairs[k];
+      if (fl.file == kUnknownFile) {
+        Incomplete("executed code without source information in " +
+                   module.identity.path);
+        continue;
+      }
+      Mark(module.global_file[fl.file], fl.line);
+    }
+  }
+
+  void MarkPc(uintptr_t pc) {
+    TracedObject* object = s_->TracedObjectFor(pc);
+    if (object == nullptr) {
+      Incomplete("traced code outside any loaded object");
+      return;
+    }
+    if (object->index == nullptr) {
+      Incomplete(object->error);
+      return;
+    }
+    scratch_.clear();
+    AttributeReturnAddress(*object->index, pc - object->identity.load_bias,
+                           &scratch_);
+    for (const FileLine& fl : scratch_) {
+      if (fl.file == kUnknownFile) {
+        Incomplete("executed code without source information in " +
+                   object->identity.path);
+        continue;
+      }
+      Mark(object->global_file[fl.file], fl.line);
+    }
+  }
+
+  void Finish(const std::string* test_id, bool available, Result* out) {
+    std::vector<uint32_t>& used = s_->used_files_;
+    std::sort(used.begin(), used.end(), [&](uint32_t a, uint32_t b) {
+      const FileSlot& x = s_->files_[a];
+      const FileSlot& y = s_->files_[b];
+      if (x.external != y.external) return !x.external;
+      return x.path < y.path;
+    });
+    out->test_id = test_id ? *test_id : "";
+    out->error = error_;
+    out->paths.resize(used.size());
+    out->bitmaps.resize(used.size());
+    out->files.resize(used.size());
+    for (size_t i = 0; i < used.size(); ++i) {
+      FileSlot& slot = s_->files_[used[i]];
+      out->paths[i] = slot.path;
+      out->bitmaps[i].swap(slot.bitmap);
+      slot.bitmap.clear();
+      slot.used = false;
+      out->files[i] = itr_covered_file{out->paths[i].c_str(), slot.external,
+                                       out->bitmaps[i].data(),
+                                       out->bitmaps[i].size()};
+    }
+    used.clear();
+    out->c.status = !available    ? ITR_COVERAGE_UNAVAILABLE
+                    : incomplete_ ? ITR_COVERAGE_INCOMPLETE
+                                  : ITR_COVERAGE_COMPLETE;
+    out->c.test_id = test_id ? out->test_id.c_str() : nullptr;
+    out->c.files = out->files.data();
+    out->c.file_count = out->files.size();
+    out->c.error = out->error.empty() ? nullptr : out->error.c_str();
+  }
+
+ private:
+  CoverageSession* s_;
+  std::string error_;
+  bool incomplete_ = false;
+  std::vector<FileLine> scratch_;
+};
+
+namespace {
+
+bool CoverageAvailable() {
+  return Registry().size() > 0 || PcTracingSeen();
+}
+
+}  // namespace
+
+CoverageSession& CoverageSession::Get() {
+  static CoverageSession* session = new CoverageSession();
+  return *session;
+}
+
+CoverageSession::CoverageSession() {
+  if (const char* path = getenv("ITR_COVERAGE_EXPORT"); path && *path) {
+    export_path_ = path;
+  }
+  cache_dir_ = AttributionCacheDir();
+  none_.error = "no test is open";
+  none_.c.error = none_.error.c_str();
+}
+
+void CoverageSession::BeginTest(const char* test_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (test_open_) CollectTest();  // an unfinished test: its data is dropped
+  DrainToSession();
+  if (!any_test_began_) {
+    any_test_began_ = true;
+    if (!export_path_.empty()) {
+      AttributeSession();
+      Export(session_.c);
+      session_exported_ = true;
+      session_dirty_ = false;
+    }
+  }
+  ModuleRegistry& registry = Registry();
+  for (size_t i = 0; i < registry.size(); ++i) registry.at(i).num_touched = 0;
+  test_pc_count_ = 0;
+  test_lost_probes_ = Registry().overflowed();
+  open_test_id_ = test_id ? test_id : "";
+  test_open_ = true;
+}
+
+// Appends the open test's set flags to each module's touched list. The list
+// can receive several drains in one test (a dlclose mid-test drains early);
+// compacting it first keeps room for a full drain within 2 * num_flags.
+void CoverageSession::CollectTest() {
+  ModuleRegistry& registry = Registry();
+  if (registry.RefreshLoadedState() && !unload_prepared_) {
+    // A library went away without passing through our dlclose(): whatever
+    // it executed since the last drain is gone.
+    test_lost_probes_ = true;
+  }
+  unload_prepared_ = false;
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    if (!m.loaded.load(std::memory_order_relaxed)) continue;
+    if (m.num_touched > m.num_flags) {
+      std::sort(m.touched, m.touched + m.num_touched);
+      m.num_touched = static_cast<size_t>(
+          std::unique(m.touched, m.touched + m.num_touched) - m.touched);
+    }
+    m.num_touched += CollectAndClearFlags(m.flags, m.num_flags,
+                                          m.touched + m.num_touched);
+  }
+  if (PcTracingSeen()) {
+    if (test_pcs_.empty()) test_pcs_.resize(kMaxTracedPcs);
+    bool overflowed = false;
+    test_pc_count_ += DrainTracedPcs(test_pcs_.data() + test_pc_count_,
+                                     test_pcs_.size() - test_pc_count_,
+                                     &overflowed);
+    if (overflowed) test_lost_probes_ = true;
+  }
+  if (registry.overflowed()) test_lost_probes_ = true;
+}
+
+void CoverageSession::DrainToSession() {
+  ModuleRegistry& registry = Registry();
+  if (registry.RefreshLoadedState() && !unload_prepared_) {
+    session_lost_probes_ = true;
+  }
+  unload_prepared_ = false;
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    if (!m.loaded.load(std::memory_order_relaxed)) continue;
+    bool any = false;
+    AccumulateAndClearFlags(m.flags, m.num_flags, m.session, &any);
+    if (any) {
+      m.has_session_probes = true;
+      session_dirty_ = true;
+    }
+  }
+  if (PcTracingSeen()) {
+    if (drain_pcs_.empty()) drain_pcs_.resize(kMaxTracedPcs);
+    bool overflowed = false;
+    size_t n = DrainTracedPcs(drain_pcs_.data(), drain_pcs_.size(), &overflowed);
+    if (n > 0) session_dirty_ = true;
+    session_pcs_.insert(session_pcs_.end(), drain_pcs_.begin(),
+                        drain_pcs_.begin() + static_cast<ptrdiff_t>(n));
+    std::sort(session_pcs_.begin(), session_pcs_.end());
+    session_pcs_.erase(std::unique(session_pcs_.begin(), session_pcs_.end()),
+                       session_pcs_.end());
+    if (overflowed) session_lost_probes_ = true;
+  }
+}
+
+const itr_test_coverage* CoverageSession::EndTest(bool attribute) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!test_open_) return &none_.c;
+  CollectTest();
+  test_open_ = false;
+  last_test_id_.swap(open_test_id_);
+  last_lost_probes_ = test_lost_probes_;
+  last_attributed_ = false;
+  if (!attribute) return nullptr;
+  AttributeLastTest();
+  return &last_.c;
+}
+
+const itr_test_coverage* CoverageSession::LastTest() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!last_attributed_) AttributeLastTest();
+  return &last_.c;
+}
+
+void CoverageSession::AttributeLastTest() {
+  last_attributed_ = true;
+  Attributor attributor(this);
+  if (last_lost_probes_) {
+    attributor.Incomplete("probes were lost (registry or PC table full)");
+  }
+  ModuleRegistry& registry = Registry();
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    if (m.num_touched == 0) continue;
+    if (!ResolveModule(i)) {
+      attributor.Incomplete(modules_[i].error);
+      continue;
+    }
+    for (size_t k = 0; k < m.num_touched; ++k) {
+      attributor.MarkProbe(modules_[i], m.touched[k]);
+    }
+  }
+  for (size_t k = 0; k < test_pc_count_; ++k) attributor.MarkPc(test_pcs_[k]);
+  attributor.Finish(&last_test_id_, CoverageAvailable(), &last_);
+  Export(last_.c);
+}
+
+void CoverageSession::AttributeSession() {
+  Attributor attributor(this);
+  if (session_lost_probes_) {
+    attributor.Incomplete("probes were lost (PC table full)");
+  }
+  ModuleRegistry& registry = Registry();
+  if (registry.overflowed()) {
+    attributor.Incomplete("too many instrumented modules");
+  }
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    if (!m.has_session_probes) continue;
+    if (!ResolveModule(i)) {
+      attributor.Incomplete(modules_[i].error);
+      continue;
+    }
+    for (size_t k = 0; k < m.num_flags; ++k) {
+      if (m.session[k]) attributor.MarkProbe(modules_[i], static_cast<uint32_t>(k));
+    }
+  }
+  for (uintptr_t pc : session_pcs_) attributor.MarkPc(pc);
+  attributor.Finish(nullptr, CoverageAvailable(), &session_);
+}
+
+const itr_test_coverage* CoverageSession::Session() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!test_open_) DrainToSession();
+  AttributeSession();
+  return &session_.c;
+}
+
+bool CoverageSession::ResolveModule(size_t index) {
+  ModuleRegistry& registry = Registry();
+  if (modules_.size() < registry.size()) modules_.resize(registry.size());
+  ModuleState& state = modules_[index];
+  if (state.attempted) return state.ok;
+  Module& m = registry.at(index);
+  if (!m.loaded.load(std::memory_order_relaxed)) {
+    // Its pc-table is gone; keep the attempt open in case of a re-register.
+    state.error = "an instrumented library was unloaded before its coverage "
+                  "could be attributed";
+    return false;
+  }
+  state.attempted = true;
+  if (m.pcs == nullptr) {
+    state.error = "a module was instrumented without pc-table (use the flags "
+                  "from itr-cpp's compiler-flags/)";
+    return false;
+  }
+  if (!IdentifyModule(reinterpret_cast<uintptr_t>(m.flags), &state.identity)) {
+    state.error = "cannot find the object file of an instrumented module";
+    return false;
+  }
+  if (LoadAttribution(cache_dir_, state.identity.cache_key, m.num_flags,
+                      &state.attribution)) {
+    Verbose("resolved %s from cache", state.identity.path.c_str());
+  } else {
+    auto index_ptr = DwarfIndex::Load(state.identity.path, &state.error);
+    if (index_ptr == nullptr) {
+      Warn("coverage of %s cannot be attributed: %s",
+           state.identity.path.c_str(), state.error.c_str());
+      return false;
+    }
+    state.attribution = AttributeProbes(*index_ptr, m.pcs, m.num_flags,
+                                        state.identity.load_bias);
+    if (!StoreAttribution(cache_dir_, state.identity.cache_key,
+                          state.attribution)) {
+      Verbose("could not write the resolution cache in %s", cache_dir_.c_str());
+    }
+    Verbose("resolved %s from DWARF (%zu probes)", state.identity.path.c_str(),
+            m.num_flags);
+  }
+  state.global_file.clear();
+  for (const std::string& file : state.attribution.files) {
+    state.global_file.push_back(GlobalFile(file));
+  }
+  state.ok = true;
+  return true;
+}
+
+uint32_t CoverageSession::GlobalFile(const std::string& absolute) {
+  auto [it, inserted] =
+      file_ids_.try_emplace(absolute, static_cast<uint32_t>(files_.size()));
+  if (inserted) {
+    SourcePath source = ClassifySourcePath(absolute, RepositoryRoot());
+    FileSlot slot;
+    slot.path = std::move(source.path);
+    slot.external = source.external;
+    files_.push_back(std::move(slot));
+  }
+  return it->second;
+}
+
+CoverageSession::TracedObject* CoverageSession::TracedObjectFor(uintptr_t pc) {
+  for (auto& object : traced_objects_) {
+    if (pc >= object->begin && pc < object->end) return object.get();
+  }
+  auto object = std::make_unique<TracedObject>();
+  if (!IdentifyModule(pc, &object->identity)) return nullptr;
+  // Remember the whole PT_LOAD segment holding pc.
+  struct Query {
+    uintptr_t pc, begin, end;
+  } query{pc, 0, 0};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        auto* q = static_cast<Query*>(data);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD) continue;
+          uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
+          if (q->pc >= begin && q->pc < begin + ph.p_memsz) {
+            q->begin = begin;
+            q->end = begin + ph.p_memsz;
+            return 1;
+          }
+        }
+        return 0;
+      },
+      &query);
+  object->begin = query.begin;
+  object->end = query.end;
+  object->index = DwarfIndex::Load(object->identity.path, &object->error);
+  if (object->index != nullptr) {
+    for (const std::string& file : object->index->files()) {
+      object->global_file.push_back(GlobalFile(file));
+    }
+  } else {
+    Warn("coverage of %s cannot be attributed: %s",
+         object->identity.path.c_str(), object->error.c_str());
+  }
+  traced_objects_.push_back(std::move(object));
+  return traced_objects_.back().get();
+}
+
+void CoverageSession::PrepareForUnload() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (test_open_) {
+    CollectTest();
+  } else {
+    DrainToSession();
+  }
+  ModuleRegistry& registry = Registry();
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    if (m.num_touched > 0 || m.has_session_probes) ResolveModule(i);
+  }
+  for (size_t k = 0; k < test_pc_count_; ++k) TracedObjectFor(test_pcs_[k]);
+  for (uintptr_t pc : session_pcs_) TracedObjectFor(pc);
+  unload_prepared_ = true;
+}
+
+void CoverageSession::Finish() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (test_open_) {
+    CollectTest();  // exit() inside a test: that test never ended
+    test_open_ = false;
+  }
+  DrainToSession();
+  if (export_path_.empty()) return;
+  if (session_exported_ && !session_dirty_) return;
+  AttributeSession();
+  Export(session_.c);
+  session_exported_ = true;
+  session_dirty_ = false;
+}
+
+void CoverageSession::Export(const itr_test_coverage& coverage) {
+  if (export_path_.empty()) return;
+  if (!AppendLine(export_path_, CoverageJsonLine(coverage))) {
+    Warn("cannot write coverage export %s", export_path_.c_str());
+  }
+}
+
+size_t CoverageSession::ResolveAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t failed = 0;
+  for (size_t i = 0; i < Registry().size(); ++i) {
+    if (!ResolveModule(i)) ++failed;
+  }
+  return failed;
+}
+
+const char* CoverageSession::Mode() {
+  // A module whose probes are all function entries may still be edge-level
+  // (straight-line functions); any non-entry probe proves edge level.
+  ModuleRegistry& registry = Registry();
+  bool edge = false;
+  for (size_t i = 0; i < registry.size() && !edge; ++i) {
+    Module& m = registry.at(i);
+    for (size_t k = 0; m.pcs != nullptr && k < m.num_flags && !edge; ++k) {
+      edge = (m.pcs[k].flags & 1) == 0;
+    }
+  }
+  bool flags = registry.size() > 0;
+  if (flags && PcTracingSeen()) return "mixed";
+  if (flags) return edge ? "edge" : "function";
+  return PcTracingSeen() ? "pc" : "none";
+}
+
+size_t CoverageSession::ProbeCount() {
+  size_t total = 0;
+  for (size_t i = 0; i < Registry().size(); ++i) total += Registry().at(i).num_flags;
+  return total;
+}
+
+}  // namespace itr::runtime

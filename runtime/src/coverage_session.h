@@ -1,0 +1,117 @@
+// The per-process coverage state machine behind itr/coverage.h: which test
+// is open, what it and the session executed, and the attribution of probes
+// to files and lines.
+#ifndef ITR_RUNTIME_COVERAGE_SESSION_H_
+#define ITR_RUNTIME_COVERAGE_SESSION_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dwarf_index.h"
+#include "itr/coverage.h"
+#include "module_identity.h"
+#include "probe_attribution.h"
+
+namespace itr::runtime {
+
+class CoverageSession {
+ public:
+  // Never destroyed: usable from atexit handlers and late destructors.
+  static CoverageSession& Get();
+
+  void BeginTest(const char* test_id);
+  // Scans and clears the probes of the open test. With `attribute`, also
+  // computes (and exports) its files; otherwise LastTest() does it later.
+  const itr_test_coverage* EndTest(bool attribute);
+  const itr_test_coverage* LastTest();
+  const itr_test_coverage* Session();
+
+  // Called before a library is unloaded: folds pending probes and resolves
+  // every module holding data while its pc-table is still mapped.
+  void PrepareForUnload();
+  // Called at exit: the session record of ITR_COVERAGE_EXPORT.
+  void Finish();
+
+  size_t ResolveAll();
+  const char* Mode();
+  size_t ProbeCount();
+
+ private:
+  struct ModuleState {
+    bool attempted = false;
+    bool ok = false;
+    std::string error;
+    ModuleIdentity identity;
+    ProbeAttribution attribution;
+    std::vector<uint32_t> global_file;  // attribution file -> FileSlot
+  };
+  // gcc trace-pc objects: resolved per PC through their DWARF index.
+  struct TracedObject {
+    uintptr_t begin = 0, end = 0;  // an executable PT_LOAD range
+    ModuleIdentity identity;
+    std::unique_ptr<DwarfIndex> index;
+    std::string error;
+    std::vector<uint32_t> global_file;
+  };
+  struct FileSlot {
+    std::string path;
+    bool external = false;
+    std::vector<uint8_t> bitmap;  // Datadog layout
+    bool used = false;
+  };
+  struct Result {
+    itr_test_coverage c{};
+    std::string test_id;
+    std::string error;
+    std::vector<itr_covered_file> files;
+    std::vector<std::string> paths;
+    std::vector<std::vector<uint8_t>> bitmaps;
+  };
+  class Attributor;
+
+  CoverageSession();
+  void CollectTest();
+  void DrainToSession();
+  bool ResolveModule(size_t index);
+  TracedObject* TracedObjectFor(uintptr_t pc);
+  uint32_t GlobalFile(const std::string& absolute);
+  void AttributeLastTest();
+  void AttributeSession();
+  void Export(const itr_test_coverage& coverage);
+
+  std::mutex mutex_;
+  std::vector<ModuleState> modules_;  // parallel to the ModuleRegistry
+  std::vector<std::unique_ptr<TracedObject>> traced_objects_;
+  std::vector<FileSlot> files_;
+  std::unordered_map<std::string, uint32_t> file_ids_;
+  std::vector<uint32_t> used_files_;
+
+  bool test_open_ = false;
+  bool any_test_began_ = false;
+  bool test_lost_probes_ = false;  // set while the open test loses data
+  std::string open_test_id_;
+  std::string last_test_id_;
+  bool last_lost_probes_ = false;
+  bool last_attributed_ = true;
+  std::vector<uintptr_t> test_pcs_;  // gcc fallback, reserved once
+  size_t test_pc_count_ = 0;
+  std::vector<uintptr_t> drain_pcs_;  // scratch for DrainToSession
+  std::vector<uintptr_t> session_pcs_;
+  bool unload_prepared_ = false;  // PrepareForUnload ran since last drain
+  bool session_lost_probes_ = false;
+  bool session_dirty_ = false;
+  bool session_exported_ = false;
+
+  Result last_;
+  Result session_;
+  Result none_;
+  std::string export_path_;
+  std::string cache_dir_;
+};
+
+}  // namespace itr::runtime
+
+#endif  // ITR_RUNTIME_COVERAGE_SESSION_H_

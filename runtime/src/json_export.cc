@@ -1,0 +1,100 @@
+#include "json_export.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "itr/coverage.hpp"
+
+namespace itr::runtime {
+
+namespace {
+
+void AppendJsonString(std::string* out, const char* text) {
+  out->push_back('"');
+  for (const char* p = text; *p; ++p) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char escaped[8];
+          snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+          *out += escaped;
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendFiles(std::string* out, const itr_test_coverage& coverage,
+                 bool external) {
+  out->push_back('{');
+  bool first = true;
+  for (size_t i = 0; i < coverage.file_count; ++i) {
+    const itr_covered_file& file = coverage.files[i];
+    if ((file.external != 0) != external) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(out, file.path);
+    out->push_back(':');
+    out->push_back('[');
+    bool first_line = true;
+    for (uint32_t line : LinesFromBitmap(file.line_bitmap, file.line_bitmap_size)) {
+      if (!first_line) out->push_back(',');
+      first_line = false;
+      *out += std::to_string(line);
+    }
+    out->push_back(']');
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+std::string CoverageJsonLine(const itr_test_coverage& coverage) {
+  std::string out = "{\"test\":";
+  if (coverage.test_id != nullptr) {
+    AppendJsonString(&out, coverage.test_id);
+  } else {
+    out += "null";
+  }
+  out += ",\"status\":";
+  out += coverage.status == ITR_COVERAGE_COMPLETE     ? "\"complete\""
+         : coverage.status == ITR_COVERAGE_INCOMPLETE ? "\"incomplete\""
+                                                      : "\"unavailable\"";
+  out += ",\"files\":";
+  AppendFiles(&out, coverage, /*external=*/false);
+  out += ",\"external\":";
+  AppendFiles(&out, coverage, /*external=*/true);
+  if (coverage.error != nullptr) {
+    out += ",\"error\":";
+    AppendJsonString(&out, coverage.error);
+  }
+  out += "}\n";
+  return out;
+}
+
+bool AppendLine(const std::string& path, const std::string& line) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < line.size()) {
+    ssize_t n = write(fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  return done == line.size();
+}
+
+}  // namespace itr::runtime

@@ -1,0 +1,24 @@
+// ITR_COVERAGE_EXPORT: one JSON object per line, per ended test and for the
+// session:
+//   {"test": "<id>"|null, "status": "complete"|"incomplete",
+//    "files": {"<repo-relative path>": [<lines>]},
+//    "external": {"<absolute path>": [<lines>]}, "error": "..."}
+#ifndef ITR_RUNTIME_JSON_EXPORT_H_
+#define ITR_RUNTIME_JSON_EXPORT_H_
+
+#include <string>
+
+#include "itr/coverage.h"
+
+namespace itr::runtime {
+
+std::string CoverageJsonLine(const itr_test_coverage& coverage);
+
+// Appends `line` with a single write(2) on an O_APPEND descriptor, so records
+// of a crashing process are never half-written by us and concurrent
+// processes do not interleave. Returns false on failure.
+bool AppendLine(const std::string& path, const std::string& line);
+
+}  // namespace itr::runtime
+
+#endif  // ITR_RUNTIME_JSON_EXPORT_H_

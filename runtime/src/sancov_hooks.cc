@@ -1,0 +1,59 @@
+// The SanitizerCoverage entry points the compiler emits calls to, plus the
+// process-lifetime hooks (dlclose, exit) that keep coverage from being lost.
+//
+// Supported instrumentation (see compiler-flags/):
+//   clang: inline-bool-flag + pc-table, at func or edge level
+//   gcc:   trace-pc (fallback)
+// Other modes (trace-pc-guard, inline-8bit-counters) deliberately have no
+// definition here: their callbacks fail to link instead of silently
+// reporting nothing (8-bit counters wrap to zero and would hide coverage).
+#include <dlfcn.h>
+
+#include <cstdint>
+#include <cstdlib>
+
+#include "coverage_session.h"
+#include "itr/coverage.h"
+#include "module_registry.h"
+#include "pc_trace.h"
+
+extern "C" {
+
+ITR_API void __sanitizer_cov_bool_flag_init(bool* begin, bool* end) {
+  itr::runtime::Registry().AddFlags(reinterpret_cast<uint8_t*>(begin),
+                                    reinterpret_cast<uint8_t*>(end));
+}
+
+ITR_API void __sanitizer_cov_pcs_init(const uintptr_t* begin,
+                                      const uintptr_t* end) {
+  itr::runtime::Registry().AddPcTable(begin, end);
+}
+
+ITR_API void __sanitizer_cov_trace_pc(void) {
+  itr::runtime::RecordTracedPc(
+      reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+}
+
+// Interposes dlclose: an instrumented library's flags and pc-table vanish
+// with it, so drain and attribute them first.
+ITR_API int dlclose(void* handle) {
+  using DlcloseFn = int (*)(void*);
+  static DlcloseFn real = reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
+  itr::runtime::CoverageSession::Get().PrepareForUnload();
+  return real != nullptr ? real(handle) : -1;
+}
+
+}  // extern "C"
+
+namespace {
+
+void FinishAtExit() { itr::runtime::CoverageSession::Get().Finish(); }
+
+// Registered from this library's constructor, i.e. before the executable's
+// own static objects, so it runs after their destructors.
+__attribute__((constructor(101))) void RegisterExitHook() {
+  itr::runtime::CoverageSession::Get();
+  atexit(FinishAtExit);
+}
+
+}  // namespace

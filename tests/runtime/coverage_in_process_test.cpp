@@ -1,0 +1,175 @@
+// Per-test coverage of real instrumented code, in this process: the fixture
+// libraries are instrumented (function or edge mode, one binary each), this
+// TU is not, so every covered file below comes from the code a test called.
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "covered_math.h"
+#include "gtest/gtest.h"
+#include "itr/coverage.hpp"
+#include "source_markers.h"
+
+extern "C" int SharedLibFunction(int x);
+
+namespace {
+
+const std::string kFixtures = "tests/runtime/fixtures/";
+
+bool HasLine(const itr::CoveredFile* file, uint32_t line) {
+  return file != nullptr &&
+         std::find(file->lines.begin(), file->lines.end(), line) !=
+             file->lines.end();
+}
+
+// Paths of the files inside the repository.
+std::vector<std::string> InternalPaths(const itr::TestCoverage& coverage) {
+  std::vector<std::string> paths;
+  for (const auto& file : coverage.files) {
+    if (!file.external) paths.push_back(file.path);
+  }
+  return paths;
+}
+
+int Opaque(int x) {
+  volatile int v = x;
+  return v;
+}
+
+TEST(CoverageInProcess, RuntimeSeesInstrumentedModules) {
+  EXPECT_EQ(itr_coverage_state(), ITR_COVERAGE_COMPLETE);
+  EXPECT_STREQ(itr_coverage_mode(), ITR_EXPECTED_MODE);
+  EXPECT_GT(itr_coverage_probe_count(), 0u);
+}
+
+TEST(CoverageInProcess, FunctionAndInlinedHeaderCode) {
+  itr::ScopedTest test("calls_f");
+  EXPECT_GT(CoveredF(Opaque(3)), 0);
+  itr::TestCoverage coverage = test.End();
+  ASSERT_TRUE(coverage.complete()) << coverage.error;
+  EXPECT_EQ(coverage.test_id, "calls_f");
+  EXPECT_EQ(InternalPaths(coverage),
+            (std::vector<std::string>{kFixtures + "covered_inline.h",
+                                      kFixtures + "covered_math.cpp"}));
+  const auto* math = coverage.Find(kFixtures + "covered_math.cpp");
+  const auto* header = coverage.Find(kFixtures + "covered_inline.h");
+  EXPECT_TRUE(HasLine(math, MarkerLine(kFixtures + "covered_math.cpp", "f")));
+  EXPECT_TRUE(HasLine(header, MarkerLine(kFixtures + "covered_inline.h", "twice")));
+  EXPECT_TRUE(HasLine(header, MarkerLine(kFixtures + "covered_inline.h", "square")));
+}
+
+TEST(CoverageInProcess, OtherTestDoesNotSeeThoseFiles) {
+  itr::ScopedTest test("calls_other");
+  EXPECT_EQ(OtherH(Opaque(1)), 8);
+  itr::TestCoverage coverage = test.End();
+  ASSERT_TRUE(coverage.complete()) << coverage.error;
+  EXPECT_EQ(InternalPaths(coverage),
+            (std::vector<std::string>{kFixtures + "other.cpp"}));
+  EXPECT_TRUE(HasLine(coverage.Find(kFixtures + "other.cpp"),
+                      MarkerLine(kFixtures + "other.cpp", "other")));
+}
+
+TEST(CoverageInProcess, TestCallingNothingCoversNothing) {
+  itr::ScopedTest test("calls_nothing");
+  itr::TestCoverage coverage = test.End();
+  EXPECT_TRUE(coverage.complete());
+  EXPECT_TRUE(InternalPaths(coverage).empty());
+}
+
+TEST(CoverageInProcess, SharedLibraryCode) {
+  itr::ScopedTest test("calls_shared");
+  EXPECT_EQ(SharedLibFunction(Opaque(2)), 7);
+  itr::TestCoverage coverage = test.End();
+  ASSERT_TRUE(coverage.complete()) << coverage.error;
+  EXPECT_EQ(InternalPaths(coverage),
+            (std::vector<std::string>{kFixtures + "shared_code.cpp"}));
+  EXPECT_TRUE(HasLine(coverage.Find(kFixtures + "shared_code.cpp"),
+                      MarkerLine(kFixtures + "shared_code.cpp", "shared")));
+}
+
+TEST(CoverageInProcess, DlopenedLibraryCode) {
+  void* plugin = dlopen(ITR_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(plugin, nullptr) << dlerror();
+  auto entry = reinterpret_cast<int (*)(int)>(dlsym(plugin, "PluginEntry"));
+  ASSERT_NE(entry, nullptr);
+  // Whatever the library's constructors ran is session coverage.
+  itr::ScopedTest test("calls_plugin");
+  EXPECT_EQ(entry(Opaque(10)), 5);
+  itr::TestCoverage coverage = test.End();
+  ASSERT_TRUE(coverage.complete()) << coverage.error;
+  EXPECT_EQ(InternalPaths(coverage),
+            (std::vector<std::string>{kFixtures + "plugin_code.cpp"}));
+  EXPECT_TRUE(HasLine(coverage.Find(kFixtures + "plugin_code.cpp"),
+                      MarkerLine(kFixtures + "plugin_code.cpp", "plugin")));
+}
+
+TEST(CoverageInProcess, DlclosedDuringTestKeepsItsCoverage) {
+  itr::ScopedTest test("plugin_closed_mid_test");
+  void* plugin = dlopen(ITR_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(plugin, nullptr) << dlerror();
+  auto entry = reinterpret_cast<int (*)(int)>(dlsym(plugin, "PluginEntry"));
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry(Opaque(6)), 1);
+  EXPECT_EQ(dlclose(plugin), 0);
+  itr::TestCoverage coverage = test.End();
+  ASSERT_TRUE(coverage.complete()) << coverage.error;
+  EXPECT_TRUE(HasLine(coverage.Find(kFixtures + "plugin_code.cpp"),
+                      MarkerLine(kFixtures + "plugin_code.cpp", "plugin")));
+}
+
+TEST(CoverageInProcess, WorkerThreadCodeBelongsToTheTest) {
+  itr::ScopedTest test("spawns_worker");
+  int result = 0;
+  std::thread worker([&] { result = WorkerJob(Opaque(5)); });
+  worker.join();
+  EXPECT_EQ(result, 10);
+  itr::TestCoverage coverage = test.End();
+  ASSERT_TRUE(coverage.complete()) << coverage.error;
+  EXPECT_EQ(InternalPaths(coverage),
+            (std::vector<std::string>{kFixtures + "worker.cpp"}));
+  EXPECT_TRUE(HasLine(coverage.Find(kFixtures + "worker.cpp"),
+                      MarkerLine(kFixtures + "worker.cpp", "worker")));
+}
+
+TEST(CoverageInProcess, CoverageDoesNotLeakIntoTheNextTest) {
+  {
+    itr::ScopedTest first("first");
+    CoveredF(Opaque(1));
+    ASSERT_FALSE(first.End().files.empty());
+  }
+  itr::ScopedTest second("second");
+  itr::TestCoverage coverage = second.End();
+  EXPECT_TRUE(InternalPaths(coverage).empty());
+}
+
+TEST(CoverageInProcess, CodeBetweenTestsIsSessionCoverage) {
+  CoveredF(Opaque(4));  // no test open
+  itr::ScopedTest test("after");
+  itr::TestCoverage coverage = test.End();
+  EXPECT_TRUE(InternalPaths(coverage).empty());
+  itr::TestCoverage session = itr::SessionCoverage();
+  EXPECT_TRUE(session.test_id.empty());
+  EXPECT_TRUE(HasLine(session.Find(kFixtures + "covered_math.cpp"),
+                      MarkerLine(kFixtures + "covered_math.cpp", "f")));
+}
+
+TEST(CoverageInProcess, EndWithoutBeginIsHarmless) {
+  const itr_test_coverage* none = itr_test_end();
+  ASSERT_NE(none, nullptr);
+  EXPECT_EQ(none->status, ITR_COVERAGE_UNAVAILABLE);
+  EXPECT_EQ(none->file_count, 0u);
+}
+
+TEST(CoverageInProcess, CollectOnlyThenAttribute) {
+  itr_test_begin("deferred");
+  CoveredF(Opaque(2));
+  itr_test_end_collect_only();
+  itr::TestCoverage coverage = itr::TestCoverage::From(itr_last_test_coverage());
+  EXPECT_EQ(coverage.test_id, "deferred");
+  EXPECT_EQ(InternalPaths(coverage),
+            (std::vector<std::string>{kFixtures + "covered_inline.h",
+                                      kFixtures + "covered_math.cpp"}));
+}
+
+}  // namespace
