@@ -1,17 +1,13 @@
 // extern "C" surface of itr/coverage.h.
 #include "coverage_session.h"
 #include "itr/coverage.h"
-#include "module_registry.h"
-#include "pc_trace.h"
 
 using itr::runtime::CoverageSession;
 
 extern "C" {
 
 itr_coverage_status itr_coverage_state(void) {
-  bool available =
-      itr::runtime::Registry().size() > 0 || itr::runtime::PcTracingSeen();
-  return available ? ITR_COVERAGE_COMPLETE : ITR_COVERAGE_UNAVAILABLE;
+  return CoverageSession::Get().State();
 }
 
 const char* itr_coverage_mode(void) { return CoverageSession::Get().Mode(); }

@@ -10,6 +10,7 @@
 #include "diagnostics.h"
 #include "flag_scan.h"
 #include "json_export.h"
+#include "module_discovery.h"
 #include "module_registry.h"
 #include "pc_trace.h"
 #include "source_paths.h"
@@ -141,6 +142,7 @@ CoverageSession::CoverageSession() {
 
 void CoverageSession::BeginTest(const char* test_id) {
   std::lock_guard<std::mutex> lock(mutex_);
+  DiscoverUnregisteredModules(Registry());
   if (test_open_) CollectTest();  // an unfinished test: its data is dropped
   DrainToSession();
   if (!any_test_began_) {
@@ -165,6 +167,7 @@ void CoverageSession::BeginTest(const char* test_id) {
 // compacting it first keeps room for a full drain within 2 * num_flags.
 void CoverageSession::CollectTest() {
   ModuleRegistry& registry = Registry();
+  DiscoverUnregisteredModules(registry);  // e.g. dlopen'ed during the test
   if (registry.RefreshLoadedState() && !unload_prepared_) {
     // A library went away without passing through our dlclose(): whatever
     // it executed since the last drain is gone.
@@ -195,6 +198,7 @@ void CoverageSession::CollectTest() {
 
 void CoverageSession::DrainToSession() {
   ModuleRegistry& registry = Registry();
+  DiscoverUnregisteredModules(registry);
   if (registry.RefreshLoadedState() && !unload_prepared_) {
     session_lost_probes_ = true;
   }
@@ -440,6 +444,7 @@ void CoverageSession::Export(const itr_test_coverage& coverage) {
 
 size_t CoverageSession::ResolveAll() {
   std::lock_guard<std::mutex> lock(mutex_);
+  DiscoverUnregisteredModules(Registry());
   size_t failed = 0;
   for (size_t i = 0; i < Registry().size(); ++i) {
     if (!ResolveModule(i)) ++failed;
@@ -447,7 +452,15 @@ size_t CoverageSession::ResolveAll() {
   return failed;
 }
 
+itr_coverage_status CoverageSession::State() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  DiscoverUnregisteredModules(Registry());
+  return CoverageAvailable() ? ITR_COVERAGE_COMPLETE : ITR_COVERAGE_UNAVAILABLE;
+}
+
 const char* CoverageSession::Mode() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  DiscoverUnregisteredModules(Registry());
   // A module whose probes are all function entries may still be edge-level
   // (straight-line functions); any non-entry probe proves edge level.
   ModuleRegistry& registry = Registry();
@@ -465,6 +478,8 @@ const char* CoverageSession::Mode() {
 }
 
 size_t CoverageSession::ProbeCount() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  DiscoverUnregisteredModules(Registry());
   size_t total = 0;
   for (size_t i = 0; i < Registry().size(); ++i) total += Registry().at(i).num_flags;
   return total;

@@ -36,6 +36,7 @@ class CoverageSession {
   void Finish();
 
   size_t ResolveAll();
+  itr_coverage_status State();
   const char* Mode();
   size_t ProbeCount();
 

@@ -43,8 +43,25 @@ int ReadUnloadCount(dl_phdr_info* info, size_t size, void* data) {
 
 ModuleRegistry& Registry() { return g_registry; }
 
+namespace {
+
+class SpinGuard {
+ public:
+  explicit SpinGuard(std::atomic_flag& flag) : flag_(flag) {
+    while (flag_.test_and_set(std::memory_order_acquire)) {
+    }
+  }
+  ~SpinGuard() { flag_.clear(std::memory_order_release); }
+
+ private:
+  std::atomic_flag& flag_;
+};
+
+}  // namespace
+
 void ModuleRegistry::AddFlags(uint8_t* begin, uint8_t* end) {
   if (begin == nullptr || end <= begin) return;
+  SpinGuard guard(registering_);
   size_t n = count_.load(std::memory_order_acquire);
   for (size_t i = 0; i < n; ++i) {
     if (modules_[i].flags == begin) return;  // repeated init of the same DSO
@@ -71,6 +88,7 @@ void ModuleRegistry::AddFlags(uint8_t* begin, uint8_t* end) {
 }
 
 void ModuleRegistry::AddPcTable(const uintptr_t* begin, const uintptr_t* end) {
+  SpinGuard guard(registering_);
   size_t n = count_.load(std::memory_order_acquire);
   size_t entries = static_cast<size_t>(end - begin) / 2;
   // The pc-table init follows the flag init of the same module constructor.

@@ -60,6 +60,9 @@ class ModuleRegistry {
   Module modules_[kMaxModules];
   std::atomic<size_t> count_{0};
   std::atomic<bool> overflowed_{false};
+  // Serializes registration (module constructors on a dlopen'ing thread vs.
+  // discovery on the test thread); never taken by scans.
+  std::atomic_flag registering_ = ATOMIC_FLAG_INIT;
   unsigned long long last_unload_count_ = 0;
 };
 
