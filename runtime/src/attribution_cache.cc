@@ -109,7 +109,8 @@ bool LoadAttribution(const std::string& dir, const std::string& key,
     out->offsets.resize(header.probes + 1);
     out->pairs.resize(header.pairs);
     ok = ReadAll(fd, names.data(), names.size()) &&
-         ReadAll(fd, out->offsets.data(), out->offsets.size() * sizeof(uint32_t)) &&
+         ReadAll(fd, out->offsets.data(),
+                 out->offsets.size() * sizeof(uint32_t)) &&
          ReadAll(fd, out->pairs.data(), out->pairs.size() * sizeof(FileLine));
   }
   close(fd);
@@ -157,16 +158,15 @@ bool StoreAttribution(const std::string& dir, const std::string& key,
   std::string final_path = PathFor(dir, key);
   std::string temp_path =
       final_path + ".tmp." + std::to_string(static_cast<long>(getpid()));
-  int fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                0644);
+  int fd =
+      open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
-  bool ok =
-      WriteAll(fd, &header, sizeof(header)) &&
-      WriteAll(fd, names.data(), names.size()) &&
-      WriteAll(fd, attribution.offsets.data(),
-               attribution.offsets.size() * sizeof(uint32_t)) &&
-      WriteAll(fd, attribution.pairs.data(),
-               attribution.pairs.size() * sizeof(FileLine));
+  bool ok = WriteAll(fd, &header, sizeof(header)) &&
+            WriteAll(fd, names.data(), names.size()) &&
+            WriteAll(fd, attribution.offsets.data(),
+                     attribution.offsets.size() * sizeof(uint32_t)) &&
+            WriteAll(fd, attribution.pairs.data(),
+                     attribution.pairs.size() * sizeof(FileLine));
   ok = (close(fd) == 0) && ok;
   if (ok) ok = rename(temp_path.c_str(), final_path.c_str()) == 0;
   if (!ok) unlink(temp_path.c_str());

@@ -97,9 +97,9 @@ class CoverageSession::Attributor {
       out->bitmaps[i].swap(slot.bitmap);
       slot.bitmap.clear();
       slot.used = false;
-      out->files[i] = itr_covered_file{out->paths[i].c_str(), slot.external,
-                                       out->bitmaps[i].data(),
-                                       out->bitmaps[i].size()};
+      out->files[i] =
+          itr_covered_file{out->paths[i].c_str(), slot.external,
+                           out->bitmaps[i].data(), out->bitmaps[i].size()};
     }
     used.clear();
     out->c.status = !available    ? ITR_COVERAGE_UNAVAILABLE
@@ -120,9 +120,7 @@ class CoverageSession::Attributor {
 
 namespace {
 
-bool CoverageAvailable() {
-  return Registry().size() > 0 || PcTracingSeen();
-}
+bool CoverageAvailable() { return Registry().size() > 0 || PcTracingSeen(); }
 
 }  // namespace
 
@@ -182,15 +180,15 @@ void CoverageSession::CollectTest() {
       m.num_touched = static_cast<size_t>(
           std::unique(m.touched, m.touched + m.num_touched) - m.touched);
     }
-    m.num_touched += CollectAndClearFlags(m.flags, m.num_flags,
-                                          m.touched + m.num_touched);
+    m.num_touched +=
+        CollectAndClearFlags(m.flags, m.num_flags, m.touched + m.num_touched);
   }
   if (PcTracingSeen()) {
     if (test_pcs_.empty()) test_pcs_.resize(kMaxTracedPcs);
     bool overflowed = false;
-    test_pc_count_ += DrainTracedPcs(test_pcs_.data() + test_pc_count_,
-                                     test_pcs_.size() - test_pc_count_,
-                                     &overflowed);
+    test_pc_count_ +=
+        DrainTracedPcs(test_pcs_.data() + test_pc_count_,
+                       test_pcs_.size() - test_pc_count_, &overflowed);
     if (overflowed) test_lost_probes_ = true;
   }
   if (registry.overflowed()) test_lost_probes_ = true;
@@ -216,7 +214,8 @@ void CoverageSession::DrainToSession() {
   if (PcTracingSeen()) {
     if (drain_pcs_.empty()) drain_pcs_.resize(kMaxTracedPcs);
     bool overflowed = false;
-    size_t n = DrainTracedPcs(drain_pcs_.data(), drain_pcs_.size(), &overflowed);
+    size_t n =
+        DrainTracedPcs(drain_pcs_.data(), drain_pcs_.size(), &overflowed);
     if (n > 0) session_dirty_ = true;
     session_pcs_.insert(session_pcs_.end(), drain_pcs_.begin(),
                         drain_pcs_.begin() + static_cast<ptrdiff_t>(n));
@@ -286,7 +285,8 @@ void CoverageSession::AttributeSession() {
       continue;
     }
     for (size_t k = 0; k < m.num_flags; ++k) {
-      if (m.session[k]) attributor.MarkProbe(modules_[i], static_cast<uint32_t>(k));
+      if (m.session[k])
+        attributor.MarkProbe(modules_[i], static_cast<uint32_t>(k));
     }
   }
   for (uintptr_t pc : session_pcs_) attributor.MarkPc(pc);
@@ -308,14 +308,16 @@ bool CoverageSession::ResolveModule(size_t index) {
   Module& m = registry.at(index);
   if (!m.loaded.load(std::memory_order_relaxed)) {
     // Its pc-table is gone; keep the attempt open in case of a re-register.
-    state.error = "an instrumented library was unloaded before its coverage "
-                  "could be attributed";
+    state.error =
+        "an instrumented library was unloaded before its coverage "
+        "could be attributed";
     return false;
   }
   state.attempted = true;
   if (m.pcs == nullptr) {
-    state.error = "a module was instrumented without pc-table (use the flags "
-                  "from itr-cpp's compiler-flags/)";
+    state.error =
+        "a module was instrumented without pc-table (use the flags "
+        "from itr-cpp's compiler-flags/)";
     return false;
   }
   if (!IdentifyModule(reinterpret_cast<uintptr_t>(m.flags), &state.identity)) {
@@ -481,7 +483,8 @@ size_t CoverageSession::ProbeCount() {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   size_t total = 0;
-  for (size_t i = 0; i < Registry().size(); ++i) total += Registry().at(i).num_flags;
+  for (size_t i = 0; i < Registry().size(); ++i)
+    total += Registry().at(i).num_flags;
   return total;
 }
 

@@ -37,13 +37,15 @@ class DwarfIndexBuilder {
          scn = elf_nextscn(elf, scn)) {
       GElf_Shdr header;
       if (gelf_getshdr(scn, &header) == nullptr) continue;
-      if (header.sh_type != SHT_SYMTAB && header.sh_type != SHT_DYNSYM) continue;
+      if (header.sh_type != SHT_SYMTAB && header.sh_type != SHT_DYNSYM)
+        continue;
       Elf_Data* data = elf_getdata(scn, nullptr);
       if (data == nullptr || header.sh_entsize == 0) continue;
       size_t count = header.sh_size / header.sh_entsize;
       for (size_t i = 0; i < count; ++i) {
         GElf_Sym symbol;
-        if (gelf_getsym(data, static_cast<int>(i), &symbol) == nullptr) continue;
+        if (gelf_getsym(data, static_cast<int>(i), &symbol) == nullptr)
+          continue;
         if (GELF_ST_TYPE(symbol.st_info) != STT_FUNC || symbol.st_size == 0 ||
             symbol.st_shndx == SHN_UNDEF || symbol.st_value == 0) {
           continue;
@@ -62,7 +64,9 @@ class DwarfIndexBuilder {
       return a.address < b.address;
     };
     std::stable_sort(index_->rows_.begin(), index_->rows_.end(), by_address);
-    auto by_begin = [](const auto& a, const auto& b) { return a.begin < b.begin; };
+    auto by_begin = [](const auto& a, const auto& b) {
+      return a.begin < b.begin;
+    };
     auto& functions = index_->functions_;
     std::sort(functions.begin(), functions.end(), by_begin);
     for (const auto& symbol : symbol_functions_) {
@@ -98,7 +102,7 @@ class DwarfIndexBuilder {
     Dwarf_Lines* lines = nullptr;
     size_t count = 0;
     if (dwarf_getsrclines(unit, &lines, &count) != 0) return;
-    file_ids_.clear();  // name pointers are per unit
+    file_ids_.clear();      // name pointers are per unit
     bool dropping = false;  // sequence of a discarded (tombstoned) section
     bool sequence_start = true;
     for (size_t i = 0; i < count; ++i) {
@@ -122,7 +126,8 @@ class DwarfIndexBuilder {
       }
       if (dropping) continue;
       const char* name = dwarf_linesrc(line, nullptr, nullptr);
-      uint32_t file = name ? FileId(name, comp_dir) : DwarfIndex::kEndOfSequence;
+      uint32_t file =
+          name ? FileId(name, comp_dir) : DwarfIndex::kEndOfSequence;
       if (file == DwarfIndex::kEndOfSequence) continue;
       index_->rows_.push_back(
           {address, file, static_cast<uint32_t>(line_no < 0 ? 0 : line_no)});

@@ -17,11 +17,21 @@ void AppendJsonString(std::string* out, const char* text) {
   for (const char* p = text; *p; ++p) {
     unsigned char c = static_cast<unsigned char>(*p);
     switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char escaped[8];
@@ -48,7 +58,8 @@ void AppendFiles(std::string* out, const itr_test_coverage& coverage,
     out->push_back(':');
     out->push_back('[');
     bool first_line = true;
-    for (uint32_t line : LinesFromBitmap(file.line_bitmap, file.line_bitmap_size)) {
+    for (uint32_t line :
+         LinesFromBitmap(file.line_bitmap, file.line_bitmap_size)) {
       if (!first_line) out->push_back(',');
       first_line = false;
       *out += std::to_string(line);

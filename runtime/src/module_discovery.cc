@@ -122,8 +122,8 @@ void DiscoverUnregisteredModules(ModuleRegistry& registry) {
                    Contains(object, reinterpret_cast<uintptr_t>(m.flags));
     }
     if (registered) continue;
-    std::string path = is_executable && object.path.empty() ? ExecutablePath()
-                                                            : object.path;
+    std::string path =
+        is_executable && object.path.empty() ? ExecutablePath() : object.path;
     if (path.empty() || path[0] != '/') continue;  // vdso and the like
     SancovSections sections;
     if (!ReadSancovSections(path, &sections)) continue;
@@ -131,7 +131,8 @@ void DiscoverUnregisteredModules(ModuleRegistry& registry) {
     if (!Contains(object, reinterpret_cast<uintptr_t>(flags))) continue;
     registry.AddFlags(flags, flags + sections.bools_size);
     if (sections.pcs_size > 0) {
-      auto* pcs = reinterpret_cast<const uintptr_t*>(object.bias + sections.pcs);
+      auto* pcs =
+          reinterpret_cast<const uintptr_t*>(object.bias + sections.pcs);
       registry.AddPcTable(pcs, pcs + sections.pcs_size / sizeof(uintptr_t));
     }
     Verbose("registered %s by discovery (its coverage hooks were shadowed)",

@@ -83,7 +83,8 @@ int Visit(dl_phdr_info* info, size_t, void* data) {
 }
 
 // FNV-1a, enough to name a cache file when there is no build-id.
-uint64_t Fnv1a(const std::string& text, uint64_t hash = 1469598103934665603ull) {
+uint64_t Fnv1a(const std::string& text,
+               uint64_t hash = 1469598103934665603ull) {
   for (unsigned char c : text) {
     hash ^= c;
     hash *= 1099511628211ull;

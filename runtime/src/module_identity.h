@@ -8,9 +8,9 @@
 namespace itr::runtime {
 
 struct ModuleIdentity {
-  std::string path;        // file on disk (the executable via /proc/self/exe)
+  std::string path;         // file on disk (the executable via /proc/self/exe)
   uintptr_t load_bias = 0;  // runtime address = file address + load_bias
-  std::string build_id;    // lowercase hex of NT_GNU_BUILD_ID, or empty
+  std::string build_id;     // lowercase hex of NT_GNU_BUILD_ID, or empty
   // Stable key for caches: "b<build-id>", or "p<hash of path,size,mtime>"
   // when the object has no build-id.
   std::string cache_key;

@@ -11,17 +11,18 @@ void AddFunctionLines(const DwarfIndex& index,
                       const std::vector<DwarfIndex::AddressRange>& ranges,
                       bool files_only, std::vector<FileLine>* out) {
   for (const auto& range : ranges) {
-    index.ForEachLineIn(range.begin, range.end, [&](uint32_t file, uint32_t line) {
-      out->push_back({file, files_only ? 0u : line});
-    });
+    index.ForEachLineIn(range.begin, range.end,
+                        [&](uint32_t file, uint32_t line) {
+                          out->push_back({file, files_only ? 0u : line});
+                        });
   }
 }
 
 void AddFallback(const DwarfIndex& index, uint64_t address,
                  std::vector<FileLine>* out) {
   int64_t unit_file = index.CompileUnitFileAt(address);
-  out->push_back({unit_file < 0 ? kUnknownFile : static_cast<uint32_t>(unit_file),
-                  0});
+  out->push_back(
+      {unit_file < 0 ? kUnknownFile : static_cast<uint32_t>(unit_file), 0});
 }
 
 void SortUnique(std::vector<FileLine>* lines) {
@@ -83,9 +84,10 @@ ProbeAttribution AttributeProbes(const DwarfIndex& index,
       });
     }
     if (probe.empty() && !entry) {
-      index.ForEachLineIn(address, address + 1, [&](uint32_t file, uint32_t line) {
-        probe.push_back({file, line});
-      });
+      index.ForEachLineIn(address, address + 1,
+                          [&](uint32_t file, uint32_t line) {
+                            probe.push_back({file, line});
+                          });
     }
     if (probe.empty()) AddFallback(index, address, &probe);
     SortUnique(&probe);
@@ -103,7 +105,8 @@ void AttributeReturnAddress(const DwarfIndex& index, uint64_t return_address,
   index.ForEachLineIn(call, call + 1, [&](uint32_t file, uint32_t line) {
     out->push_back({file, line});
   });
-  AddFunctionLines(index, index.FunctionRangesAt(call), /*files_only=*/true, out);
+  AddFunctionLines(index, index.FunctionRangesAt(call), /*files_only=*/true,
+                   out);
   if (out->size() == before) AddFallback(index, call, out);
 }
 

@@ -41,7 +41,9 @@ struct ProbeAttribution {
   std::vector<uint32_t> offsets;   // probe i: pairs[offsets[i], offsets[i+1])
   std::vector<FileLine> pairs;
 
-  size_t probe_count() const { return offsets.empty() ? 0 : offsets.size() - 1; }
+  size_t probe_count() const {
+    return offsets.empty() ? 0 : offsets.size() - 1;
+  }
 };
 
 ProbeAttribution AttributeProbes(const DwarfIndex& index,

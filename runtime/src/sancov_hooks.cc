@@ -38,7 +38,8 @@ ITR_API void __sanitizer_cov_trace_pc(void) {
 // with it, so drain and attribute them first.
 ITR_API int dlclose(void* handle) {
   using DlcloseFn = int (*)(void*);
-  static DlcloseFn real = reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
+  static DlcloseFn real =
+      reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
   itr::runtime::CoverageSession::Get().PrepareForUnload();
   return real != nullptr ? real(handle) : -1;
 }

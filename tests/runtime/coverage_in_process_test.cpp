@@ -18,9 +18,8 @@ namespace {
 const std::string kFixtures = "tests/runtime/fixtures/";
 
 bool HasLine(const itr::CoveredFile* file, uint32_t line) {
-  return file != nullptr &&
-         std::find(file->lines.begin(), file->lines.end(), line) !=
-             file->lines.end();
+  return file != nullptr && std::find(file->lines.begin(), file->lines.end(),
+                                      line) != file->lines.end();
 }
 
 // Paths of the files inside the repository.
@@ -55,8 +54,10 @@ TEST(CoverageInProcess, FunctionAndInlinedHeaderCode) {
   const auto* math = coverage.Find(kFixtures + "covered_math.cpp");
   const auto* header = coverage.Find(kFixtures + "covered_inline.h");
   EXPECT_TRUE(HasLine(math, MarkerLine(kFixtures + "covered_math.cpp", "f")));
-  EXPECT_TRUE(HasLine(header, MarkerLine(kFixtures + "covered_inline.h", "twice")));
-  EXPECT_TRUE(HasLine(header, MarkerLine(kFixtures + "covered_inline.h", "square")));
+  EXPECT_TRUE(
+      HasLine(header, MarkerLine(kFixtures + "covered_inline.h", "twice")));
+  EXPECT_TRUE(
+      HasLine(header, MarkerLine(kFixtures + "covered_inline.h", "square")));
 }
 
 TEST(CoverageInProcess, OtherTestDoesNotSeeThoseFiles) {
@@ -165,7 +166,8 @@ TEST(CoverageInProcess, CollectOnlyThenAttribute) {
   itr_test_begin("deferred");
   CoveredF(Opaque(2));
   itr_test_end_collect_only();
-  itr::TestCoverage coverage = itr::TestCoverage::From(itr_last_test_coverage());
+  itr::TestCoverage coverage =
+      itr::TestCoverage::From(itr_last_test_coverage());
   EXPECT_EQ(coverage.test_id, "deferred");
   EXPECT_EQ(InternalPaths(coverage),
             (std::vector<std::string>{kFixtures + "covered_inline.h",

@@ -15,9 +15,8 @@ inline uint32_t MarkerLine(const std::string& repo_relative_path,
   const std::string marker = "ITR-LINE:" + name;
   for (uint32_t number = 1; std::getline(in, line); ++number) {
     size_t at = line.find(marker);
-    if (at != std::string::npos &&
-        (at + marker.size() == line.size() ||
-         line[at + marker.size()] == ' ')) {
+    if (at != std::string::npos && (at + marker.size() == line.size() ||
+                                    line[at + marker.size()] == ' ')) {
       return number;
     }
   }

@@ -57,9 +57,9 @@ struct TestCoverage {
     out.files.reserve(c->file_count);
     for (size_t i = 0; i < c->file_count; ++i) {
       const itr_covered_file& f = c->files[i];
-      out.files.push_back(CoveredFile{
-          f.path, f.external != 0,
-          LinesFromBitmap(f.line_bitmap, f.line_bitmap_size)});
+      out.files.push_back(
+          CoveredFile{f.path, f.external != 0,
+                      LinesFromBitmap(f.line_bitmap, f.line_bitmap_size)});
     }
     return out;
   }

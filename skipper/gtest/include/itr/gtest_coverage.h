@@ -1,0 +1,103 @@
+// itr/gtest_coverage.h — per-test coverage for GoogleTest, through its
+// listener API (no fork of GoogleTest, no change to the tests).
+//
+//   int main(int argc, char** argv) {
+//     testing::InitGoogleTest(&argc, argv);
+//     itr::gtest::InstallCoverageListener();
+//     return RUN_ALL_TESTS();
+//   }
+//
+// Every test case is bracketed by itr_test_begin()/itr_test_end(), so its
+// coverage lands in ITR_COVERAGE_EXPORT (and, later, in the skipper). With
+// ITR_COVERAGE_PRINT=1 each test's files and lines are printed after it.
+#ifndef ITR_GTEST_COVERAGE_H_
+#define ITR_GTEST_COVERAGE_H_
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "itr/coverage.hpp"
+
+namespace itr::gtest {
+
+// "<suite>.<name>", GoogleTest's own full name: it already carries the
+// instantiation prefix and index of TEST_P ("Inst/Suite.Name/2") and the
+// type index of TYPED_TEST ("Suite/0.Name"), which are stable across runs.
+inline std::string TestId(const testing::TestInfo& info) {
+  return std::string(info.test_suite_name()) + "." + info.name();
+}
+
+// "3-7,9": ascending line numbers folded into ranges.
+inline std::string FormatLines(const std::vector<uint32_t>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i;
+    while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(lines[i]);
+    if (j > i) out += "-" + std::to_string(lines[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+class CoverageListener : public testing::EmptyTestEventListener {
+ public:
+  explicit CoverageListener(bool print) : print_(print) {}
+
+  void OnTestStart(const testing::TestInfo& info) override {
+    itr_test_begin(TestId(info).c_str());
+  }
+
+  void OnTestEnd(const testing::TestInfo& info) override {
+    TestCoverage coverage = EndTest();
+    if (print_) Print(info, coverage);
+  }
+
+ private:
+  static void Print(const testing::TestInfo& info,
+                    const TestCoverage& coverage) {
+    std::string text = "[ itr cov  ] " + TestId(info);
+    if (!coverage.complete()) {
+      text += coverage.status == ITR_COVERAGE_UNAVAILABLE
+                  ? " (unavailable)"
+                  : " (incomplete: " + coverage.error + ")";
+    }
+    size_t external = 0;
+    for (const CoveredFile& file : coverage.files) {
+      if (file.external) {
+        ++external;
+        continue;
+      }
+      text += "\n               " + file.path;
+      if (!file.lines.empty()) text += ":" + FormatLines(file.lines);
+    }
+    if (external > 0) {
+      text += "\n               + " + std::to_string(external) +
+              " external file(s) (toolchain/system headers)";
+    }
+    printf("%s\n", text.c_str());
+    fflush(stdout);
+  }
+
+  bool print_;
+};
+
+inline bool CoveragePrintRequested() {
+  const char* value = getenv("ITR_COVERAGE_PRINT");
+  return value != nullptr && *value != '\0' && strcmp(value, "0") != 0 &&
+         strcmp(value, "false") != 0;
+}
+
+// Appends the listener to GoogleTest's listeners (which take ownership).
+inline void InstallCoverageListener() {
+  testing::UnitTest::GetInstance()->listeners().Append(
+      new CoverageListener(CoveragePrintRequested()));
+}
+
+}  // namespace itr::gtest
+
+#endif  // ITR_GTEST_COVERAGE_H_

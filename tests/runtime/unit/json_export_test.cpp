@@ -1,0 +1,49 @@
+#include "json_export.h"
+
+#include "gtest/gtest.h"
+#include "itr/coverage.hpp"
+#include "nlohmann/json.hpp"
+
+namespace itr::runtime {
+namespace {
+
+TEST(LineBitmap, UsesDatadogLayout) {
+  // Lines {1, 3, 10} -> A0 40 (line 1 = most significant bit of byte 0).
+  const uint8_t bitmap[] = {0xA0, 0x40};
+  EXPECT_EQ(LinesFromBitmap(bitmap, 2), (std::vector<uint32_t>{1, 3, 10}));
+}
+
+TEST(CoverageJsonLine, WritesTestFilesExternalAndEscapes) {
+  const uint8_t lines_a[] = {0xA0, 0x40};
+  const uint8_t lines_v[] = {0x01};
+  itr_covered_file files[] = {
+      {"src/a \"quoted\".cpp", 0, lines_a, 2},
+      {"src/file_only.h", 0, nullptr, 0},
+      {"/usr/include/vector", 1, lines_v, 1},
+  };
+  itr_test_coverage coverage{ITR_COVERAGE_COMPLETE, "Suite.Name/1\n", files, 3,
+                             nullptr};
+  std::string line = CoverageJsonLine(coverage);
+  ASSERT_EQ(line.back(), '\n');
+  auto json = nlohmann::json::parse(line);
+  EXPECT_EQ(json["test"], "Suite.Name/1\n");
+  EXPECT_EQ(json["status"], "complete");
+  EXPECT_EQ(json["files"]["src/a \"quoted\".cpp"],
+            nlohmann::json::parse("[1,3,10]"));
+  EXPECT_TRUE(json["files"]["src/file_only.h"].empty());
+  EXPECT_EQ(json["external"]["/usr/include/vector"],
+            nlohmann::json::parse("[8]"));
+  EXPECT_FALSE(json.contains("error"));
+}
+
+TEST(CoverageJsonLine, SessionAndIncomplete) {
+  itr_test_coverage coverage{ITR_COVERAGE_INCOMPLETE, nullptr, nullptr, 0,
+                             "no debug info"};
+  auto json = nlohmann::json::parse(CoverageJsonLine(coverage));
+  EXPECT_TRUE(json["test"].is_null());
+  EXPECT_EQ(json["status"], "incomplete");
+  EXPECT_EQ(json["error"], "no debug info");
+}
+
+}  // namespace
+}  // namespace itr::runtime
