@@ -32,6 +32,10 @@ const itr_test_coverage* itr_session_coverage(void) {
   return CoverageSession::Get().Session();
 }
 
+void itr_test_mark_incomplete(const char* reason) {
+  CoverageSession::Get().MarkIncomplete(reason ? reason : "marked incomplete");
+}
+
 size_t itr_coverage_probe_count(void) {
   return CoverageSession::Get().ProbeCount();
 }

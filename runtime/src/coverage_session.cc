@@ -156,6 +156,7 @@ void CoverageSession::BeginTest(const char* test_id) {
   for (size_t i = 0; i < registry.size(); ++i) registry.at(i).num_touched = 0;
   test_pc_count_ = 0;
   test_lost_probes_ = Registry().overflowed();
+  test_lost_reason_ = test_lost_probes_ ? "too many instrumented modules" : "";
   open_test_id_ = test_id ? test_id : "";
   test_open_ = true;
 }
@@ -169,7 +170,7 @@ void CoverageSession::CollectTest() {
   if (registry.RefreshLoadedState() && !unload_prepared_) {
     // A library went away without passing through our dlclose(): whatever
     // it executed since the last drain is gone.
-    test_lost_probes_ = true;
+    LoseTestProbes("an instrumented library was unloaded during the test");
   }
   unload_prepared_ = false;
   for (size_t i = 0; i < registry.size(); ++i) {
@@ -189,9 +190,9 @@ void CoverageSession::CollectTest() {
     test_pc_count_ +=
         DrainTracedPcs(test_pcs_.data() + test_pc_count_,
                        test_pcs_.size() - test_pc_count_, &overflowed);
-    if (overflowed) test_lost_probes_ = true;
+    if (overflowed) LoseTestProbes("the traced-PC table overflowed");
   }
-  if (registry.overflowed()) test_lost_probes_ = true;
+  if (registry.overflowed()) LoseTestProbes("too many instrumented modules");
 }
 
 void CoverageSession::DrainToSession() {
@@ -226,6 +227,30 @@ void CoverageSession::DrainToSession() {
   }
 }
 
+void CoverageSession::LoseTestProbes(const char* reason) {
+  if (!test_lost_probes_) test_lost_reason_ = reason;
+  test_lost_probes_ = true;
+}
+
+void CoverageSession::MarkIncomplete(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!test_open_) return;
+  if (!test_lost_probes_) test_lost_reason_ = reason;
+  test_lost_probes_ = true;
+}
+
+void CoverageSession::NoteFork() {
+  // Runs in the parent right after fork(); the lock may be held by this very
+  // thread (fork from inside a runtime call never happens) — keep it simple.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!test_open_) return;
+  if (!test_lost_probes_) {
+    test_lost_reason_ =
+        "the test forked a child process, whose execution is not recorded";
+  }
+  test_lost_probes_ = true;
+}
+
 const itr_test_coverage* CoverageSession::EndTest(bool attribute) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) return &none_.c;
@@ -233,6 +258,7 @@ const itr_test_coverage* CoverageSession::EndTest(bool attribute) {
   test_open_ = false;
   last_test_id_.swap(open_test_id_);
   last_lost_probes_ = test_lost_probes_;
+  last_lost_reason_ = test_lost_reason_;
   last_attributed_ = false;
   if (!attribute) return nullptr;
   AttributeLastTest();
@@ -248,9 +274,7 @@ const itr_test_coverage* CoverageSession::LastTest() {
 void CoverageSession::AttributeLastTest() {
   last_attributed_ = true;
   Attributor attributor(this);
-  if (last_lost_probes_) {
-    attributor.Incomplete("probes were lost (registry or PC table full)");
-  }
+  if (last_lost_probes_) attributor.Incomplete(last_lost_reason_);
   ModuleRegistry& registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);

@@ -29,6 +29,11 @@ class CoverageSession {
   const itr_test_coverage* LastTest();
   const itr_test_coverage* Session();
 
+  // The open test ran code that cannot be seen (see itr_test_mark_incomplete).
+  void MarkIncomplete(const std::string& reason);
+  // Called in the parent after fork(): the child's execution is invisible.
+  void NoteFork();
+
   // Called before a library is unloaded: folds pending probes and resolves
   // every module holding data while its pc-table is still mapped.
   void PrepareForUnload();
@@ -75,6 +80,7 @@ class CoverageSession {
 
   CoverageSession();
   void CollectTest();
+  void LoseTestProbes(const char* reason);
   void DrainToSession();
   bool ResolveModule(size_t index);
   TracedObject* TracedObjectFor(uintptr_t pc);
@@ -93,6 +99,8 @@ class CoverageSession {
   bool test_open_ = false;
   bool any_test_began_ = false;
   bool test_lost_probes_ = false;  // set while the open test loses data
+  std::string test_lost_reason_;
+  std::string last_lost_reason_;
   std::string open_test_id_;
   std::string last_test_id_;
   bool last_lost_probes_ = false;

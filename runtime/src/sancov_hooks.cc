@@ -8,6 +8,7 @@
 // definition here: their callbacks fail to link instead of silently
 // reporting nothing (8-bit counters wrap to zero and would hide coverage).
 #include <dlfcn.h>
+#include <pthread.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -50,11 +51,14 @@ namespace {
 
 void FinishAtExit() { itr::runtime::CoverageSession::Get().Finish(); }
 
+void AfterForkInParent() { itr::runtime::CoverageSession::Get().NoteFork(); }
+
 // Registered from this library's constructor, i.e. before the executable's
 // own static objects, so it runs after their destructors.
 __attribute__((constructor(101))) void RegisterExitHook() {
   itr::runtime::CoverageSession::Get();
   atexit(FinishAtExit);
+  pthread_atfork(nullptr, AfterForkInParent, nullptr);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // libraries are instrumented (function or edge mode, one binary each), this
 // TU is not, so every covered file below comes from the code a test called.
 #include <dlfcn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <thread>
@@ -153,6 +155,29 @@ TEST(CoverageInProcess, CodeBetweenTestsIsSessionCoverage) {
   EXPECT_TRUE(session.test_id.empty());
   EXPECT_TRUE(HasLine(session.Find(kFixtures + "covered_math.cpp"),
                       MarkerLine(kFixtures + "covered_math.cpp", "f")));
+}
+
+TEST(CoverageInProcess, ForkDuringATestMakesItIncomplete) {
+  itr::ScopedTest test("forks");
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(CoveredF(Opaque(2)) > 0 ? 0 : 1);  // runs unseen
+  int status = 0;
+  waitpid(child, &status, 0);
+  itr::TestCoverage coverage = test.End();
+  EXPECT_EQ(coverage.status, ITR_COVERAGE_INCOMPLETE);
+  EXPECT_NE(coverage.error.find("forked"), std::string::npos) << coverage.error;
+
+  itr::ScopedTest next("after_fork");
+  EXPECT_TRUE(next.End().complete()) << "only the forking test is affected";
+}
+
+TEST(CoverageInProcess, AdapterCanMarkATestIncomplete) {
+  itr::ScopedTest test("marked");
+  itr_test_mark_incomplete("death test child");
+  itr::TestCoverage coverage = test.End();
+  EXPECT_EQ(coverage.status, ITR_COVERAGE_INCOMPLETE);
+  EXPECT_EQ(coverage.error, "death test child");
 }
 
 TEST(CoverageInProcess, EndWithoutBeginIsHarmless) {

@@ -118,6 +118,11 @@ ITR_API const itr_test_coverage* itr_last_test_coverage(void);
  * and after the last one). Valid until the next runtime call. */
 ITR_API const itr_test_coverage* itr_session_coverage(void);
 
+/* Marks the open test's coverage incomplete, with a reason (an adapter that
+ * knows its test ran code out of sight, e.g. in a child process). A fork()
+ * during a test does this automatically: the child's code is not recorded. */
+ITR_API void itr_test_mark_incomplete(const char* reason);
+
 /* Number of probes (flags or distinct PCs) registered across modules. */
 ITR_API size_t itr_coverage_probe_count(void);
 
