@@ -135,6 +135,28 @@ TEST_F(ProcessTest, SegfaultingTestStillDiesBySignal) {
   EXPECT_EQ(FindRecord(run, "Suite.Second"), nullptr);
 }
 
+TEST_F(ProcessTest, CoverageFlagsOnTheLinkLineKeepTheSignal) {
+  ProgramRun run = Execute(ITR_LINK_FLAGS_PROGRAM, "segv");
+  EXPECT_EQ(run.signal, SIGSEGV) << "exit code " << run.exit_code;
+  ExpectFirstTestAndSession(run);
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define ITR_SANITIZER_BUILD 1
+#endif
+#endif
+#ifndef ITR_SANITIZER_BUILD
+// The control: without itr_instrument's link flag, clang 14 links its UBSan
+// runtime and a segfault becomes exit code 1. If this starts failing, the
+// toolchain changed and the guard in ItrInstrument.cmake may be moot.
+TEST_F(ProcessTest, WithoutTheGuardTheUbsanRuntimeEatsTheSignal) {
+  ProgramRun run = Execute(ITR_UBSAN_HAZARD_PROGRAM, "segv");
+  EXPECT_EQ(run.signal, 0);
+  EXPECT_EQ(run.exit_code, 1);
+}
+#endif
+
 TEST_F(ProcessTest, AbortingTestKeepsEarlierTests) {
   ProgramRun run = Execute(ITR_COVERAGE_PROGRAM, "abort");
   EXPECT_EQ(run.signal, SIGABRT);

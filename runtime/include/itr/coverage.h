@@ -55,6 +55,17 @@ extern "C" {
 #define ITR_API
 #endif
 
+/* Keeps a function out of coverage even in an instrumented TU: adapter code
+ * that runs inside every test window would otherwise be a dependency of
+ * every test. */
+#if defined(__clang__)
+#define ITR_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#elif defined(__GNUC__) && __GNUC__ >= 12
+#define ITR_NO_COVERAGE __attribute__((no_sanitize_coverage))
+#else
+#define ITR_NO_COVERAGE
+#endif
+
 typedef enum itr_coverage_status {
   /* No instrumented module registered: nothing can be said about any test. */
   ITR_COVERAGE_UNAVAILABLE = 0,

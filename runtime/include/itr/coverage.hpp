@@ -1,5 +1,7 @@
 // itr/coverage.hpp — thin C++ view over itr/coverage.h.
 //
+// Every function here is ITR_NO_COVERAGE: it runs inside test windows and
+// must not become a dependency of every test.
 // Owns nothing the runtime owns: TestCoverage copies what a C result points
 // to, so it outlives the next runtime call.
 #ifndef ITR_COVERAGE_HPP_
@@ -14,8 +16,8 @@
 namespace itr {
 
 // Decodes a Datadog line bitmap (line 1 = MSB of byte 0) into line numbers.
-inline std::vector<uint32_t> LinesFromBitmap(const uint8_t* bitmap,
-                                             size_t size) {
+ITR_NO_COVERAGE inline std::vector<uint32_t> LinesFromBitmap(
+    const uint8_t* bitmap, size_t size) {
   std::vector<uint32_t> lines;
   for (size_t byte = 0; byte < size; ++byte) {
     for (int bit = 0; bit < 8; ++bit) {
@@ -39,16 +41,18 @@ struct TestCoverage {
   std::vector<CoveredFile> files;
   std::string error;
 
-  bool complete() const { return status == ITR_COVERAGE_COMPLETE; }
+  ITR_NO_COVERAGE bool complete() const {
+    return status == ITR_COVERAGE_COMPLETE;
+  }
 
-  const CoveredFile* Find(const std::string& path) const {
+  ITR_NO_COVERAGE const CoveredFile* Find(const std::string& path) const {
     for (const CoveredFile& file : files) {
       if (file.path == path) return &file;
     }
     return nullptr;
   }
 
-  static TestCoverage From(const itr_test_coverage* c) {
+  ITR_NO_COVERAGE static TestCoverage From(const itr_test_coverage* c) {
     TestCoverage out;
     if (c == nullptr) return out;
     out.status = c->status;
@@ -65,8 +69,10 @@ struct TestCoverage {
   }
 };
 
-inline TestCoverage EndTest() { return TestCoverage::From(itr_test_end()); }
-inline TestCoverage SessionCoverage() {
+ITR_NO_COVERAGE inline TestCoverage EndTest() {
+  return TestCoverage::From(itr_test_end());
+}
+ITR_NO_COVERAGE inline TestCoverage SessionCoverage() {
   return TestCoverage::From(itr_session_coverage());
 }
 
@@ -74,13 +80,15 @@ inline TestCoverage SessionCoverage() {
 // closes it.
 class ScopedTest {
  public:
-  explicit ScopedTest(const std::string& id) { itr_test_begin(id.c_str()); }
+  ITR_NO_COVERAGE explicit ScopedTest(const std::string& id) {
+    itr_test_begin(id.c_str());
+  }
   ScopedTest(const ScopedTest&) = delete;
   ScopedTest& operator=(const ScopedTest&) = delete;
-  ~ScopedTest() {
+  ITR_NO_COVERAGE ~ScopedTest() {
     if (open_) itr_test_end();
   }
-  TestCoverage End() {
+  ITR_NO_COVERAGE TestCoverage End() {
     open_ = false;
     return EndTest();
   }

@@ -26,12 +26,13 @@ namespace itr::gtest {
 // "<suite>.<name>", GoogleTest's own full name: it already carries the
 // instantiation prefix and index of TEST_P ("Inst/Suite.Name/2") and the
 // type index of TYPED_TEST ("Suite/0.Name"), which are stable across runs.
-inline std::string TestId(const testing::TestInfo& info) {
+ITR_NO_COVERAGE inline std::string TestId(const testing::TestInfo& info) {
   return std::string(info.test_suite_name()) + "." + info.name();
 }
 
 // "3-7,9": ascending line numbers folded into ranges.
-inline std::string FormatLines(const std::vector<uint32_t>& lines) {
+ITR_NO_COVERAGE inline std::string FormatLines(
+    const std::vector<uint32_t>& lines) {
   std::string out;
   for (size_t i = 0; i < lines.size();) {
     size_t j = i;
@@ -46,20 +47,33 @@ inline std::string FormatLines(const std::vector<uint32_t>& lines) {
 
 class CoverageListener : public testing::EmptyTestEventListener {
  public:
-  explicit CoverageListener(bool print) : print_(print) {}
+  ITR_NO_COVERAGE explicit CoverageListener(bool print) : print_(print) {}
 
-  void OnTestStart(const testing::TestInfo& info) override {
+  ITR_NO_COVERAGE void OnTestStart(const testing::TestInfo& info) override {
     itr_test_begin(TestId(info).c_str());
   }
 
-  void OnTestEnd(const testing::TestInfo& info) override {
+  ITR_NO_COVERAGE void OnTestEnd(const testing::TestInfo& info) override {
     TestCoverage coverage = EndTest();
+    ++recorded_;
+    if (coverage.complete()) ++complete_;
     if (print_) Print(info, coverage);
   }
 
+  ITR_NO_COVERAGE void OnTestProgramEnd(const testing::UnitTest&) override {
+    if (!print_) return;
+    TestCoverage session = SessionCoverage();
+    size_t internal = 0;
+    for (const CoveredFile& file : session.files) internal += !file.external;
+    printf("[ itr cov  ] %zu test(s) recorded, %zu with complete coverage "
+           "(%s mode); session coverage: %zu repository file(s)\n",
+           recorded_, complete_, itr_coverage_mode(), internal);
+    fflush(stdout);
+  }
+
  private:
-  static void Print(const testing::TestInfo& info,
-                    const TestCoverage& coverage) {
+  ITR_NO_COVERAGE static void Print(const testing::TestInfo& info,
+                                    const TestCoverage& coverage) {
     std::string text = "[ itr cov  ] " + TestId(info);
     if (!coverage.complete()) {
       text += coverage.status == ITR_COVERAGE_UNAVAILABLE
@@ -84,16 +98,18 @@ class CoverageListener : public testing::EmptyTestEventListener {
   }
 
   bool print_;
+  size_t recorded_ = 0;
+  size_t complete_ = 0;
 };
 
-inline bool CoveragePrintRequested() {
+ITR_NO_COVERAGE inline bool CoveragePrintRequested() {
   const char* value = getenv("ITR_COVERAGE_PRINT");
   return value != nullptr && *value != '\0' && strcmp(value, "0") != 0 &&
          strcmp(value, "false") != 0;
 }
 
 // Appends the listener to GoogleTest's listeners (which take ownership).
-inline void InstallCoverageListener() {
+ITR_NO_COVERAGE inline void InstallCoverageListener() {
   testing::UnitTest::GetInstance()->listeners().Append(
       new CoverageListener(CoveragePrintRequested()));
 }
