@@ -142,7 +142,8 @@ TEST_F(ProcessTest, CoverageFlagsOnTheLinkLineKeepTheSignal) {
 }
 
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) || \
+    __has_feature(undefined_behavior_sanitizer)
 #define ITR_SANITIZER_BUILD 1
 #endif
 #endif

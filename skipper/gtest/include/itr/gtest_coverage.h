@@ -65,9 +65,10 @@ class CoverageListener : public testing::EmptyTestEventListener {
     TestCoverage session = SessionCoverage();
     size_t internal = 0;
     for (const CoveredFile& file : session.files) internal += !file.external;
-    printf("[ itr cov  ] %zu test(s) recorded, %zu with complete coverage "
-           "(%s mode); session coverage: %zu repository file(s)\n",
-           recorded_, complete_, itr_coverage_mode(), internal);
+    printf(
+        "[ itr cov  ] %zu test(s) recorded, %zu with complete coverage "
+        "(%s mode); session coverage: %zu repository file(s)\n",
+        recorded_, complete_, itr_coverage_mode(), internal);
     fflush(stdout);
   }
 
