@@ -142,6 +142,15 @@ void CoverageSession::BeginTest(const char* test_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   if (test_open_) CollectTest();  // an unfinished test: its data is dropped
+  if (!last_attributed_) {
+    // Collected with itr_test_end_collect_only() and never asked for: its
+    // touched lists are reused now.
+    last_attributed_ = true;
+    Attributor expired(this);
+    expired.Incomplete("the coverage of " + last_test_id_ +
+                       " was not requested before the next test began");
+    expired.Finish(&last_test_id_, CoverageAvailable(), &last_);
+  }
   DrainToSession();
   if (!any_test_began_) {
     any_test_began_ = true;
@@ -240,8 +249,8 @@ void CoverageSession::MarkIncomplete(const std::string& reason) {
 }
 
 void CoverageSession::NoteFork() {
-  // Runs in the parent right after fork(); the lock may be held by this very
-  // thread (fork from inside a runtime call never happens) — keep it simple.
+  // Runs in the parent right after fork(), on the forking thread, which is
+  // never inside a runtime call (the runtime does not fork).
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) return;
   if (!test_lost_probes_) {

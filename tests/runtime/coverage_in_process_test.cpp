@@ -199,4 +199,14 @@ TEST(CoverageInProcess, CollectOnlyThenAttribute) {
                                       kFixtures + "covered_math.cpp"}));
 }
 
+TEST(CoverageInProcess, CollectOnlyResultExpiresAtTheNextBegin) {
+  itr_test_begin("deferred_forever");
+  CoveredF(Opaque(2));
+  itr_test_end_collect_only();
+  itr::ScopedTest next("next");
+  itr::TestCoverage expired = itr::TestCoverage::From(itr_last_test_coverage());
+  EXPECT_EQ(expired.test_id, "deferred_forever");
+  EXPECT_EQ(expired.status, ITR_COVERAGE_INCOMPLETE);
+}
+
 }  // namespace

@@ -122,7 +122,9 @@ ITR_API const itr_test_coverage* itr_test_end(void);
  * Used by benchmarks and by adapters that defer attribution. */
 ITR_API void itr_test_end_collect_only(void);
 
-/* Files of the test last closed by itr_test_end_collect_only(). */
+/* Files of the test last closed by itr_test_end_collect_only(). Ask before
+ * the next itr_test_begin(): after it, the result is INCOMPLETE (the
+ * collected probes are gone). */
 ITR_API const itr_test_coverage* itr_last_test_coverage(void);
 
 /* Session coverage accumulated so far (before the first test, between tests,
