@@ -13,7 +13,7 @@
 #   function  clang -fsanitize-coverage=func,inline-bool-flag,pc-table
 #             one flag per function (fastest; lines = whole functions)
 #   edge      clang -fsanitize-coverage=inline-bool-flag,pc-table
-#             one flag per edge (precise lines)
+#             one flag per (unpruned) edge: line-level detail
 # With gcc (no inline flags there) either mode falls back to
 # -fsanitize-coverage=trace-pc: a call per basic block, slower but complete.
 #
@@ -37,8 +37,7 @@ function(itr_coverage_compile_flags out_var mode)
     if(mode STREQUAL "function")
       set(flags -fsanitize-coverage=func,inline-bool-flag,pc-table)
     elseif(mode STREQUAL "edge")
-      set(flags -fsanitize-coverage=inline-bool-flag,pc-table
-                "SHELL:-mllvm -sanitizer-coverage-prune-blocks=0")
+      set(flags -fsanitize-coverage=inline-bool-flag,pc-table)
     else()
       message(FATAL_ERROR "itr_instrument: unknown MODE '${mode}' (function|edge)")
     endif()

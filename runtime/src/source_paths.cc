@@ -29,7 +29,7 @@ std::string FindRepositoryRoot() {
     if (!root.empty()) return root;
   }
   std::string cwd = Canonical(CurrentDirectory());
-  if (cwd.empty()) cwd = "/";
+  if (cwd.empty()) return std::string(1, '/');
   for (std::string dir = cwd;;) {
     struct stat st {};
     if (stat((dir + "/.git").c_str(), &st) == 0) return dir;
