@@ -17,7 +17,11 @@ case "$how" in
     cmake --build "$work/b" >/dev/null
     binary=$work/b/consumer
     export ITR_REPO_ROOT="$source/tests/packaging/consumer"
-    expected="covered consumer_lib.cpp" ;;
+    expected="covered consumer_lib.cpp"
+    # The pkg-config file of the same installed tree.
+    PKG_CONFIG_PATH=$(dirname "$(find "$work/prefix" -name itr-cpp.pc)") \
+      pkg-config --cflags --libs itr-cpp | grep -q -- "-litr_runtime" ||
+      { echo "pkg-config itr-cpp: no -litr_runtime" >&2; exit 1; } ;;
   add_subdirectory)
     CXX=${CXX:-clang++} cmake -S "$source/tests/packaging/consumer" -B "$work/b" \
       "${generator[@]}" -DITR_CPP_SOURCE_DIR="$source" >/dev/null

@@ -158,6 +158,15 @@ TEST_F(ProcessTest, WithoutTheGuardTheUbsanRuntimeEatsTheSignal) {
 }
 #endif
 
+TEST_F(ProcessTest, ExcludedSourcesAreNotInstrumented) {
+  ProgramRun run = Execute(ITR_EXCLUDING_PROGRAM, "pass");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ExpectFirstTestAndSession(run);
+  const json* second = FindRecord(run, "Suite.Second");
+  ASSERT_NE(second, nullptr);
+  EXPECT_FALSE(Files(*second).count(kFixtures + "other.cpp"));
+}
+
 TEST_F(ProcessTest, AbortingTestKeepsEarlierTests) {
   ProgramRun run = Execute(ITR_COVERAGE_PROGRAM, "abort");
   EXPECT_EQ(run.signal, SIGABRT);
