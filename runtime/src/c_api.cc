@@ -1,6 +1,7 @@
 // extern "C" surface of itr/coverage.h.
 #include "coverage_session.h"
 #include "itr/coverage.h"
+#include "source_paths.h"
 
 using itr::runtime::CoverageSession;
 
@@ -34,6 +35,10 @@ const itr_test_coverage* itr_session_coverage(void) {
 
 void itr_test_mark_incomplete(const char* reason) {
   CoverageSession::Get().MarkIncomplete(reason ? reason : "marked incomplete");
+}
+
+const char* itr_repository_root(void) {
+  return itr::runtime::RepositoryRoot().c_str();
 }
 
 size_t itr_coverage_probe_count(void) {

@@ -136,6 +136,10 @@ ITR_API const itr_test_coverage* itr_session_coverage(void);
  * during a test does this automatically: the child's code is not recorded. */
 ITR_API void itr_test_mark_incomplete(const char* reason);
 
+/* The repository root that covered paths are relative to (ITR_REPO_ROOT, or
+ * the nearest ancestor of the working directory holding .git). */
+ITR_API const char* itr_repository_root(void);
+
 /* Number of probes (flags or distinct PCs) registered across modules. */
 ITR_API size_t itr_coverage_probe_count(void);
 

@@ -72,7 +72,7 @@ class CoverageListener : public testing::EmptyTestEventListener {
     fflush(stdout);
   }
 
- private:
+  // One test's files and lines, as ITR_COVERAGE_PRINT shows them.
   ITR_NO_COVERAGE static void Print(const testing::TestInfo& info,
                                     const TestCoverage& coverage) {
     std::string text = "[ itr cov  ] " + TestId(info);
@@ -98,6 +98,7 @@ class CoverageListener : public testing::EmptyTestEventListener {
     fflush(stdout);
   }
 
+ private:
   bool print_;
   size_t recorded_ = 0;
   size_t complete_ = 0;

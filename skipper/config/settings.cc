@@ -1,0 +1,118 @@
+#include "skipper/config/settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace itr::skipper {
+
+namespace {
+
+std::string Get(const GetEnv& getenv, const char* name) {
+  const char* value = getenv(name);
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+void AddPatterns(const std::string& filter, std::vector<std::string>* out) {
+  for (absl::string_view part :
+       absl::StrSplit(filter, ':', absl::SkipEmpty())) {
+    out->emplace_back(absl::StripAsciiWhitespace(part));
+  }
+}
+
+}  // namespace
+
+bool ParseBool(const char* name, const char* value, bool fallback,
+               std::vector<std::string>* warnings) {
+  if (value == nullptr || *value == '\0') return fallback;
+  std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(value));
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  warnings->push_back(std::string(name) + "='" + value +
+                      "' is not a boolean; using " +
+                      (fallback ? "true" : "false"));
+  return fallback;
+}
+
+Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root) {
+  Settings s;
+  s.itr_enabled =
+      ParseBool("DD_CIVISIBILITY_ITR_ENABLED",
+                getenv("DD_CIVISIBILITY_ITR_ENABLED"), true, &s.warnings);
+  s.collect_only = ParseBool("ITR_COLLECT_ONLY", getenv("ITR_COLLECT_ONLY"),
+                             false, &s.warnings);
+  s.service = Get(getenv, "DD_SERVICE");
+  s.env = Get(getenv, "DD_ENV");
+
+  for (const char* name :
+       {"DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE", "ITR_SKIPPING_LEVEL"}) {
+    std::string level = absl::AsciiStrToLower(Get(getenv, name));
+    if (level.empty()) continue;
+    if (level == "test") {
+      s.level = SkipLevel::kTest;
+    } else if (level == "suite") {
+      s.level = SkipLevel::kSuite;
+    } else {
+      s.warnings.push_back(std::string(name) + "='" + level +
+                           "' is not 'test' or 'suite'; using 'test'");
+    }
+  }
+
+  s.store_path = Get(getenv, "ITR_STORE");
+  if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";
+
+  std::string verbose = Get(getenv, "ITR_VERBOSE");
+  if (!verbose.empty()) {
+    std::string lower = absl::AsciiStrToLower(verbose);
+    if (!absl::SimpleAtoi(verbose, &s.verbosity)) {
+      s.verbosity =
+          (lower == "true" || lower == "yes" || lower == "on") ? 1 : 0;
+      if (s.verbosity == 0 && lower != "false" && lower != "no" &&
+          lower != "off") {
+        s.warnings.push_back("ITR_VERBOSE='" + verbose +
+                             "' is not 0, 1 or 2; using 0");
+      }
+    }
+    s.verbosity = std::clamp(s.verbosity, 0, 2);
+  }
+
+  // DD_TAGS: "k:v,k2:v2" (commas or spaces); only test.configuration.* here.
+  std::string tags = Get(getenv, "DD_TAGS");
+  for (absl::string_view tag :
+       absl::StrSplit(tags, absl::ByAnyChar(", "), absl::SkipEmpty())) {
+    absl::string_view key_value = tag;
+    if (!absl::ConsumePrefix(&key_value, "test.configuration.")) continue;
+    size_t colon = key_value.find(':');
+    if (colon == absl::string_view::npos || colon == 0) {
+      s.warnings.push_back("DD_TAGS entry '" + std::string(tag) +
+                           "' has no value; ignored");
+      continue;
+    }
+    s.custom_configuration[std::string(key_value.substr(0, colon))] =
+        std::string(key_value.substr(colon + 1));
+  }
+
+  AddPatterns(Get(getenv, "ITR_UNSKIPPABLE"), &s.unskippable_patterns);
+  std::string list = Get(getenv, "ITR_UNSKIPPABLE_FILE");
+  if (!list.empty()) {
+    std::ifstream in(list);
+    if (!in) {
+      s.warnings.push_back("ITR_UNSKIPPABLE_FILE '" + list +
+                           "' cannot be read: every test runs");
+      s.collect_only = true;  // the safe choice: we cannot tell which to keep
+    }
+    for (std::string line; std::getline(in, line);) {
+      absl::string_view entry = absl::StripAsciiWhitespace(line);
+      if (entry.empty() || entry[0] == '#') continue;
+      AddPatterns(std::string(entry), &s.unskippable_patterns);
+    }
+  }
+  return s;
+}
+
+}  // namespace itr::skipper

@@ -1,0 +1,52 @@
+// Skipper configuration, read once from the environment. Datadog's names
+// first (DD_CIVISIBILITY_ITR_ENABLED, DD_SERVICE, DD_ENV, DD_TAGS,
+// DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE), then itr-cpp's own ITR_*
+// knobs. An invalid value yields a warning and the safe choice (run tests).
+#ifndef ITR_SKIPPER_CONFIG_SETTINGS_H_
+#define ITR_SKIPPER_CONFIG_SETTINGS_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace itr::skipper {
+
+enum class SkipLevel { kTest, kSuite };
+
+struct Settings {
+  // DD_CIVISIBILITY_ITR_ENABLED: "false"/"0" turns coverage-based skipping
+  // off (tests all run; nothing is recorded either).
+  bool itr_enabled = true;
+  // ITR_COLLECT_ONLY=1: record results and coverage, never skip.
+  bool collect_only = false;
+  // DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE or ITR_SKIPPING_LEVEL.
+  SkipLevel level = SkipLevel::kTest;
+  std::string service;  // DD_SERVICE
+  std::string env;      // DD_ENV
+  // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite).
+  std::string store_path;
+  // ITR_VERBOSE: 0 quiet, 1 summary + each skipped test, 2 + each decision.
+  int verbosity = 0;
+  // DD_TAGS entries "test.configuration.<key>:<value>".
+  std::map<std::string, std::string> custom_configuration;
+  // ITR_UNSKIPPABLE (GoogleTest filter syntax) and the patterns of the file
+  // named by ITR_UNSKIPPABLE_FILE (one per line, '#' comments).
+  std::vector<std::string> unskippable_patterns;
+  // One line each, for the user.
+  std::vector<std::string> warnings;
+};
+
+using GetEnv = std::function<const char*(const char*)>;
+
+// `repo_root` decides the default store location.
+Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root);
+
+// "true"/"1"/"yes"/"on" and "false"/"0"/"no"/"off", any case; otherwise
+// `fallback` and a warning.
+bool ParseBool(const char* name, const char* value, bool fallback,
+               std::vector<std::string>* warnings);
+
+}  // namespace itr::skipper
+
+#endif  // ITR_SKIPPER_CONFIG_SETTINGS_H_

@@ -1,0 +1,591 @@
+#include "skipper/store/local_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "skipper/store/sqlite_statement.h"
+
+namespace itr::skipper {
+
+namespace {
+
+// Each entry migrates from version (index) to version (index + 1).
+const char* const kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  module TEXT NOT NULL,
+  configuration TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE TABLE tests (
+  id INTEGER PRIMARY KEY,
+  module TEXT NOT NULL,
+  configuration TEXT NOT NULL,
+  test_key TEXT NOT NULL,
+  suite TEXT NOT NULL,
+  name TEXT NOT NULL,
+  parameters TEXT NOT NULL DEFAULT '',
+  source_file TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  duration_ms REAL NOT NULL DEFAULT 0,
+  coverage_complete INTEGER NOT NULL DEFAULT 0,
+  forced INTEGER NOT NULL DEFAULT 0,
+  run_id INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  skips INTEGER NOT NULL DEFAULT 0,
+  saved_ms REAL NOT NULL DEFAULT 0,
+  UNIQUE (module, configuration, test_key)
+);
+CREATE TABLE fingerprints (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  UNIQUE (kind, key, fingerprint)
+);
+CREATE TABLE test_dependencies (
+  test_id INTEGER NOT NULL,
+  fingerprint_id INTEGER NOT NULL,
+  PRIMARY KEY (test_id, fingerprint_id)
+) WITHOUT ROWID;
+CREATE INDEX test_dependencies_by_fingerprint
+  ON test_dependencies (fingerprint_id, test_id);
+CREATE TABLE run_dependencies (
+  run_id INTEGER NOT NULL,
+  fingerprint_id INTEGER NOT NULL,
+  PRIMARY KEY (run_id, fingerprint_id)
+) WITHOUT ROWID;
+CREATE INDEX run_dependencies_by_fingerprint
+  ON run_dependencies (fingerprint_id, run_id);
+CREATE TABLE stat_cache (
+  path TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  ctime_ns INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  fingerprint TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
+              LocalStore::kSchemaVersion);
+
+int64_t NowSeconds() { return static_cast<int64_t>(time(nullptr)); }
+
+void MakeDirectories(const std::string& file) {
+  size_t slash = file.rfind('/');
+  if (slash == std::string::npos || slash == 0) return;
+  std::string dir = file.substr(0, slash);
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '/') mkdir(dir.substr(0, i).c_str(), 0755);
+  }
+  // The store's own directory ignores itself in git.
+  if (dir.size() >= 5 && dir.compare(dir.size() - 5, 5, "/.itr") == 0) {
+    std::string ignore = dir + "/.gitignore";
+    if (access(ignore.c_str(), F_OK) != 0) std::ofstream(ignore) << "*\n";
+  }
+}
+
+// Transaction guard: IMMEDIATE takes the write lock up front, so concurrent
+// writers wait on the busy timeout instead of deadlocking on upgrade.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(sqlite3* db) : db_(db) {
+    // The busy handler covers ordinary contention; a few BUSY variants
+    // (WAL recovery, a database being created) return at once, so retry.
+    int code = SQLITE_BUSY;
+    for (int attempt = 0; attempt < 600 && (code & 0xff) == SQLITE_BUSY;
+         ++attempt) {
+      if (attempt > 0) usleep(50000);
+      code = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    }
+    status_ = code == SQLITE_OK ? absl::OkStatus()
+                                : SqliteError(db, code, "begin transaction");
+  }
+  ~WriteTransaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  const absl::Status& status() const { return status_; }
+  absl::Status Commit() {
+    done_ = true;
+    int code = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    if (code == SQLITE_OK) return absl::OkStatus();
+    absl::Status error = SqliteError(db_, code, "commit");
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return error;
+  }
+
+ private:
+  sqlite3* db_;
+  absl::Status status_;
+  bool done_ = false;
+};
+
+#define ITR_RETURN_IF_ERROR(expr)                \
+  do {                                           \
+    absl::Status status_macro = (expr);          \
+    if (!status_macro.ok()) return status_macro; \
+  } while (0)
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::Open(
+    const std::string& path) {
+  MakeDirectories(path);
+  sqlite3* db = nullptr;
+  int code = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      nullptr);
+  if (code != SQLITE_OK) {
+    absl::Status error = absl::UnavailableError(
+        absl::StrCat("cannot open ", path, ": ",
+                     db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
+    sqlite3_close(db);
+    return error;
+  }
+  std::unique_ptr<LocalStore> store(new LocalStore(db, path));
+  sqlite3_busy_timeout(db, 60000);
+  sqlite3_extended_result_codes(db, 1);
+  // journal_mode=WAL needs the write lock once, when the file is new; a
+  // concurrent creator can make it return BUSY at once.
+  absl::Status wal = store->Exec("PRAGMA journal_mode=WAL");
+  for (int attempt = 0; attempt < 600 && !wal.ok() &&
+                        (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY;
+       ++attempt) {
+    usleep(50000);
+    wal = store->Exec("PRAGMA journal_mode=WAL");
+  }
+  ITR_RETURN_IF_ERROR(wal);
+  ITR_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
+  ITR_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=OFF"));
+  ITR_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::RecreateCorrupt(
+    const std::string& path) {
+  std::string aside = absl::StrCat(path, ".corrupt-", NowSeconds());
+  if (rename(path.c_str(), aside.c_str()) != 0 && errno != ENOENT) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot move the corrupt store ", path, " aside"));
+  }
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::string side = path + suffix;
+    rename(side.c_str(), (aside + suffix).c_str());
+  }
+  return Open(path);
+}
+
+LocalStore::~LocalStore() { sqlite3_close(db_); }
+
+absl::Status LocalStore::Exec(const char* sql) {
+  char* message = nullptr;
+  int code = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+  if (code == SQLITE_OK) return absl::OkStatus();
+  absl::Status error = SqliteError(db_, code, message ? message : sql);
+  sqlite3_free(message);
+  return error;
+}
+
+absl::Status LocalStore::Migrate() {
+  // user_version holds the schema version; 0 is a new (or foreign) file.
+  // Statements are scoped: a live one would hold a read snapshot, and a
+  // write transaction could then not start.
+  absl::Status status;
+  int64_t version = -1;
+  {
+    Statement read(db_, "PRAGMA user_version");
+    if (read.Step(&status)) version = read.Int(0);
+    ITR_RETURN_IF_ERROR(status);
+  }
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path_, " has schema version ", version, "; this itr-cpp knows ",
+        kSchemaVersion, " (written by a newer itr-cpp; left untouched)"));
+  }
+  while (version < kSchemaVersion) {
+    WriteTransaction transaction(db_);
+    ITR_RETURN_IF_ERROR(transaction.status());
+    // Re-read under the write lock: another process may have migrated.
+    int64_t current = -1;
+    {
+      Statement again(db_, "PRAGMA user_version");
+      if (again.Step(&status)) current = again.Int(0);
+      ITR_RETURN_IF_ERROR(status);
+    }
+    if (current != version) {
+      version = current;
+      continue;
+    }
+    ITR_RETURN_IF_ERROR(Exec(kMigrations[version]));
+    ITR_RETURN_IF_ERROR(
+        Exec(absl::StrCat("PRAGMA user_version=", version + 1).c_str()));
+    ITR_RETURN_IF_ERROR(transaction.Commit());
+    ++version;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
+    const std::string& module, const std::string& configuration) {
+  Statement query(db_,
+                  "SELECT t.id, t.test_key, t.status, t.duration_ms, "
+                  "t.coverage_complete, t.run_id, r.finished_at, t.skips, "
+                  "t.saved_ms FROM tests t LEFT JOIN runs r ON r.id = t.run_id "
+                  "WHERE t.module = ?1 AND t.configuration = ?2");
+  query.Bind(1, module).Bind(2, configuration);
+  std::vector<TestRecord> records;
+  absl::Status status;
+  while (query.Step(&status)) {
+    TestRecord r;
+    r.id = query.Int(0);
+    r.key = query.Text(1);
+    r.status = query.Text(2);
+    r.duration_ms = query.Double(3);
+    r.coverage_complete = query.Int(4) != 0;
+    r.run_id = query.Int(5);
+    r.run_finished = !query.IsNull(6);
+    r.skips = query.Int(7);
+    r.saved_ms = query.Double(8);
+    records.push_back(std::move(r));
+  }
+  if (!status.ok()) return status;
+  return records;
+}
+
+absl::StatusOr<std::vector<StoredFingerprint>> LocalStore::LoadFingerprints() {
+  Statement query(db_, "SELECT id, kind, key, fingerprint FROM fingerprints");
+  std::vector<StoredFingerprint> out;
+  absl::Status status;
+  while (query.Step(&status)) {
+    out.push_back(
+        {query.Int(0), {query.Text(1), query.Text(2), query.Text(3)}});
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+namespace {
+
+absl::StatusOr<LocalStore::Dependents> IdsDependingOn(
+    sqlite3* db, const char* sql, const std::vector<int64_t>& ids) {
+  Statement query(db, sql);
+  LocalStore::Dependents out;
+  absl::Status status;
+  for (int64_t id : ids) {
+    query.Reset();
+    query.Bind(1, id);
+    while (query.Step(&status)) out.emplace_back(query.Int(0), id);
+    if (!status.ok()) return status;
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<LocalStore::Dependents> LocalStore::TestsDependingOn(
+    const std::vector<int64_t>& ids) {
+  return IdsDependingOn(
+      db_, "SELECT test_id FROM test_dependencies WHERE fingerprint_id = ?1",
+      ids);
+}
+
+absl::StatusOr<LocalStore::Dependents> LocalStore::RunsDependingOn(
+    const std::vector<int64_t>& ids) {
+  return IdsDependingOn(
+      db_, "SELECT run_id FROM run_dependencies WHERE fingerprint_id = ?1",
+      ids);
+}
+
+namespace {
+
+absl::StatusOr<std::vector<Dependency>> DependenciesOf(sqlite3* db,
+                                                       const char* sql,
+                                                       int64_t id) {
+  Statement query(db, sql);
+  query.Bind(1, id);
+  std::vector<Dependency> out;
+  absl::Status status;
+  while (query.Step(&status)) {
+    out.push_back({query.Text(0), query.Text(1), query.Text(2)});
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Dependency>> LocalStore::TestDependencies(
+    int64_t test_id) {
+  return DependenciesOf(
+      db_,
+      "SELECT f.kind, f.key, f.fingerprint FROM test_dependencies d "
+      "JOIN fingerprints f ON f.id = d.fingerprint_id "
+      "WHERE d.test_id = ?1 ORDER BY f.key",
+      test_id);
+}
+
+absl::StatusOr<std::vector<Dependency>> LocalStore::RunDependencies(
+    int64_t run_id) {
+  return DependenciesOf(
+      db_,
+      "SELECT f.kind, f.key, f.fingerprint FROM run_dependencies d "
+      "JOIN fingerprints f ON f.id = d.fingerprint_id "
+      "WHERE d.run_id = ?1 ORDER BY f.key",
+      run_id);
+}
+
+absl::StatusOr<std::unordered_map<std::string, StatEntry>>
+LocalStore::LoadStatCache() {
+  Statement query(db_,
+                  "SELECT path, size, mtime_ns, ctime_ns, inode, fingerprint "
+                  "FROM stat_cache");
+  std::unordered_map<std::string, StatEntry> out;
+  absl::Status status;
+  while (query.Step(&status)) {
+    out[query.Text(0)] = StatEntry{query.Int(1), query.Int(2), query.Int(3),
+                                   query.Int(4), query.Text(5)};
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::Status LocalStore::SaveStatCache(
+    const std::unordered_map<std::string, StatEntry>& entries) {
+  if (entries.empty()) return absl::OkStatus();
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement upsert(
+      db_,
+      "INSERT INTO stat_cache (path, size, mtime_ns, ctime_ns, inode, "
+      "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (path) DO UPDATE SET size = ?2, mtime_ns = ?3, "
+      "ctime_ns = ?4, inode = ?5, fingerprint = ?6");
+  for (const auto& [path, e] : entries) {
+    upsert.Reset();
+    upsert.Bind(1, path)
+        .Bind(2, e.size)
+        .Bind(3, e.mtime_ns)
+        .Bind(4, e.ctime_ns)
+        .Bind(5, e.inode)
+        .Bind(6, e.fingerprint);
+    ITR_RETURN_IF_ERROR(upsert.Run());
+  }
+  return transaction.Commit();
+}
+
+absl::StatusOr<int64_t> LocalStore::BeginRun(const std::string& module,
+                                             const std::string& configuration) {
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement insert(db_,
+                   "INSERT INTO runs (module, configuration, started_at) "
+                   "VALUES (?1, ?2, ?3)");
+  insert.Bind(1, module).Bind(2, configuration).Bind(3, NowSeconds());
+  ITR_RETURN_IF_ERROR(insert.Run());
+  int64_t id = sqlite3_last_insert_rowid(db_);
+  ITR_RETURN_IF_ERROR(transaction.Commit());
+  return id;
+}
+
+absl::StatusOr<int64_t> LocalStore::FingerprintId(const Dependency& dep) {
+  Statement insert(db_,
+                   "INSERT INTO fingerprints (kind, key, fingerprint) "
+                   "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+  insert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+  ITR_RETURN_IF_ERROR(insert.Run());
+  Statement select(db_,
+                   "SELECT id FROM fingerprints WHERE kind = ?1 AND key = ?2 "
+                   "AND fingerprint = ?3");
+  select.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+  absl::Status status;
+  if (select.Step(&status)) return select.Int(0);
+  if (!status.ok()) return status;
+  return absl::InternalError("fingerprint row vanished");
+}
+
+absl::Status LocalStore::SetRunDependencies(int64_t run_id,
+                                            const std::vector<Dependency>& deps,
+                                            bool finished) {
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement clear(db_, "DELETE FROM run_dependencies WHERE run_id = ?1");
+  clear.Bind(1, run_id);
+  ITR_RETURN_IF_ERROR(clear.Run());
+  Statement link(
+      db_,
+      "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
+      "VALUES (?1, ?2)");
+  for (const Dependency& dep : deps) {
+    absl::StatusOr<int64_t> id = FingerprintId(dep);
+    if (!id.ok()) return id.status();
+    link.Reset();
+    link.Bind(1, run_id).Bind(2, *id);
+    ITR_RETURN_IF_ERROR(link.Run());
+  }
+  if (finished) {
+    Statement finish(db_, "UPDATE runs SET finished_at = ?2 WHERE id = ?1");
+    finish.Bind(1, run_id).Bind(2, NowSeconds());
+    ITR_RETURN_IF_ERROR(finish.Run());
+  }
+  return transaction.Commit();
+}
+
+absl::StatusOr<int64_t> LocalStore::UpsertTest(const std::string& module,
+                                               const std::string& configuration,
+                                               const TestIdentity& test,
+                                               int64_t run_id,
+                                               const char* status) {
+  Statement upsert(
+      db_,
+      "INSERT INTO tests (module, configuration, test_key, suite, name, "
+      "parameters, source_file, status, run_id, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "ON CONFLICT (module, configuration, test_key) DO UPDATE SET "
+      "suite = ?4, name = ?5, parameters = ?6, source_file = ?7, "
+      "status = ?8, run_id = ?9, updated_at = ?10 RETURNING id");
+  upsert.Bind(1, module)
+      .Bind(2, configuration)
+      .Bind(3, test.Key())
+      .Bind(4, test.suite)
+      .Bind(5, test.name)
+      .Bind(6, test.parameters)
+      .Bind(7, test.source_file)
+      .Bind(8, std::string(status))
+      .Bind(9, run_id)
+      .Bind(10, NowSeconds());
+  absl::Status step;
+  if (upsert.Step(&step)) {
+    int64_t id = upsert.Int(0);
+    absl::Status rest = upsert.Run();
+    if (!rest.ok()) return rest;
+    return id;
+  }
+  if (!step.ok()) return step;
+  return absl::InternalError("upsert returned no id");
+}
+
+absl::Status LocalStore::MarkStarted(const std::string& module,
+                                     const std::string& configuration,
+                                     const TestIdentity& test, int64_t run_id) {
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  absl::StatusOr<int64_t> id =
+      UpsertTest(module, configuration, test, run_id, "running");
+  if (!id.ok()) return id.status();
+  return transaction.Commit();
+}
+
+absl::Status LocalStore::RecordResult(const std::string& module,
+                                      const std::string& configuration,
+                                      const TestIdentity& test, int64_t run_id,
+                                      TestOutcome outcome, double duration_ms,
+                                      bool coverage_complete, bool forced,
+                                      const std::vector<Dependency>& deps) {
+  const char* status = outcome == TestOutcome::kPassed   ? "passed"
+                       : outcome == TestOutcome::kFailed ? "failed"
+                                                         : "skipped";
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  absl::StatusOr<int64_t> id =
+      UpsertTest(module, configuration, test, run_id, status);
+  if (!id.ok()) return id.status();
+  Statement details(
+      db_,
+      "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
+      "forced = ?4 WHERE id = ?1");
+  details.Bind(1, *id)
+      .Bind(2, duration_ms)
+      .Bind(3, int64_t{coverage_complete})
+      .Bind(4, int64_t{forced});
+  ITR_RETURN_IF_ERROR(details.Run());
+  Statement clear(db_, "DELETE FROM test_dependencies WHERE test_id = ?1");
+  clear.Bind(1, *id);
+  ITR_RETURN_IF_ERROR(clear.Run());
+  Statement link(
+      db_,
+      "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
+      "VALUES (?1, ?2)");
+  for (const Dependency& dep : deps) {
+    absl::StatusOr<int64_t> fp = FingerprintId(dep);
+    if (!fp.ok()) return fp.status();
+    link.Reset();
+    link.Bind(1, *id).Bind(2, *fp);
+    ITR_RETURN_IF_ERROR(link.Run());
+  }
+  return transaction.Commit();
+}
+
+absl::Status LocalStore::RecordSkips(const std::vector<int64_t>& test_ids) {
+  if (test_ids.empty()) return absl::OkStatus();
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement update(db_,
+                   "UPDATE tests SET skips = skips + 1, "
+                   "saved_ms = saved_ms + duration_ms WHERE id = ?1");
+  for (int64_t id : test_ids) {
+    update.Reset();
+    update.Bind(1, id);
+    ITR_RETURN_IF_ERROR(update.Run());
+  }
+  return transaction.Commit();
+}
+
+absl::StatusOr<LocalStore::Summary> LocalStore::Summarize() {
+  Statement query(db_,
+                  "SELECT COUNT(*), "
+                  "COALESCE(SUM(status = 'passed'), 0), "
+                  "COALESCE(SUM(status = 'failed'), 0), "
+                  "COALESCE(SUM(status = 'running'), 0), "
+                  "COALESCE(SUM(skips), 0), COALESCE(SUM(saved_ms), 0), "
+                  "(SELECT COUNT(*) FROM runs) FROM tests");
+  absl::Status status;
+  Summary s;
+  if (query.Step(&status)) {
+    s.tests = query.Int(0);
+    s.passed = query.Int(1);
+    s.failed = query.Int(2);
+    s.running = query.Int(3);
+    s.skips = query.Int(4);
+    s.saved_ms = query.Double(5);
+    s.runs = query.Int(6);
+  }
+  if (!status.ok()) return status;
+  return s;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+LocalStore::Modules() {
+  Statement query(db_,
+                  "SELECT DISTINCT module, configuration FROM tests "
+                  "ORDER BY module, configuration");
+  std::vector<std::pair<std::string, std::string>> out;
+  absl::Status status;
+  while (query.Step(&status)) out.emplace_back(query.Text(0), query.Text(1));
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::Status LocalStore::Reset() {
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  ITR_RETURN_IF_ERROR(
+      Exec("DELETE FROM test_dependencies; DELETE FROM run_dependencies; "
+           "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
+           "DELETE FROM stat_cache;"));
+  return transaction.Commit();
+}
+
+}  // namespace itr::skipper

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# End-to-end scenarios of the embedded Intelligent Test Runner with
+# GoogleTest: real builds of examples/calc-suite in a scratch git repository,
+# real processes, one real SQLite store.
+#   scenarios.sh <itr-cpp source dir> <scratch dir>
+set -euo pipefail
+source_dir=$1 work=$2
+"$source_dir/tools/make-scratch-example" "$work"
+cd "$work"
+binary=build/calc-suite/textcalc_tests
+export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache
+unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY
+failures=0
+
+build() { cmake --build build --target textcalc_tests -- -j2 >/dev/null; }
+# run [args]: runs the suite; sets RAN (tests that ran, sorted), SUMMARY,
+# STATUS; stderr+stdout in $work/last.log.
+run() {
+  set +e
+  "$binary" "$@" > "$work/last.log" 2>&1
+  STATUS=$?
+  set -e
+  RAN=$({ grep -E '^\[ +(OK|FAILED) +\] [^ ]+ \(' "$work/last.log" || true; } |
+    sed -E 's/^\[ +(OK|FAILED) +\] ([^ ]+) .*/\2/' | sort -u)
+  # A test that crashed printed RUN but neither OK nor FAILED.
+  local crashed
+  crashed=$(grep -E '^\[ RUN +\] ' "$work/last.log" | tail -1 | sed -E 's/^\[ RUN +\] //' || true)
+  if [ "$STATUS" -gt 128 ] && [ -n "$crashed" ]; then
+    RAN=$(printf '%s\n%s\n' "$RAN" "$crashed" | sed '/^$/d' | sort -u)
+  fi
+  SUMMARY=$(grep '^itr: ' "$work/last.log" | grep -v '^itr: warning' | tail -1 || true)
+}
+count() { if [ -z "$1" ]; then echo 0; else wc -l <<<"$1" | tr -d ' '; fi; }
+check() {  # check <name> <condition...>
+  local name=$1
+  shift
+  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -15; fi
+}
+equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" | head -5; return 1; }; }
+contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
+# Tests whose recorded coverage (first-run export) includes a file.
+tests_covering() {
+  grep -F "\"$1\"" "$work/first.jsonl" | grep -v '"test":null' |
+    sed -E 's/^\{"test":"([^"]*)".*/\1/' | sort -u
+}
+unskippable=LedgerInvariants.BalanceNeverNegative
+
+build
+total=$("$binary" --gtest_list_tests | grep -c '^  ')
+
+# 1. First run records everything.
+ITR_COVERAGE_EXPORT=$work/first.jsonl run
+check first_run_records_all equals "$(count "$RAN")" "$total"
+check first_run_summary contains "$SUMMARY" "skipped 0 of $total tests"
+
+# 2. Unchanged: everything but the unskippable test is skipped, which runs
+#    as a forced run (parameterized and typed instances included: their
+#    identities are stable).
+run
+check second_run_skips_all_but_unskippable equals "$RAN" "$unskippable"
+check second_run_summary contains "$SUMMARY" "skipped $((total - 1)) of $total tests"
+check second_run_reports_forced contains "$SUMMARY" "1 unskippable forced to run"
+
+# 3. Editing a .cpp runs exactly the tests that executed it.
+echo "// edited" >> calc-suite/src/csv_reader.cpp
+build
+run
+expected=$(printf '%s\n%s\n' "$(tests_covering calc-suite/src/csv_reader.cpp)" "$unskippable" | sort -u)
+check edit_cpp_runs_exactly_its_tests equals "$RAN" "$expected"
+run
+check after_edit_everything_skips_again equals "$RAN" "$unskippable"
+
+# 4. Editing a header's inline function runs the tests that executed it.
+sed -i 's/^inline bool IsBlank(char c) {$/inline bool IsBlank(char c) {\n  static_cast<void>(c == 0);  \/\/ edited/' \
+  calc-suite/include/textcalc/string_utils.h
+grep -q "// edited" calc-suite/include/textcalc/string_utils.h
+build
+run
+expected=$(printf '%s\n%s\n' "$(tests_covering calc-suite/include/textcalc/string_utils.h)" "$unskippable" | sort -u)
+check edit_header_runs_its_tests equals "$RAN" "$expected"
+check header_tests_exist test "$(count "$expected")" -gt 2
+
+# 5. A failing test keeps running until it passes; a new test runs.
+cat >> calc-suite/tests/money_test.cpp <<'CPP'
+
+TEST(MoneyE2E, FailsWhileAsked) { EXPECT_EQ(getenv("ITR_E2E_FAIL"), nullptr); }
+TEST(MoneyE2E, CrashesWhenAsked) {
+  if (getenv("ITR_E2E_CRASH") != nullptr) raise(SIGSEGV);
+}
+CPP
+sed -i '1i #include <csignal>\n#include <cstdlib>' calc-suite/tests/money_test.cpp
+build
+ITR_E2E_FAIL=1 run
+check new_tests_run contains "$RAN" "MoneyE2E.FailsWhileAsked"
+ITR_E2E_FAIL=1 run
+check failing_test_runs_again contains "$RAN" "MoneyE2E.FailsWhileAsked"
+run
+check fixed_test_runs_once_more contains "$RAN" "MoneyE2E.FailsWhileAsked"
+run
+check passed_test_is_then_skipped equals "$RAN" "$unskippable"
+
+# 6. A test that segfaults runs again next time.
+ITR_UNSKIPPABLE='MoneyE2E.CrashesWhenAsked' ITR_E2E_CRASH=1 run --gtest_filter='MoneyE2E.*'
+check crash_kills_the_binary test "$STATUS" -gt 128
+run --gtest_filter='MoneyE2E.*'
+check crashed_test_runs_again contains "$RAN" "MoneyE2E.CrashesWhenAsked"
+
+# 7. --gtest_filter composes with skipping.
+echo "// edited again" >> calc-suite/src/csv_reader.cpp
+build
+run --gtest_filter='CsvReader.*'
+expected=$(tests_covering calc-suite/src/csv_reader.cpp | grep '^CsvReader\.')
+check filter_and_skipping_compose equals "$RAN" "$expected"
+run
+check filtered_out_tests_still_run_later contains "$RAN" "CsvTable.LooksUpColumnsByHeaderName"
+
+# 8. DD_CIVISIBILITY_ITR_ENABLED=false and =0 run everything.
+for value in false 0; do
+  DD_CIVISIBILITY_ITR_ENABLED=$value run
+  check "itr_disabled_$value" equals "$(count "$RAN")" "$((total + 2))"
+done
+
+# 9. A corrupt store: warning, everything runs, the store is rebuilt.
+cp "$ITR_STORE" "$work/good.sqlite"
+rm -f "$ITR_STORE-wal" "$ITR_STORE-shm"
+printf 'this is not a database, not at all, really not' > "$ITR_STORE"
+run
+check corrupt_store_runs_all equals "$(count "$RAN")" "$((total + 2))"
+check corrupt_store_warns grep -q "corrupt" "$work/last.log"
+check corrupt_store_kept_aside test -n "$(ls "$ITR_STORE".corrupt-* 2>/dev/null)"
+
+# 10. A store from a newer schema: warning, everything runs, file untouched.
+sqlite3 "$ITR_STORE" 'PRAGMA user_version = 99'
+before=$(sha1sum "$ITR_STORE")
+run
+check future_store_runs_all equals "$(count "$RAN")" "$((total + 2))"
+check future_store_warns grep -q "newer itr-cpp" "$work/last.log"
+check future_store_untouched equals "$(sha1sum "$ITR_STORE")" "$before"
+
+# 11. Eight shards in parallel against one store lose no record, and
+#     sharding composes with skipping.
+rm -f "$ITR_STORE"*
+pids=()
+for shard in 0 1 2 3 4 5 6 7; do
+  GTEST_TOTAL_SHARDS=8 GTEST_SHARD_INDEX=$shard "$binary" > "$work/shard$shard.log" 2>&1 &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || true; done
+check parallel_shards_no_lock_errors sh -c "! grep -l 'locked\|cannot record' $work/shard*.log"
+ran_in_shards=$(cat "$work"/shard*.log | grep -cE '^\[ +OK +\]')
+check parallel_shards_run_each_test_once equals "$ran_in_shards" "$((total + 2))"
+recorded=$(sqlite3 "$ITR_STORE" "SELECT COUNT(*) FROM tests WHERE status = 'passed'")
+check parallel_shards_lose_no_record equals "$recorded" "$((total + 2))"
+run
+check after_parallel_run_all_skip equals "$RAN" "$unskippable"
+GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=1 run
+check sharded_skip_run_is_a_subset test "$(count "$RAN")" -le 1
+
+echo "$failures scenario check(s) failed"
+[ "$failures" -eq 0 ]
