@@ -1,0 +1,73 @@
+// The `itr` command-line tool: one function per command, plus the helpers
+// they share (opening the store, planning one module's tests, formatting).
+#ifndef ITR_CLI_COMMANDS_H_
+#define ITR_CLI_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "skipper/config/settings.h"
+#include "skipper/decision/skip_planner.h"
+#include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/identity/test_identity.h"
+#include "skipper/store/local_store.h"
+
+namespace itr::cli {
+
+// Exit codes.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNo = 1;  // command-specific negative answer
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitStoreError = 3;
+
+// The parsed command line, with the repository root and store resolved.
+struct Options {
+  std::string repo_root;
+  std::string store_path;
+  std::string module;                    // --module, empty when not given
+  std::vector<std::string> positionals;  // after the command name
+  skipper::Settings settings;            // LoadSettings(getenv, repo_root)
+};
+
+int RunStatus(const Options& options);
+int RunExplain(const Options& options);
+int RunImpacted(const Options& options);
+int RunReset(const Options& options);
+
+// --- shared helpers (common.cc) ---
+
+// Opens the store only if its file exists (read commands never create one).
+// Sets *missing and returns nullptr when there is no store yet; on an error,
+// prints it to stderr and returns nullptr with *missing false.
+std::unique_ptr<skipper::LocalStore> OpenExistingStore(const Options& options,
+                                                       bool* missing);
+
+// "Suite.Name" -> identity; split at the first '.' (suites like
+// "Inst/Suite" and names like "Case/2" contain '/' but never '.').
+skipper::TestIdentity IdentityFromKey(const std::string& key);
+
+// The test as the planner sees it, with the unskippable markers the CLI can
+// know: a name containing datadog_itr_unskippable, ITR_UNSKIPPABLE patterns.
+skipper::PlannedTest PlannedFromKey(const std::string& key,
+                                    const skipper::Settings& settings);
+
+// A fingerprinter for planning (never recording), seeded from the store's
+// stat cache so unchanged files are not hashed again.
+std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
+    const Options& options, skipper::LocalStore* store);
+
+// The (module, configuration) pairs recorded, only `module` when non-empty.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectModules(
+    skipper::LocalStore* store, const std::string& module);
+
+// "850 ms", "41.2 s", "3.5 min".
+std::string FormatDuration(double ms);
+
+// Prints "itr: <what>: <status>" to stderr and returns kExitStoreError.
+int StoreError(const std::string& what, const absl::Status& status);
+
+}  // namespace itr::cli
+
+#endif  // ITR_CLI_COMMANDS_H_

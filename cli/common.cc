@@ -1,0 +1,86 @@
+#include <sys/stat.h>
+
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "cli/commands.h"
+#include "skipper/markers/unskippable.h"
+
+namespace itr::cli {
+
+using skipper::LocalStore;
+
+std::unique_ptr<LocalStore> OpenExistingStore(const Options& options,
+                                              bool* missing) {
+  struct stat st {};
+  *missing = stat(options.store_path.c_str(), &st) != 0;
+  if (*missing) return nullptr;
+  absl::StatusOr<std::unique_ptr<LocalStore>> store =
+      LocalStore::Open(options.store_path);
+  if (!store.ok()) {
+    StoreError("cannot open store " + options.store_path, store.status());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+skipper::TestIdentity IdentityFromKey(const std::string& key) {
+  skipper::TestIdentity identity;
+  size_t dot = key.find('.');
+  if (dot == std::string::npos) {
+    identity.suite = key;
+  } else {
+    identity.suite = key.substr(0, dot);
+    identity.name = key.substr(dot + 1);
+  }
+  return identity;
+}
+
+skipper::PlannedTest PlannedFromKey(const std::string& key,
+                                    const skipper::Settings& settings) {
+  skipper::PlannedTest test;
+  test.identity = IdentityFromKey(key);
+  test.unskippable_reason =
+      skipper::UnskippableBy({test.identity.suite, test.identity.name, ""},
+                             settings.unskippable_patterns);
+  test.unskippable = !test.unskippable_reason.empty();
+  return test;
+}
+
+std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
+    const Options& options, LocalStore* store) {
+  // built_at_ns 0: the CLI only plans, it never records fingerprints.
+  auto fingerprinter =
+      std::make_unique<skipper::FileFingerprinter>(options.repo_root, 0);
+  absl::StatusOr<std::unordered_map<std::string, skipper::StatEntry>> cache =
+      store->LoadStatCache();
+  if (cache.ok()) {
+    for (const auto& [path, entry] : *cache) fingerprinter->Seed(path, entry);
+  }  // Without the cache, files are simply hashed again.
+  return fingerprinter;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectModules(
+    LocalStore* store, const std::string& module) {
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> all =
+      store->Modules();
+  if (!all.ok() || module.empty()) return all;
+  std::vector<std::pair<std::string, std::string>> selected;
+  for (auto& entry : *all) {
+    if (entry.first == module) selected.push_back(std::move(entry));
+  }
+  return selected;
+}
+
+std::string FormatDuration(double ms) {
+  if (ms < 1000) return absl::StrFormat("%.0f ms", ms);
+  if (ms < 60 * 1000) return absl::StrFormat("%.1f s", ms / 1000);
+  return absl::StrFormat("%.1f min", ms / 60000);
+}
+
+int StoreError(const std::string& what, const absl::Status& status) {
+  std::cerr << "itr: " << what << ": " << status.message() << "\n";
+  return kExitStoreError;
+}
+
+}  // namespace itr::cli

@@ -1,0 +1,203 @@
+// itr: inspect and reset the impact store of the Intelligent Test Runner.
+//
+//   itr status | explain <Suite.Name> | impacted | reset  [options]
+//
+// See kUsage below. Exit codes are in commands.h.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace itr::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: itr <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  status               what the store holds, per module and "
+    "configuration\n"
+    "  explain <Suite.Name> what the next run would decide for a test, and "
+    "why\n"
+    "  impacted             the recorded tests the next run would run\n"
+    "  reset                forget every recorded test and run\n"
+    "  help [<command>]     this text\n"
+    "\n"
+    "options:\n"
+    "  --repo <dir>     repository root (default: $ITR_REPO_ROOT, else the\n"
+    "                   nearest ancestor of the current directory holding "
+    ".git)\n"
+    "  --store <file>   impact store (default: $ITR_STORE, else\n"
+    "                   <repo>/.itr/itr.sqlite)\n"
+    "  --module <name>  explain, impacted: only this test binary\n"
+    "  -h, --help       this text\n"
+    "\n"
+    "exit codes: 0 ok, 1 negative answer (explain: unknown test),\n"
+    "            2 usage error, 3 store error\n";
+
+struct Command {
+  int (*run)(const Options&);
+  const char* usage;
+  size_t positionals;  // exactly this many
+  bool takes_module;
+};
+
+const std::map<std::string, Command>& Commands() {
+  static const auto* commands = new std::map<std::string, Command>{
+      {"status",
+       {RunStatus,
+        "usage: itr status [--repo <dir>] [--store <file>]\n"
+        "Shows the store, its runs, and per module and configuration the\n"
+        "tests recorded (passed / failed / running), skips and time saved.\n",
+        0, false}},
+      {"explain",
+       {RunExplain,
+        "usage: itr explain <Suite.Name> [--module <name>] [--repo <dir>]\n"
+        "                   [--store <file>]\n"
+        "Shows, for each module and configuration that recorded the test, "
+        "the\n"
+        "decision the next run would make and why: its last status, its\n"
+        "dependencies (changed ones marked) and the changed session\n"
+        "dependencies of its run. Exits 1 if the test is unknown.\n",
+        1, true}},
+      {"impacted",
+       {RunImpacted,
+        "usage: itr impacted [--module <name>] [--repo <dir>] [--store "
+        "<file>]\n"
+        "Lists the recorded tests the next run would run, with the reason.\n",
+        0, true}},
+      {"reset",
+       {RunReset,
+        "usage: itr reset [--repo <dir>] [--store <file>]\n"
+        "Deletes every record of the store (tests, runs, fingerprints, stat\n"
+        "cache). The next run runs every test.\n",
+        0, false}},
+  };
+  return *commands;
+}
+
+int UsageError(const std::string& message, const char* usage = kUsage) {
+  std::cerr << "itr: " << message << "\n\n" << usage;
+  return kExitUsage;
+}
+
+// --repo, else $ITR_REPO_ROOT, else the nearest ancestor of the current
+// directory holding .git, else the current directory.
+std::string FindRepoRoot(const std::string& flag) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  std::string root = flag;
+  if (root.empty()) {
+    const char* env = std::getenv("ITR_REPO_ROOT");
+    if (env != nullptr) root = env;
+  }
+  if (root.empty()) {
+    fs::path cwd = fs::current_path(error);
+    for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
+      if (fs::exists(dir / ".git", error)) {
+        root = dir.string();
+        break;
+      }
+      if (dir == dir.parent_path()) break;
+    }
+    if (root.empty()) root = cwd.string();
+  }
+  fs::path absolute = fs::absolute(root, error);
+  return error ? root : absolute.lexically_normal().string();
+}
+
+int Main(int argc, char** argv) {
+  std::string command, repo, store, module;
+  bool help = false;
+  std::vector<std::string> positionals;
+  std::map<std::string, std::string*> valued = {
+      {"--repo", &repo}, {"--store", &store}, {"--module", &module}};
+  bool module_given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      help = true;
+      continue;
+    }
+    if (arg.size() > 1 && arg[0] == '-') {
+      std::string name = arg.substr(0, arg.find('='));
+      auto option = valued.find(name);
+      if (option == valued.end()) return UsageError("unknown option " + arg);
+      if (name.size() < arg.size()) {
+        *option->second = arg.substr(name.size() + 1);
+      } else if (i + 1 < argc) {
+        *option->second = argv[++i];
+      } else {
+        return UsageError(name + " needs a value");
+      }
+      if (option->second->empty()) return UsageError(name + " is empty");
+      module_given |= name == "--module";
+      continue;
+    }
+    if (command.empty()) {
+      command = arg;
+    } else {
+      positionals.push_back(arg);
+    }
+  }
+
+  if (command == "help") {
+    if (positionals.empty()) {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    auto found = Commands().find(positionals[0]);
+    if (found == Commands().end()) {
+      return UsageError("unknown command " + positionals[0]);
+    }
+    std::cout << found->second.usage;
+    return kExitOk;
+  }
+  if (command.empty()) {
+    if (help) {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    return UsageError("no command given");
+  }
+  auto found = Commands().find(command);
+  if (found == Commands().end()) {
+    return UsageError("unknown command " + command);
+  }
+  const Command& chosen = found->second;
+  if (help) {
+    std::cout << chosen.usage;
+    return kExitOk;
+  }
+  if (module_given && !chosen.takes_module) {
+    return UsageError(command + " does not take --module", chosen.usage);
+  }
+  if (positionals.size() != chosen.positionals) {
+    return UsageError(
+        positionals.size() > chosen.positionals
+            ? "unexpected argument " + positionals[chosen.positionals]
+            : command + " needs a test name (Suite.Name)",
+        chosen.usage);
+  }
+
+  Options options;
+  options.repo_root = FindRepoRoot(repo);
+  options.settings = skipper::LoadSettings(std::getenv, options.repo_root);
+  for (const std::string& warning : options.settings.warnings) {
+    std::cerr << "itr: warning: " << warning << "\n";
+  }
+  options.store_path = store.empty() ? options.settings.store_path : store;
+  options.module = module;
+  options.positionals = std::move(positionals);
+  return chosen.run(options);
+}
+
+}  // namespace
+}  // namespace itr::cli
+
+int main(int argc, char** argv) { return itr::cli::Main(argc, argv); }
