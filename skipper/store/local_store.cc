@@ -46,6 +46,9 @@ CREATE TABLE tests (
   saved_ms REAL NOT NULL DEFAULT 0,
   UNIQUE (module, configuration, test_key)
 );
+-- Covers the planner's per-module read: no table lookup per test.
+CREATE INDEX tests_for_planning ON tests (module, configuration, test_key,
+  status, duration_ms, coverage_complete, run_id, skips, saved_ms, id);
 CREATE TABLE fingerprints (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -240,14 +243,25 @@ absl::Status LocalStore::Migrate() {
 
 absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     const std::string& module, const std::string& configuration) {
-  Statement query(db_,
-                  "SELECT t.id, t.test_key, t.status, t.duration_ms, "
-                  "t.coverage_complete, t.run_id, r.finished_at, t.skips, "
-                  "t.saved_ms FROM tests t LEFT JOIN runs r ON r.id = t.run_id "
-                  "WHERE t.module = ?1 AND t.configuration = ?2");
+  // Finished runs are few; looking them up in memory avoids a join per test.
+  std::unordered_map<int64_t, bool> finished;
+  absl::Status status;
+  {
+    Statement runs(
+        db_,
+        "SELECT id FROM runs WHERE module = ?1 AND configuration = ?2 "
+        "AND finished_at IS NOT NULL");
+    runs.Bind(1, module).Bind(2, configuration);
+    while (runs.Step(&status)) finished[runs.Int(0)] = true;
+    if (!status.ok()) return status;
+  }
+  Statement query(
+      db_,
+      "SELECT id, test_key, status, duration_ms, coverage_complete, "
+      "run_id, skips, saved_ms FROM tests INDEXED BY tests_for_planning "
+      "WHERE module = ?1 AND configuration = ?2");
   query.Bind(1, module).Bind(2, configuration);
   std::vector<TestRecord> records;
-  absl::Status status;
   while (query.Step(&status)) {
     TestRecord r;
     r.id = query.Int(0);
@@ -256,9 +270,9 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     r.duration_ms = query.Double(3);
     r.coverage_complete = query.Int(4) != 0;
     r.run_id = query.Int(5);
-    r.run_finished = !query.IsNull(6);
-    r.skips = query.Int(7);
-    r.saved_ms = query.Double(8);
+    r.run_finished = finished.count(r.run_id) > 0;
+    r.skips = query.Int(6);
+    r.saved_ms = query.Double(7);
     records.push_back(std::move(r));
   }
   if (!status.ok()) return status;

@@ -1,0 +1,142 @@
+// The skipper's costs on a large store:
+//   decide_ms.100k       plan for 100,000 recorded tests of 20 files each,
+//                        files unchanged, stat cache warm
+//   decide_ms.100k.cold  the same without a stat cache (every file hashed)
+//   record_us.per_test   persisting one test's result and its 20 files
+// Baseline, same run: decide.load_rows_ms, reading the 100,000 test records
+// alone (the floor of any plan that looks at every test).
+//
+//   decide_bench <work dir> [tests] [files]
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "skipper/config/settings.h"
+#include "skipper/decision/skip_planner.h"
+#include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/store/local_store.h"
+
+namespace {
+
+using namespace itr::skipper;
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2]
+                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+[[noreturn]] void Fail(const std::string& what) {
+  fprintf(stderr, "decide_bench: %s\n", what.c_str());
+  exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) Fail("usage: decide_bench <work dir> [tests] [files]");
+  namespace fs = std::filesystem;
+  fs::path work = argv[1];
+  size_t tests = argc > 2 ? strtoul(argv[2], nullptr, 10) : 100000;
+  size_t files = argc > 3 ? strtoul(argv[3], nullptr, 10) : 2000;
+  constexpr size_t kFilesPerTest = 20;
+  fs::remove_all(work);
+  fs::path repo = work / "repo";
+  fs::create_directories(repo / "src");
+
+  // Source files, dated in the past so the stat cache may trust them.
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < files; ++i) {
+    std::string path = "src/file_" + std::to_string(i) + ".cpp";
+    std::ofstream(repo / path)
+        << "int f" << i << "() { return " << i << "; }\n";
+    struct timespec past[2] = {{1600000000, 0}, {1600000000, 0}};
+    utimensat(AT_FDCWD, (repo / path).c_str(), past, 0);
+    paths.push_back(path);
+  }
+
+  std::string store_path = (work / "itr.sqlite").string();
+  auto store = LocalStore::Open(store_path);
+  if (!store.ok()) Fail(std::string(store.status().message()));
+  FileFingerprinter recorder(repo.string(), 0);
+  std::vector<Dependency> all_deps;
+  for (const std::string& path : paths) {
+    all_deps.push_back({"file", path, recorder.Fingerprint(path, true)});
+  }
+  auto run = (*store)->BeginRun("bench_tests", "config");
+  if (!run.ok()) Fail(std::string(run.status().message()));
+
+  std::vector<PlannedTest> planned(tests);
+  std::vector<double> record_us;
+  std::vector<Dependency> deps(kFilesPerTest);
+  for (size_t i = 0; i < tests; ++i) {
+    planned[i].identity = {"bench_tests", "Suite" + std::to_string(i / 100),
+                           "Case" + std::to_string(i % 100), "", ""};
+    for (size_t k = 0; k < kFilesPerTest; ++k) {
+      deps[k] = all_deps[(i * 7 + k * 97) % files];
+    }
+    Clock::time_point start = Clock::now();
+    absl::Status status = (*store)->RecordResult(
+        "bench_tests", "config", planned[i].identity, *run,
+        TestOutcome::kPassed, 1.0, true, false, deps);
+    if (i < 2000) record_us.push_back(MsSince(start) * 1000);
+    if (!status.ok()) Fail(std::string(status.message()));
+  }
+  absl::Status finished = (*store)->SetRunDependencies(
+      *run, {all_deps[0], all_deps[1], all_deps[2]}, true);
+  if (!finished.ok()) Fail(std::string(finished.message()));
+  if (!(*store)->SaveStatCache(recorder.updated()).ok()) Fail("stat cache");
+
+  Settings settings;
+  std::vector<double> warm, cold, rows;
+  size_t skipped = 0;
+  for (int round = 0; round < 3; ++round) {
+    Clock::time_point start = Clock::now();
+    auto records = (*store)->LoadTests("bench_tests", "config");
+    rows.push_back(MsSince(start));
+    if (!records.ok() || records->size() != tests) Fail("records");
+
+    FileFingerprinter no_cache(repo.string(), 0);
+    start = Clock::now();
+    auto cold_plan = SkipPlanner(store->get(), &no_cache)
+                         .Plan("bench_tests", "config", planned, settings);
+    cold.push_back(MsSince(start));
+
+    start = Clock::now();
+    FileFingerprinter cached(repo.string(), 0);
+    auto cache = (*store)->LoadStatCache();
+    if (!cache.ok()) Fail("load stat cache");
+    for (const auto& [path, entry] : *cache) cached.Seed(path, entry);
+    auto warm_plan = SkipPlanner(store->get(), &cached)
+                         .Plan("bench_tests", "config", planned, settings);
+    warm.push_back(MsSince(start));
+    if (!cold_plan.ok() || !warm_plan.ok()) Fail("plan");
+    if (cached.hashed_files() != 0) Fail("the warm plan hashed files");
+    skipped = std::count_if(warm_plan->begin(), warm_plan->end(),
+                            [](const TestDecision& d) { return d.skip; });
+  }
+  if (skipped != tests) Fail("expected every unchanged test to be skippable");
+  std::string label = tests == 100000 ? "100k" : std::to_string(tests);
+  printf("BENCH decide_ms.%s %.1f ms\n", label.c_str(), Median(warm));
+  printf("BENCH decide_ms.%s.cold %.1f ms\n", label.c_str(), Median(cold));
+  printf("BENCH decide.load_rows_ms %.1f ms\n", Median(rows));
+  printf("BENCH decide_ratio.%s %.2f x\n", label.c_str(),
+         Median(warm) / Median(rows));
+  printf("BENCH record_us.per_test %.1f us\n", Median(record_us));
+  fs::remove_all(work);
+  return 0;
+}
