@@ -13,6 +13,7 @@
 #include "module_discovery.h"
 #include "module_registry.h"
 #include "pc_trace.h"
+#include "self_exec.h"
 #include "source_paths.h"
 
 namespace itr::runtime {
@@ -167,6 +168,7 @@ void CoverageSession::BeginTest(const char* test_id) {
   test_lost_probes_ = Registry().overflowed();
   test_lost_reason_ = test_lost_probes_ ? "too many instrumented modules" : "";
   open_test_id_ = test_id ? test_id : "";
+  self_execs_at_begin_ = SelfExecCount();
   test_open_ = true;
 }
 
@@ -202,6 +204,11 @@ void CoverageSession::CollectTest() {
     if (overflowed) LoseTestProbes("the traced-PC table overflowed");
   }
   if (registry.overflowed()) LoseTestProbes("too many instrumented modules");
+  if (SelfExecCount() != self_execs_at_begin_) {
+    LoseTestProbes(
+        "the test re-executed its binary (a death test), whose execution is "
+        "not recorded");
+  }
 }
 
 void CoverageSession::DrainToSession() {

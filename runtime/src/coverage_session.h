@@ -102,6 +102,7 @@ class CoverageSession {
   std::string test_lost_reason_;
   std::string last_lost_reason_;
   std::string open_test_id_;
+  uint64_t self_execs_at_begin_ = 0;
   std::string last_test_id_;
   bool last_lost_probes_ = false;
   bool last_attributed_ = true;

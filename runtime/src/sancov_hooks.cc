@@ -17,6 +17,7 @@
 #include "itr/coverage.h"
 #include "module_registry.h"
 #include "pc_trace.h"
+#include "self_exec.h"
 
 extern "C" {
 
@@ -43,6 +44,24 @@ ITR_API int dlclose(void* handle) {
       reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
   itr::runtime::CoverageSession::Get().PrepareForUnload();
   return real != nullptr ? real(handle) : -1;
+}
+
+// Interposes execv/execve: a test binary re-executing itself is GoogleTest's
+// "threadsafe" death test (clone + exec, no fork handlers). The child shares
+// our memory until the exec, so it can tell the open test that code is about
+// to run out of sight.
+ITR_API int execve(const char* path, char* const argv[], char* const envp[]) {
+  using ExecveFn = int (*)(const char*, char* const*, char* const*);
+  static ExecveFn real = reinterpret_cast<ExecveFn>(dlsym(RTLD_NEXT, "execve"));
+  itr::runtime::NoteExec(path);
+  return real != nullptr ? real(path, argv, envp) : -1;
+}
+
+ITR_API int execv(const char* path, char* const argv[]) {
+  using ExecvFn = int (*)(const char*, char* const*);
+  static ExecvFn real = reinterpret_cast<ExecvFn>(dlsym(RTLD_NEXT, "execv"));
+  itr::runtime::NoteExec(path);
+  return real != nullptr ? real(path, argv) : -1;
 }
 
 }  // extern "C"

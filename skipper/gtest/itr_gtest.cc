@@ -158,6 +158,9 @@ std::string Getenv(const char* name) {
 }  // namespace
 
 void InstallItrWithCompiler(const char* compiler) {
+  // The child process of a "threadsafe" death test runs one statement of a
+  // test the parent owns: it neither plans nor records.
+  if (!GTEST_FLAG_GET(internal_run_death_test).empty()) return;
   using State = RecordingListener::State;
   auto state = std::make_unique<State>();
   state->repo_root = itr_repository_root();

@@ -44,6 +44,7 @@ class ProcessTest : public ::testing::Test {
   ProgramRun Execute(const std::string& program, const std::string& argument) {
     fs::path export_file = dir_ / "coverage.jsonl";
     fs::path output_file = dir_ / "output.txt";
+    fs::remove(export_file);  // records of an earlier Execute() must not count
     ProgramRun run;
     pid_t pid = fork();
     if (pid == 0) {
@@ -165,6 +166,22 @@ TEST_F(ProcessTest, ExcludedSourcesAreNotInstrumented) {
   const json* second = FindRecord(run, "Suite.Second");
   ASSERT_NE(second, nullptr);
   EXPECT_FALSE(Files(*second).count(kFixtures + "other.cpp"));
+}
+
+// A death test's child runs code this process never sees: the test's
+// coverage must be incomplete (so it is never skipped), in both styles.
+TEST_F(ProcessTest, DeathTestsMakeTheirTestIncomplete) {
+  for (const char* style : {"--gtest_death_test_style=fast",
+                            "--gtest_death_test_style=threadsafe"}) {
+    ProgramRun run = Execute(ITR_DEATH_TEST_PROGRAM, style);
+    ASSERT_EQ(run.exit_code, 0) << style;
+    const json* death = FindRecord(run, "CrashDeathTest.DiesInTheChild");
+    ASSERT_NE(death, nullptr) << style;
+    EXPECT_EQ((*death)["status"], "incomplete") << style;
+    const json* plain = FindRecord(run, "Plain.RunsInProcess");
+    ASSERT_NE(plain, nullptr) << style;
+    EXPECT_EQ((*plain)["status"], "complete") << style;
+  }
 }
 
 TEST_F(ProcessTest, AbortingTestKeepsEarlierTests) {
