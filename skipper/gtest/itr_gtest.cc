@@ -14,6 +14,7 @@
 #include "itr/coverage.hpp"
 #include "itr/gtest_coverage.h"
 #include "itr/gtest_itr.h"
+#include "report_patch.h"
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
@@ -150,6 +151,22 @@ class RecordingListener : public testing::EmptyTestEventListener {
   bool print_coverage_ = CoveragePrintRequested();
 };
 
+// Skipped tests to add to GoogleTest's report once it is written (at exit,
+// after RUN_ALL_TESTS returned).
+struct PendingReport {
+  ReportFile file;
+  std::vector<SkippedTestReport> skipped;
+};
+PendingReport* g_pending_report = nullptr;
+
+void PatchReportAtExit() {
+  if (g_pending_report == nullptr) return;
+  if (!AddSkippedTests(g_pending_report->file, g_pending_report->skipped)) {
+    Say("warning: could not add the skipped tests to " +
+        g_pending_report->file.path);
+  }
+}
+
 std::string Getenv(const char* name) {
   const char* value = getenv(name);
   return value ? value : "";
@@ -255,6 +272,7 @@ void InstallItrWithCompiler(const char* compiler) {
   bool sharded =
       total_shards > 1 && shard_index >= 0 && shard_index < total_shards;
   std::vector<std::string> excluded;
+  std::vector<SkippedTestReport> report_entries;
   size_t considered = 0, skipped = 0, forced = 0;
   double saved_ms = 0;
   int runnable = 0;
@@ -284,6 +302,14 @@ void InstallItrWithCompiler(const char* compiler) {
     saved_ms += d.estimated_saving_ms;
     excluded.push_back(name);
     state->skipped_record_ids.push_back(d.record_id);
+    report_entries.push_back({infos[i]->test_suite_name(), infos[i]->name(),
+                              infos[i]->file() ? infos[i]->file() : "",
+                              infos[i]->line(), d.reason});
+  }
+  ReportFile report = ReportFileFor(GTEST_FLAG_GET(output), state->module);
+  if (!report.path.empty() && !report_entries.empty()) {
+    g_pending_report = new PendingReport{report, std::move(report_entries)};
+    atexit(PatchReportAtExit);
   }
   if (sharded) {
     unsetenv("GTEST_TOTAL_SHARDS");

@@ -61,6 +61,25 @@ check second_run_skips_all_but_unskippable equals "$RAN" "$unskippable"
 check second_run_summary contains "$SUMMARY" "skipped $((total - 1)) of $total tests"
 check second_run_reports_forced contains "$SUMMARY" "1 unskippable forced to run"
 
+# 2b. Skipped tests are reported as skipped in GoogleTest's XML and JSON.
+run --gtest_output="xml:$work/report.xml"
+check xml_report_lists_skipped_tests equals "$(python3 - "$work/report.xml" <<'PY'
+import sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+cases = doc.getElementsByTagName("testcase")
+skipped = [c for c in cases if c.getAttribute("result") == "skipped"]
+print(doc.documentElement.getAttribute("tests"), len(cases), len(skipped))
+PY
+)" "$total $total $((total - 1))"
+run --gtest_output="json:$work/report.json"
+check json_report_lists_skipped_tests equals "$(python3 - "$work/report.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+cases = [t for s in report["testsuites"] for t in s["testsuite"]]
+print(report["tests"], len(cases), sum(t["result"] == "SKIPPED" for t in cases))
+PY
+)" "$total $total $((total - 1))"
+
 # 3. Editing a .cpp runs exactly the tests that executed it.
 echo "// edited" >> calc-suite/src/csv_reader.cpp
 build
