@@ -1,6 +1,4 @@
 // GoogleTest adapter of the skipper: plan before the run, filter, record.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,24 +13,28 @@
 #include "itr/gtest_coverage.h"
 #include "itr/gtest_itr.h"
 #include "report_patch.h"
+#include "skipper/backend/backend.h"
+#include "skipper/backend/local_backend.h"
 #include "skipper/config/settings.h"
-#include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/identity/test_identity.h"
 #include "skipper/markers/unskippable.h"
-#include "skipper/store/local_store.h"
 
 namespace itr::gtest {
 
 namespace {
 
-using skipper::Dependency;
-using skipper::LocalStore;
+using skipper::Backend;
 using skipper::Settings;
 
 void Say(const std::string& line) {
   fprintf(stderr, "itr: %s\n", line.c_str());
   fflush(stderr);
+}
+
+std::string Getenv(const char* name) {
+  const char* value = getenv(name);
+  return value ? value : "";
 }
 
 std::string FullName(const testing::TestInfo& info) {
@@ -59,33 +61,37 @@ skipper::TestIdentity IdentityOf(const testing::TestInfo& info,
   return id;
 }
 
-// Records results and coverage as each test ends; owned by GoogleTest.
+ITR_NO_COVERAGE skipper::ExecutedCode Executed(const TestCoverage& coverage) {
+  skipper::ExecutedCode executed;
+  executed.complete = coverage.complete();
+  for (const CoveredFile& file : coverage.files) {
+    // Files outside the repository belong to the toolchain: configuration.
+    if (!file.external) executed.files.push_back(file.path);
+  }
+  return executed;
+}
+
+// Brackets each test with the coverage runtime and reports to the backend;
+// owned by GoogleTest's listener list.
 class RecordingListener : public testing::EmptyTestEventListener {
  public:
-  struct State {
-    Settings settings;
-    std::unique_ptr<LocalStore> store;
-    std::unique_ptr<skipper::FileFingerprinter> fingerprinter;
-    std::string module, configuration, repo_root;
-    int64_t run_id = 0;
-    std::vector<int64_t> skipped_record_ids;
-    std::vector<std::string> forced;  // full names of forced runs
-    bool warned = false;
-  };
-
-  explicit RecordingListener(std::unique_ptr<State> state)
-      : s_(std::move(state)) {}
+  RecordingListener(std::unique_ptr<Backend> backend, std::string module,
+                    std::string repo_root,
+                    std::vector<skipper::TestDecision> skipped,
+                    std::vector<std::string> forced)
+      : backend_(std::move(backend)),
+        module_(std::move(module)),
+        repo_root_(std::move(repo_root)),
+        skipped_(std::move(skipped)),
+        forced_(std::move(forced)) {}
 
   ITR_NO_COVERAGE void OnTestStart(const testing::TestInfo& info) override {
-    if (!session_recorded_) {
+    if (!session_reported_) {
       // Pre-test session coverage, in case the process dies before the end.
-      session_recorded_ = true;
-      Check(s_->store->SetRunDependencies(s_->run_id, SessionDependencies(),
-                                          /*finished=*/false));
+      session_reported_ = true;
+      backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/false);
     }
-    Check(s_->store->MarkStarted(s_->module, s_->configuration,
-                                 IdentityOf(info, s_->module, s_->repo_root),
-                                 s_->run_id));
+    backend_->TestStarted(IdentityOf(info, module_, repo_root_));
     itr_test_begin(FullName(info).c_str());
     started_ = std::chrono::steady_clock::now();
   }
@@ -102,57 +108,36 @@ class RecordingListener : public testing::EmptyTestEventListener {
         : result->Skipped() ? skipper::TestOutcome::kSkippedByFramework
                             : skipper::TestOutcome::kPassed;
     bool forced = false;
-    for (const std::string& name : s_->forced) forced |= name == FullName(info);
-    Check(s_->store->RecordResult(
-        s_->module, s_->configuration,
-        IdentityOf(info, s_->module, s_->repo_root), s_->run_id, outcome,
-        duration_ms, coverage.complete(), forced, Dependencies(coverage)));
+    for (const std::string& name : forced_) forced |= name == FullName(info);
+    backend_->TestFinished(IdentityOf(info, module_, repo_root_), outcome,
+                           duration_ms, forced, Executed(coverage));
+    WarnOnce();
   }
 
   ITR_NO_COVERAGE void OnTestProgramEnd(const testing::UnitTest&) override {
-    Check(s_->store->SetRunDependencies(s_->run_id, SessionDependencies(),
-                                        /*finished=*/true));
-    Check(s_->store->RecordSkips(s_->skipped_record_ids));
-    Check(s_->store->SaveStatCache(s_->fingerprinter->updated()));
+    backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/true);
+    backend_->TestsSkipped(skipped_);
+    WarnOnce();
   }
 
  private:
-  std::vector<Dependency> Dependencies(const TestCoverage& coverage) {
-    std::vector<Dependency> deps;
-    for (const CoveredFile& file : coverage.files) {
-      if (file.external) continue;  // toolchain: part of the configuration
-      deps.push_back(
-          {"file", file.path, s_->fingerprinter->Fingerprint(file.path, true)});
-    }
-    return deps;
+  void WarnOnce() {
+    if (warned_ || backend_->LastError().empty()) return;
+    warned_ = true;
+    Say("warning: cannot record results (" + backend_->LastError() +
+        "); this run will not be used for skipping");
   }
 
-  std::vector<Dependency> SessionDependencies() {
-    TestCoverage session = SessionCoverage();
-    std::vector<Dependency> deps = Dependencies(session);
-    if (!session.complete()) {
-      // Nothing that ran in this run can be trusted to be skipped later.
-      deps.push_back({"session", "incomplete", skipper::kUnknownFingerprint});
-    }
-    return deps;
-  }
-
-  void Check(const absl::Status& status) {
-    if (status.ok() || s_->warned) return;
-    s_->warned = true;
-    Say("warning: cannot record to the store (" +
-        std::string(status.message()) +
-        "); these results will not be used for skipping");
-  }
-
-  std::unique_ptr<State> s_;
-  bool session_recorded_ = false;
+  std::unique_ptr<Backend> backend_;
+  std::string module_, repo_root_;
+  std::vector<skipper::TestDecision> skipped_;
+  std::vector<std::string> forced_;
+  bool session_reported_ = false;
+  bool warned_ = false;
   std::chrono::steady_clock::time_point started_;
   bool print_coverage_ = CoveragePrintRequested();
 };
 
-// Skipped tests to add to GoogleTest's report once it is written (at exit,
-// after RUN_ALL_TESTS returned).
 struct PendingReport {
   ReportFile file;
   std::vector<SkippedTestReport> skipped;
@@ -167,9 +152,29 @@ void PatchReportAtExit() {
   }
 }
 
-std::string Getenv(const char* name) {
-  const char* value = getenv(name);
-  return value ? value : "";
+// The backend for this process: the local store, or a NullBackend (run
+// everything, record nothing) when ITR is off or the store is unusable.
+std::unique_ptr<Backend> ChooseBackend(const Settings& settings,
+                                       const std::string& repo_root,
+                                       const std::string& module,
+                                       const std::string& configuration) {
+  if (itr_coverage_state() == ITR_COVERAGE_UNAVAILABLE) {
+    Say("warning: this binary has no coverage instrumentation (see "
+        "itr_instrument); all tests run");
+    return std::make_unique<skipper::NullBackend>(
+        "no coverage instrumentation");
+  }
+  std::string notice;
+  auto local =
+      skipper::LocalBackend::Open(settings, repo_root, module, configuration,
+                                  skipper::ExecutableModifiedAtNs(), &notice);
+  if (!notice.empty()) Say("warning: " + notice + "; all tests run");
+  if (!local.ok()) {
+    Say("warning: " + std::string(local.status().message()) +
+        "; all tests run");
+    return std::make_unique<skipper::NullBackend>("the store is unusable");
+  }
+  return std::move(*local);
 }
 
 }  // namespace
@@ -178,50 +183,21 @@ void InstallItrWithCompiler(const char* compiler) {
   // The child process of a "threadsafe" death test runs one statement of a
   // test the parent owns: it neither plans nor records.
   if (!GTEST_FLAG_GET(internal_run_death_test).empty()) return;
-  using State = RecordingListener::State;
-  auto state = std::make_unique<State>();
-  state->repo_root = itr_repository_root();
-  state->settings = skipper::LoadSettings(getenv, state->repo_root);
-  const Settings& settings = state->settings;
-  for (const std::string& warning : settings.warnings)
+  std::string repo_root = itr_repository_root();
+  Settings settings = skipper::LoadSettings(getenv, repo_root);
+  for (const std::string& warning : settings.warnings) {
     Say("warning: " + warning);
+  }
   if (!settings.itr_enabled) {
     Say("disabled (DD_CIVISIBILITY_ITR_ENABLED); all tests run");
     return;
   }
-  if (itr_coverage_state() == ITR_COVERAGE_UNAVAILABLE) {
-    Say("warning: this binary has no coverage instrumentation (see "
-        "itr_instrument); all tests run");
-    return;
-  }
-
-  absl::StatusOr<std::unique_ptr<LocalStore>> store =
-      LocalStore::Open(settings.store_path);
-  if (!store.ok() && absl::IsDataLoss(store.status())) {
-    Say("warning: the store " + settings.store_path + " is corrupt (" +
-        std::string(store.status().message()) +
-        "); it was moved aside and rebuilt; all tests run");
-    store = LocalStore::RecreateCorrupt(settings.store_path);
-    if (store.ok()) {
-      // Recording into the fresh store is fine; skipping from it is moot.
-    }
-  }
-  if (!store.ok()) {
-    Say("warning: " + std::string(store.status().message()) +
-        "; all tests run");
-    return;
-  }
-  state->store = std::move(*store);
-  state->module = skipper::CurrentModuleName();
-  state->configuration = skipper::TestConfiguration::Current(
-                             compiler, settings.custom_configuration)
-                             .Key();
-  state->fingerprinter = std::make_unique<skipper::FileFingerprinter>(
-      state->repo_root, skipper::ExecutableModifiedAtNs());
-  if (auto cache = state->store->LoadStatCache(); cache.ok()) {
-    for (const auto& [path, entry] : *cache)
-      state->fingerprinter->Seed(path, entry);
-  }
+  std::string module = skipper::CurrentModuleName();
+  std::string configuration = skipper::TestConfiguration::Current(
+                                  compiler, settings.custom_configuration)
+                                  .Key();
+  std::unique_ptr<Backend> backend =
+      ChooseBackend(settings, repo_root, module, configuration);
 
   // Every registered test, in GoogleTest's order.
   testing::UnitTest* unit = testing::UnitTest::GetInstance();
@@ -233,7 +209,7 @@ void InstallItrWithCompiler(const char* compiler) {
       const testing::TestInfo* info = suite->GetTestInfo(j);
       infos.push_back(info);
       skipper::PlannedTest test;
-      test.identity = IdentityOf(*info, state->module, state->repo_root);
+      test.identity = IdentityOf(*info, module, repo_root);
       test.unskippable_reason =
           skipper::UnskippableBy({info->test_suite_name(), info->name(),
                                   info->file() ? info->file() : ""},
@@ -244,19 +220,14 @@ void InstallItrWithCompiler(const char* compiler) {
   }
 
   auto started = std::chrono::steady_clock::now();
-  skipper::SkipPlanner planner(state->store.get(), state->fingerprinter.get());
   absl::StatusOr<std::vector<skipper::TestDecision>> decisions =
-      planner.Plan(state->module, state->configuration, planned, settings);
-  absl::StatusOr<int64_t> run_id =
-      state->store->BeginRun(state->module, state->configuration);
-  if (!decisions.ok() || !run_id.ok()) {
-    Say("warning: cannot plan from the store (" +
-        std::string(
-            (decisions.ok() ? run_id.status() : decisions.status()).message()) +
+      backend->Plan(planned);
+  if (!decisions.ok()) {
+    Say("warning: cannot plan (" + std::string(decisions.status().message()) +
         "); all tests run");
-    return;
+    backend = std::make_unique<skipper::NullBackend>("planning failed");
+    decisions = backend->Plan(planned);
   }
-  state->run_id = *run_id;
   double plan_ms = std::chrono::duration<double, std::milli>(
                        std::chrono::steady_clock::now() - started)
                        .count();
@@ -271,9 +242,10 @@ void InstallItrWithCompiler(const char* compiler) {
   int shard_index = atoi(Getenv("GTEST_SHARD_INDEX").c_str());
   bool sharded =
       total_shards > 1 && shard_index >= 0 && shard_index < total_shards;
-  std::vector<std::string> excluded;
+  std::vector<std::string> excluded, forced;
+  std::vector<skipper::TestDecision> skipped;
   std::vector<SkippedTestReport> report_entries;
-  size_t considered = 0, skipped = 0, forced = 0;
+  size_t considered = 0;
   double saved_ms = 0;
   int runnable = 0;
   for (size_t i = 0; i < infos.size(); ++i) {
@@ -290,50 +262,49 @@ void InstallItrWithCompiler(const char* compiler) {
     }
     ++considered;
     const skipper::TestDecision& d = (*decisions)[i];
-    if (d.forced) {
-      ++forced;
-      state->forced.push_back(name);
-    }
+    if (d.forced) forced.push_back(name);
     if (settings.verbosity >= 2 || (settings.verbosity >= 1 && d.skip)) {
       Say(std::string(d.skip ? "skip " : "run  ") + name + ": " + d.reason);
     }
     if (!d.skip) continue;
-    ++skipped;
     saved_ms += d.estimated_saving_ms;
     excluded.push_back(name);
-    state->skipped_record_ids.push_back(d.record_id);
+    skipped.push_back(d);
     report_entries.push_back({infos[i]->test_suite_name(), infos[i]->name(),
                               infos[i]->file() ? infos[i]->file() : "",
                               infos[i]->line(), d.reason});
-  }
-  ReportFile report = ReportFileFor(GTEST_FLAG_GET(output), state->module);
-  if (!report.path.empty() && !report_entries.empty()) {
-    g_pending_report = new PendingReport{report, std::move(report_entries)};
-    atexit(PatchReportAtExit);
   }
   if (sharded) {
     unsetenv("GTEST_TOTAL_SHARDS");
     unsetenv("GTEST_SHARD_INDEX");
     // GoogleTest touches this file to tell the runner it understands
     // sharding; it no longer will, so do it here.
-    if (std::string status_file = Getenv("GTEST_SHARD_STATUS_FILE");
-        !status_file.empty()) {
+    std::string status_file = Getenv("GTEST_SHARD_STATUS_FILE");
+    if (!status_file.empty()) {
       if (FILE* f = fopen(status_file.c_str(), "a")) fclose(f);
     }
   }
   GTEST_FLAG_SET(filter, FilterExcluding(user_filter, excluded));
+  ReportFile report = ReportFileFor(GTEST_FLAG_GET(output), module);
+  if (!report.path.empty() && !report_entries.empty()) {
+    g_pending_report = new PendingReport{report, std::move(report_entries)};
+    atexit(PatchReportAtExit);
+  }
 
   Say(absl::StrFormat(
-      "skipped %zu of %zu tests, est. %.1f s saved%s%s", skipped, considered,
-      saved_ms / 1000.0,
-      forced > 0 ? absl::StrFormat(" (%zu unskippable forced to run)", forced)
-                 : std::string(),
+      "skipped %zu of %zu tests, est. %.1f s saved%s%s", skipped.size(),
+      considered, saved_ms / 1000.0,
+      forced.empty()
+          ? std::string()
+          : absl::StrFormat(" (%zu unskippable forced to run)", forced.size()),
       settings.collect_only ? " [collect-only]" : ""));
   if (settings.verbosity >= 1) {
     Say(absl::StrFormat("planned in %.1f ms from %s", plan_ms,
                         settings.store_path));
   }
-  unit->listeners().Append(new RecordingListener(std::move(state)));
+  unit->listeners().Append(new RecordingListener(std::move(backend), module,
+                                                 repo_root, std::move(skipped),
+                                                 std::move(forced)));
 }
 
 }  // namespace itr::gtest
