@@ -1,0 +1,259 @@
+// The store and the skip rule on real SQLite files and real source files.
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "skipper/decision/skip_planner.h"
+#include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/store/local_store.h"
+
+namespace itr::skipper {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        fs::path(::testing::TempDir()) /
+        ("itr-store-" +
+         std::string(
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "repo" / "src");
+    Write("src/a.cpp", "int a;");
+    Write("src/b.cpp", "int b;");
+    Write("src/init.cpp", "int init;");
+    store_path_ = (dir_ / ".itr" / "itr.sqlite").string();
+    auto store = LocalStore::Open(store_path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Write(const std::string& path, const std::string& text) {
+    std::ofstream(dir_ / "repo" / path) << text;
+    // In the past: the stat cache may trust it, and it predates "the build".
+    struct timespec past[2] = {{1600000000, 0}, {1600000000, 0}};
+    utimensat(AT_FDCWD, (dir_ / "repo" / path).c_str(), past, 0);
+  }
+
+  Dependency File(const std::string& path) {
+    FileFingerprinter fp((dir_ / "repo").string(), 0);
+    return {"file", path, fp.Fingerprint(path, true)};
+  }
+
+  TestIdentity Id(const std::string& name) {
+    return {"tests", "Suite", name, "", ""};
+  }
+
+  // One finished run: A covers a.cpp, B covers b.cpp; session: init.cpp.
+  void RecordBaseline(TestOutcome b_outcome = TestOutcome::kPassed,
+                      bool finish = true) {
+    auto run = store_->BeginRun("tests", "cfg");
+    ASSERT_TRUE(run.ok());
+    ASSERT_TRUE(store_
+                    ->RecordResult("tests", "cfg", Id("A"), *run,
+                                   TestOutcome::kPassed, 5, true, false,
+                                   {File("src/a.cpp")})
+                    .ok());
+    ASSERT_TRUE(store_
+                    ->RecordResult("tests", "cfg", Id("B"), *run, b_outcome, 7,
+                                   true, false, {File("src/b.cpp")})
+                    .ok());
+    ASSERT_TRUE(
+        store_->SetRunDependencies(*run, {File("src/init.cpp")}, finish).ok());
+  }
+
+  std::vector<TestDecision> Plan(const Settings& settings = Settings(),
+                                 bool a_unskippable = false) {
+    FileFingerprinter fp((dir_ / "repo").string(), 0);
+    std::vector<PlannedTest> tests(3);
+    tests[0].identity = Id("A");
+    tests[0].unskippable = a_unskippable;
+    tests[0].unskippable_reason = "marker";
+    tests[1].identity = Id("B");
+    tests[2].identity = Id("New");
+    auto decisions =
+        SkipPlanner(store_.get(), &fp).Plan("tests", "cfg", tests, settings);
+    EXPECT_TRUE(decisions.ok()) << decisions.status();
+    return decisions.ok() ? *decisions : std::vector<TestDecision>{};
+  }
+
+  fs::path dir_;
+  std::string store_path_;
+  std::unique_ptr<LocalStore> store_;
+};
+
+TEST_F(StoreTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
+  RecordBaseline();
+  auto d = Plan();
+  EXPECT_TRUE(d[0].skip) << d[0].reason;
+  EXPECT_TRUE(d[1].skip) << d[1].reason;
+  EXPECT_FALSE(d[2].skip);
+  EXPECT_NE(d[2].reason.find("new test"), std::string::npos);
+  EXPECT_DOUBLE_EQ(d[0].estimated_saving_ms, 5);
+}
+
+TEST_F(StoreTest, AChangedFileRunsExactlyItsTests) {
+  RecordBaseline();
+  Write("src/a.cpp", "int a = 1;");
+  auto d = Plan();
+  EXPECT_FALSE(d[0].skip);
+  EXPECT_EQ(d[0].reason, "changed: src/a.cpp");
+  EXPECT_TRUE(d[1].skip);
+}
+
+TEST_F(StoreTest, ADeletedFileIsAChange) {
+  RecordBaseline();
+  fs::remove(dir_ / "repo" / "src" / "b.cpp");
+  EXPECT_FALSE(Plan()[1].skip);
+}
+
+TEST_F(StoreTest, ASessionChangeRunsEveryTestOfThatRun) {
+  RecordBaseline();
+  Write("src/init.cpp", "int init = 2;");
+  auto d = Plan();
+  EXPECT_FALSE(d[0].skip);
+  EXPECT_FALSE(d[1].skip);
+  EXPECT_EQ(d[0].reason, "session dependency changed: src/init.cpp");
+}
+
+TEST_F(StoreTest, FailedRunningAndUnfinishedRecordsRun) {
+  RecordBaseline(TestOutcome::kFailed);
+  EXPECT_FALSE(Plan()[1].skip);
+  ASSERT_TRUE(store_->MarkStarted("tests", "cfg", Id("A"), 99).ok());
+  EXPECT_EQ(Plan()[0].reason, "its last run did not finish (crash or abort)");
+}
+
+TEST_F(StoreTest, TestsOfARunThatDidNotFinishRun) {
+  RecordBaseline(TestOutcome::kPassed, /*finish=*/false);
+  EXPECT_FALSE(Plan()[0].skip);
+}
+
+TEST_F(StoreTest, IncompleteCoverageAndUnknownFingerprintsRun) {
+  auto run = store_->BeginRun("tests", "cfg");
+  ASSERT_TRUE(store_
+                  ->RecordResult("tests", "cfg", Id("A"), *run,
+                                 TestOutcome::kPassed, 1, false, false, {})
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->RecordResult("tests", "cfg", Id("B"), *run,
+                                 TestOutcome::kPassed, 1, true, false,
+                                 {{"file", "src/b.cpp", kUnknownFingerprint}})
+                  .ok());
+  ASSERT_TRUE(store_->SetRunDependencies(*run, {}, true).ok());
+  auto d = Plan();
+  EXPECT_EQ(d[0].reason, "its coverage was incomplete");
+  EXPECT_FALSE(d[1].skip);
+}
+
+TEST_F(StoreTest, UnknownDependencyKindsReadAsChanged) {
+  auto run = store_->BeginRun("tests", "cfg");
+  ASSERT_TRUE(store_
+                  ->RecordResult("tests", "cfg", Id("A"), *run,
+                                 TestOutcome::kPassed, 1, true, false,
+                                 {{"env", "PATH", "x"}})
+                  .ok());
+  ASSERT_TRUE(store_->SetRunDependencies(*run, {}, true).ok());
+  EXPECT_FALSE(Plan()[0].skip);
+}
+
+TEST_F(StoreTest, OtherConfigurationsDoNotCount) {
+  RecordBaseline();
+  FileFingerprinter fp((dir_ / "repo").string(), 0);
+  std::vector<PlannedTest> tests(1);
+  tests[0].identity = Id("A");
+  auto d = SkipPlanner(store_.get(), &fp).Plan("tests", "other-cfg", tests, {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE((*d)[0].skip);
+}
+
+TEST_F(StoreTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
+  RecordBaseline();
+  auto forced = Plan(Settings(), /*a_unskippable=*/true);
+  EXPECT_FALSE(forced[0].skip);
+  EXPECT_TRUE(forced[0].forced);
+  Settings collect;
+  collect.collect_only = true;
+  EXPECT_FALSE(Plan(collect)[1].skip);
+  Settings off;
+  off.itr_enabled = false;
+  EXPECT_FALSE(Plan(off)[0].skip);
+  Settings suite;
+  suite.level = SkipLevel::kSuite;
+  auto d = Plan(suite);  // "New" is in the same suite and must run
+  EXPECT_FALSE(d[0].skip);
+  EXPECT_FALSE(d[1].skip);
+}
+
+TEST_F(StoreTest, StoreFromANewerSchemaIsLeftAlone) {
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(store_path_.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA user_version = 42", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto store = LocalStore::Open(store_path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+}
+
+TEST_F(StoreTest, CorruptStoreIsDataLossAndCanBeRebuiltAside) {
+  store_.reset();
+  fs::remove(store_path_ + "-wal");
+  fs::remove(store_path_ + "-shm");
+  std::ofstream(store_path_, std::ios::trunc) << std::string(4096, 'x');
+  auto store = LocalStore::Open(store_path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_TRUE(absl::IsDataLoss(store.status())) << store.status();
+  auto rebuilt = LocalStore::RecreateCorrupt(store_path_);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  bool kept = false;
+  for (const auto& entry : fs::directory_iterator(dir_ / ".itr")) {
+    kept |=
+        entry.path().filename().string().find(".corrupt-") != std::string::npos;
+  }
+  EXPECT_TRUE(kept);
+}
+
+TEST_F(StoreTest, TheStoreDirectoryIgnoresItself) {
+  std::ifstream ignore(dir_ / ".itr" / ".gitignore");
+  std::string line;
+  std::getline(ignore, line);
+  EXPECT_EQ(line, "*");
+}
+
+TEST_F(StoreTest, FingerprintsAreGitBlobIdsAndUseTheStatCache) {
+  FileFingerprinter fp((dir_ / "repo").string(), 0);
+  // `printf 'int a;' | git hash-object --stdin`
+  EXPECT_EQ(fp.Fingerprint("src/a.cpp", false),
+            "68dd955ef82237d7e60ee1414920945caa9ac4b1");
+  EXPECT_EQ(fp.Fingerprint("src/missing.cpp", false), kMissingFile);
+  ASSERT_TRUE(store_->SaveStatCache(fp.updated()).ok());
+  FileFingerprinter again((dir_ / "repo").string(), 0);
+  auto cache = store_->LoadStatCache();
+  ASSERT_TRUE(cache.ok());
+  for (const auto& [path, entry] : *cache) again.Seed(path, entry);
+  EXPECT_EQ(again.Fingerprint("src/a.cpp", false),
+            fp.Fingerprint("src/a.cpp", false));
+  EXPECT_EQ(again.hashed_files(), 0u);
+}
+
+TEST_F(StoreTest, FilesNewerThanTheBinaryAreRecordedAsUnknown) {
+  FileFingerprinter fp((dir_ / "repo").string(), /*built_at_ns=*/1);
+  EXPECT_EQ(fp.Fingerprint("src/a.cpp", /*for_recording=*/true),
+            kUnknownFingerprint);
+  EXPECT_NE(fp.Fingerprint("src/a.cpp", /*for_recording=*/false),
+            kUnknownFingerprint);
+}
+
+}  // namespace
+}  // namespace itr::skipper
