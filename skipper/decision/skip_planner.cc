@@ -4,7 +4,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace itr::skipper {
 
@@ -47,7 +49,8 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
   absl::StatusOr<std::vector<TestRecord>> records =
       store_->LoadTests(module, configuration);
   if (!records.ok()) return records.status();
-  std::unordered_map<std::string, const TestRecord*> by_key;
+  absl::flat_hash_map<absl::string_view, const TestRecord*> by_key;
+  by_key.reserve(records->size());
   for (const TestRecord& r : *records) by_key[r.key] = &r;
 
   // Which recorded fingerprints no longer hold, then who depends on them.
@@ -85,7 +88,8 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
 
   for (size_t i = 0; i < tests.size(); ++i) {
     TestDecision& d = decisions[i];
-    auto found = by_key.find(tests[i].identity.Key());
+    std::string key = tests[i].identity.Key();
+    auto found = by_key.find(key);
     const TestRecord* r = found == by_key.end() ? nullptr : found->second;
     if (r == nullptr) {
       d.reason = "new test (no record under this configuration)";

@@ -191,7 +191,15 @@ absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::RecreateCorrupt(
   return Open(path);
 }
 
-LocalStore::~LocalStore() { sqlite3_close(db_); }
+LocalStore::LocalStore(sqlite3* db, std::string path)
+    : db_(db),
+      path_(std::move(path)),
+      statements_(std::make_unique<StatementCache>(db)) {}
+
+LocalStore::~LocalStore() {
+  statements_.reset();  // finalize before closing
+  sqlite3_close(db_);
+}
 
 absl::Status LocalStore::Exec(const char* sql) {
   char* message = nullptr;
@@ -382,7 +390,7 @@ absl::Status LocalStore::SaveStatCache(
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement upsert(
-      db_,
+      statements_.get(),
       "INSERT INTO stat_cache (path, size, mtime_ns, ctime_ns, inode, "
       "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
       "ON CONFLICT (path) DO UPDATE SET size = ?2, mtime_ns = ?3, "
@@ -404,7 +412,7 @@ absl::StatusOr<int64_t> LocalStore::BeginRun(const std::string& module,
                                              const std::string& configuration) {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  Statement insert(db_,
+  Statement insert(statements_.get(),
                    "INSERT INTO runs (module, configuration, started_at) "
                    "VALUES (?1, ?2, ?3)");
   insert.Bind(1, module).Bind(2, configuration).Bind(3, NowSeconds());
@@ -415,19 +423,22 @@ absl::StatusOr<int64_t> LocalStore::BeginRun(const std::string& module,
 }
 
 absl::StatusOr<int64_t> LocalStore::FingerprintId(const Dependency& dep) {
-  Statement insert(db_,
+  // One statement for new and known fingerprints: the no-op update makes
+  // RETURNING yield the existing row's id.
+  Statement upsert(statements_.get(),
                    "INSERT INTO fingerprints (kind, key, fingerprint) "
-                   "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-  insert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
-  ITR_RETURN_IF_ERROR(insert.Run());
-  Statement select(db_,
-                   "SELECT id FROM fingerprints WHERE kind = ?1 AND key = ?2 "
-                   "AND fingerprint = ?3");
-  select.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+                   "VALUES (?1, ?2, ?3) ON CONFLICT (kind, key, fingerprint) "
+                   "DO UPDATE SET kind = excluded.kind RETURNING id");
+  upsert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
   absl::Status status;
-  if (select.Step(&status)) return select.Int(0);
+  if (upsert.Step(&status)) {
+    int64_t id = upsert.Int(0);
+    absl::Status rest = upsert.Run();
+    if (!rest.ok()) return rest;
+    return id;
+  }
   if (!status.ok()) return status;
-  return absl::InternalError("fingerprint row vanished");
+  return absl::InternalError("fingerprint upsert returned no id");
 }
 
 absl::Status LocalStore::SetRunDependencies(int64_t run_id,
@@ -435,11 +446,12 @@ absl::Status LocalStore::SetRunDependencies(int64_t run_id,
                                             bool finished) {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  Statement clear(db_, "DELETE FROM run_dependencies WHERE run_id = ?1");
+  Statement clear(statements_.get(),
+                  "DELETE FROM run_dependencies WHERE run_id = ?1");
   clear.Bind(1, run_id);
   ITR_RETURN_IF_ERROR(clear.Run());
   Statement link(
-      db_,
+      statements_.get(),
       "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
       "VALUES (?1, ?2)");
   for (const Dependency& dep : deps) {
@@ -463,7 +475,7 @@ absl::StatusOr<int64_t> LocalStore::UpsertTest(const std::string& module,
                                                int64_t run_id,
                                                const char* status) {
   Statement upsert(
-      db_,
+      statements_.get(),
       "INSERT INTO tests (module, configuration, test_key, suite, name, "
       "parameters, source_file, status, run_id, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
@@ -517,7 +529,7 @@ absl::Status LocalStore::RecordResult(const std::string& module,
       UpsertTest(module, configuration, test, run_id, status);
   if (!id.ok()) return id.status();
   Statement details(
-      db_,
+      statements_.get(),
       "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
       "forced = ?4 WHERE id = ?1");
   details.Bind(1, *id)
@@ -525,11 +537,12 @@ absl::Status LocalStore::RecordResult(const std::string& module,
       .Bind(3, int64_t{coverage_complete})
       .Bind(4, int64_t{forced});
   ITR_RETURN_IF_ERROR(details.Run());
-  Statement clear(db_, "DELETE FROM test_dependencies WHERE test_id = ?1");
+  Statement clear(statements_.get(),
+                  "DELETE FROM test_dependencies WHERE test_id = ?1");
   clear.Bind(1, *id);
   ITR_RETURN_IF_ERROR(clear.Run());
   Statement link(
-      db_,
+      statements_.get(),
       "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
       "VALUES (?1, ?2)");
   for (const Dependency& dep : deps) {
@@ -546,7 +559,7 @@ absl::Status LocalStore::RecordSkips(const std::vector<int64_t>& test_ids) {
   if (test_ids.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  Statement update(db_,
+  Statement update(statements_.get(),
                    "UPDATE tests SET skips = skips + 1, "
                    "saved_ms = saved_ms + duration_ms WHERE id = ?1");
   for (int64_t id : test_ids) {

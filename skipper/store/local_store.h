@@ -32,6 +32,8 @@
 
 namespace itr::skipper {
 
+class StatementCache;
+
 struct Dependency {
   std::string kind;  // "file"
   std::string key;   // repo-relative path
@@ -125,7 +127,7 @@ class LocalStore {
   const std::string& path() const { return path_; }
 
  private:
-  LocalStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  LocalStore(sqlite3* db, std::string path);
   absl::Status Migrate();
   absl::Status Exec(const char* sql);
   absl::StatusOr<int64_t> FingerprintId(const Dependency& dep);
@@ -136,6 +138,7 @@ class LocalStore {
 
   sqlite3* db_;
   std::string path_;
+  std::unique_ptr<StatementCache> statements_;
 };
 
 }  // namespace itr::skipper

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -31,12 +32,64 @@ inline absl::Status SqliteError(sqlite3* db, int code, const char* what) {
   }
 }
 
+// Prepared statements of one connection, reused across calls (preparing
+// costs more than running most of our statements). Keyed by the SQL
+// literal's address: one entry per call site.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  }
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  sqlite3* db() const { return db_; }
+  sqlite3_stmt* Take(const char* sql, int* code) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end() && it->second != nullptr) {
+      sqlite3_stmt* stmt = it->second;
+      it->second = nullptr;
+      *code = SQLITE_OK;
+      return stmt;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    *code = sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    return stmt;
+  }
+  void Give(const char* sql, sqlite3_stmt* stmt) {
+    if (stmt == nullptr) return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    sqlite3_stmt*& slot = cache_[sql];
+    if (slot != nullptr) {
+      sqlite3_finalize(stmt);  // a nested use of the same call site
+    } else {
+      slot = stmt;
+    }
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     code_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(StatementCache* cache, const char* sql)
+      : db_(cache->db()), cache_(cache), sql_(sql) {
+    stmt_ = cache->Take(sql, &code_);
+  }
+  ~Statement() {
+    if (cache_ != nullptr) {
+      cache_->Give(sql_, stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -96,6 +149,8 @@ class Statement {
 
  private:
   sqlite3* db_;
+  StatementCache* cache_ = nullptr;
+  const char* sql_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   int code_;
 };
