@@ -35,6 +35,7 @@ int RunStatus(const Options& options);
 int RunExplain(const Options& options);
 int RunImpacted(const Options& options);
 int RunReset(const Options& options);
+int RunGc(const Options& options);
 
 // --- shared helpers (common.cc) ---
 

@@ -1,6 +1,6 @@
 // itr: inspect and reset the impact store of the Intelligent Test Runner.
 //
-//   itr status | explain <Suite.Name> | impacted | reset  [options]
+//   itr status | explain <Suite.Name> | impacted | reset | gc  [options]
 //
 // See kUsage below. Exit codes are in commands.h.
 #include <cstdlib>
@@ -26,6 +26,7 @@ constexpr char kUsage[] =
     "why\n"
     "  impacted             the recorded tests the next run would run\n"
     "  reset                forget every recorded test and run\n"
+    "  gc                   delete runs and fingerprints nothing refers to\n"
     "  help [<command>]     this text\n"
     "\n"
     "options:\n"
@@ -76,6 +77,13 @@ const std::map<std::string, Command>& Commands() {
         "usage: itr reset [--repo <dir>] [--store <file>]\n"
         "Deletes every record of the store (tests, runs, fingerprints, stat\n"
         "cache). The next run runs every test.\n",
+        0, false}},
+      {"gc",
+       {RunGc,
+        "usage: itr gc [--repo <dir>] [--store <file>]\n"
+        "Deletes finished runs no test refers to, their session dependencies,\n"
+        "and fingerprints nothing refers to. Decisions do not change. (Test\n"
+        "binaries also do this every 64 runs.)\n",
         0, false}},
   };
   return *commands;

@@ -5,6 +5,12 @@
 
 namespace itr::skipper {
 
+namespace {
+
+constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
     const Settings& settings, const std::string& repo_root,
     const std::string& module, const std::string& configuration,
@@ -62,7 +68,13 @@ void LocalBackend::SessionExecuted(const ExecutedCode& executed, bool final) {
     deps.push_back({"session", "incomplete", kUnknownFingerprint});
   }
   Check(store_->SetRunDependencies(run_id_, deps, final));
-  if (final) Check(store_->SaveStatCache(fingerprinter_->updated()));
+  if (!final) return;
+  Check(store_->SaveStatCache(fingerprinter_->updated()));
+  // Old runs and fingerprints pile up as files change; sweep now and then.
+  // The fingerprint side uses the (fingerprint_id, ...) indexes.
+  if (run_id_ % kGarbageCollectionPeriod == 0) {
+    Check(store_->CollectGarbage().status());
+  }
 }
 
 void LocalBackend::TestsSkipped(const std::vector<TestDecision>& skipped) {

@@ -605,6 +605,33 @@ LocalStore::Modules() {
   return out;
 }
 
+absl::StatusOr<int64_t> LocalStore::CollectGarbage() {
+  // One write transaction: a recording process links fingerprints inside
+  // its own, so nothing can be half-linked while this runs.
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  ITR_RETURN_IF_ERROR(Exec(
+      "CREATE TEMP TABLE IF NOT EXISTS dead_runs (id INTEGER PRIMARY KEY);"
+      "DELETE FROM dead_runs;"
+      "INSERT INTO dead_runs SELECT id FROM runs WHERE finished_at IS NOT NULL "
+      "  AND id NOT IN (SELECT run_id FROM tests);"));
+  int64_t deleted = 0;
+  for (const char* sql :
+       {"DELETE FROM run_dependencies WHERE run_id IN (SELECT id FROM "
+        "dead_runs)",
+        "DELETE FROM runs WHERE id IN (SELECT id FROM dead_runs)",
+        "DELETE FROM fingerprints WHERE "
+        "  NOT EXISTS (SELECT 1 FROM test_dependencies d "
+        "              WHERE d.fingerprint_id = fingerprints.id) "
+        "  AND NOT EXISTS (SELECT 1 FROM run_dependencies r "
+        "                  WHERE r.fingerprint_id = fingerprints.id)"}) {
+    ITR_RETURN_IF_ERROR(Exec(sql));
+    deleted += sqlite3_changes(db_);
+  }
+  ITR_RETURN_IF_ERROR(transaction.Commit());
+  return deleted;
+}
+
 absl::Status LocalStore::Reset() {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());

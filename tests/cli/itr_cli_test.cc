@@ -264,6 +264,15 @@ TEST_F(ItrCliTest, ResetEmptiesTheStore) {
   EXPECT_EQ(Itr("explain Math.Add").exit_code, 1);
 }
 
+TEST_F(ItrCliTest, GcKeepsDecisions) {
+  ASSERT_NO_FATAL_FAILURE(Record());
+  std::string before = Itr("impacted").out;
+  Result r = Itr("gc");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("deleted"));
+  EXPECT_EQ(Itr("impacted").out, before);
+}
+
 TEST_F(ItrCliTest, UsageErrors) {
   Result r = Itr("frobnicate");
   EXPECT_EQ(r.exit_code, 2);

@@ -195,6 +195,23 @@ TEST_F(StoreTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   EXPECT_FALSE(d[1].skip);
 }
 
+TEST_F(StoreTest, GarbageCollectionKeepsWhatDecisionsNeed) {
+  RecordBaseline();
+  Write("src/a.cpp", "int a = 1;");
+  RecordBaseline();  // a second run: the first one and old a.cpp are orphans
+  auto deleted = store_->CollectGarbage();
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_GT(*deleted, 0);
+  auto d = Plan();
+  EXPECT_TRUE(d[0].skip) << d[0].reason;
+  EXPECT_TRUE(d[1].skip) << d[1].reason;
+  Write("src/init.cpp", "int init = 3;");
+  EXPECT_FALSE(Plan()[0].skip) << "the live run's session dependencies remain";
+  auto again = store_->CollectGarbage();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
+
 TEST_F(StoreTest, StoreFromANewerSchemaIsLeftAlone) {
   store_.reset();
   sqlite3* db = nullptr;
