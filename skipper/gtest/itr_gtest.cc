@@ -183,6 +183,9 @@ void InstallItrWithCompiler(const char* compiler) {
   // The child process of a "threadsafe" death test runs one statement of a
   // test the parent owns: it neither plans nor records.
   if (!GTEST_FLAG_GET(internal_run_death_test).empty()) return;
+  // Listing (e.g. CTest's gtest_discover_tests) must show every test, and
+  // runs nothing to record.
+  if (GTEST_FLAG_GET(list_tests)) return;
   std::string repo_root = itr_repository_root();
   Settings settings = skipper::LoadSettings(getenv, repo_root);
   for (const std::string& warning : settings.warnings) {

@@ -610,11 +610,13 @@ absl::StatusOr<int64_t> LocalStore::CollectGarbage() {
   // its own, so nothing can be half-linked while this runs.
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  ITR_RETURN_IF_ERROR(Exec(
-      "CREATE TEMP TABLE IF NOT EXISTS dead_runs (id INTEGER PRIMARY KEY);"
-      "DELETE FROM dead_runs;"
-      "INSERT INTO dead_runs SELECT id FROM runs WHERE finished_at IS NOT NULL "
-      "  AND id NOT IN (SELECT run_id FROM tests);"));
+  ITR_RETURN_IF_ERROR(
+      Exec("CREATE TEMP TABLE IF NOT EXISTS dead_runs (id INTEGER PRIMARY KEY);"
+           "DELETE FROM dead_runs;"
+           "INSERT INTO dead_runs SELECT id FROM runs "
+           "  WHERE (finished_at IS NOT NULL OR started_at < strftime('%s') - "
+           "86400) "
+           "  AND id NOT IN (SELECT run_id FROM tests);"));
   int64_t deleted = 0;
   for (const char* sql :
        {"DELETE FROM run_dependencies WHERE run_id IN (SELECT id FROM "

@@ -123,8 +123,9 @@ class LocalStore {
   absl::StatusOr<Summary> Summarize();
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Modules();
   absl::Status Reset();
-  // Deletes finished runs no test refers to any more, their session
-  // dependencies, and fingerprints nothing refers to. Returns rows deleted.
+  // Deletes runs no test refers to any more (finished, or started over a day
+  // ago and never finished), their session dependencies, and fingerprints
+  // nothing refers to. Returns rows deleted.
   absl::StatusOr<int64_t> CollectGarbage();
 
   const std::string& path() const { return path_; }

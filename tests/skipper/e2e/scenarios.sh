@@ -60,6 +60,7 @@ run
 check second_run_skips_all_but_unskippable equals "$RAN" "$unskippable"
 check second_run_summary contains "$SUMMARY" "skipped $((total - 1)) of $total tests"
 check second_run_reports_forced contains "$SUMMARY" "1 unskippable forced to run"
+check listing_shows_every_test equals "$("$binary" --gtest_list_tests | grep -c '^  ')" "$total"
 
 # 2b. Skipped tests are reported as skipped in GoogleTest's XML and JSON.
 run --gtest_output="xml:$work/report.xml"
