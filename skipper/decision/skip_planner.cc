@@ -107,7 +107,7 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
       d.reason = absl::StrCat("session dependency changed: ", s->second);
     } else {
       d.skip = true;
-      d.reason = "unchanged since it passed";
+      d.reason = "unchanged";  // short: no allocation for 100k skips
       d.record_id = r->id;
       d.estimated_saving_ms = r->duration_ms;
     }

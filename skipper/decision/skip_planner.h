@@ -31,7 +31,7 @@ struct TestDecision {
   bool skip = false;
   // Would have been skipped, but a marker forces it to run.
   bool forced = false;
-  std::string reason;  // why it runs, or "unchanged since <status> run"
+  std::string reason;  // why it runs, or "unchanged"
   int64_t record_id = 0;
   double estimated_saving_ms = 0;
 };
