@@ -50,8 +50,8 @@ skipper::PlannedTest PlannedFromKey(const std::string& key,
 std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
     const Options& options, LocalStore* store) {
   // built_at_ns 0: the CLI only plans, it never records fingerprints.
-  auto fingerprinter =
-      std::make_unique<skipper::FileFingerprinter>(options.repo_root, 0);
+  auto fingerprinter = std::make_unique<skipper::FileFingerprinter>(
+      options.repo_root, skipper::kNoBuildTime);
   absl::StatusOr<std::unordered_map<std::string, skipper::StatEntry>> cache =
       store->LoadStatCache();
   if (cache.ok()) {

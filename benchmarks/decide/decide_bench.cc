@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   std::string store_path = (work / "itr.sqlite").string();
   auto store = LocalStore::Open(store_path);
   if (!store.ok()) Fail(std::string(store.status().message()));
-  FileFingerprinter recorder(repo.string(), 0);
+  FileFingerprinter recorder(repo.string(), kNoBuildTime);
   std::vector<Dependency> all_deps;
   for (const std::string& path : paths) {
     all_deps.push_back({"file", path, recorder.Fingerprint(path, true)});
@@ -110,14 +110,14 @@ int main(int argc, char** argv) {
     rows.push_back(MsSince(start));
     if (!records.ok() || records->size() != tests) Fail("records");
 
-    FileFingerprinter no_cache(repo.string(), 0);
+    FileFingerprinter no_cache(repo.string(), kNoBuildTime);
     start = Clock::now();
     auto cold_plan = SkipPlanner(store->get(), &no_cache)
                          .Plan("bench_tests", "config", planned, settings);
     cold.push_back(MsSince(start));
 
     start = Clock::now();
-    FileFingerprinter cached(repo.string(), 0);
+    FileFingerprinter cached(repo.string(), kNoBuildTime);
     auto cache = (*store)->LoadStatCache();
     if (!cache.ok()) Fail("load stat cache");
     for (const auto& [path, entry] : *cache) cached.Seed(path, entry);

@@ -56,8 +56,11 @@ void LocalBackend::TestStarted(const TestIdentity& test) {
 void LocalBackend::TestFinished(const TestIdentity& test, TestOutcome outcome,
                                 double duration_ms, bool forced,
                                 const ExecutedCode& executed) {
+  // A test that executed no repository file at all ran code we cannot see
+  // (an uninstrumented TU or library): nothing could ever mark it changed.
+  bool usable = executed.complete && !executed.files.empty();
   Check(store_->RecordResult(module_, configuration_, test, run_id_, outcome,
-                             duration_ms, executed.complete, forced,
+                             duration_ms, usable, forced,
                              Dependencies(executed)));
 }
 

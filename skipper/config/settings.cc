@@ -18,11 +18,11 @@ std::string Get(const GetEnv& getenv, const char* name) {
   return value != nullptr ? std::string(value) : std::string();
 }
 
+// Each filter is kept whole: GoogleTest's syntax includes a "-NEGATIVE" part
+// that applies to the ':'-separated patterns before it.
 void AddPatterns(const std::string& filter, std::vector<std::string>* out) {
-  for (absl::string_view part :
-       absl::StrSplit(filter, ':', absl::SkipEmpty())) {
-    out->emplace_back(absl::StripAsciiWhitespace(part));
-  }
+  absl::string_view trimmed = absl::StripAsciiWhitespace(filter);
+  if (!trimmed.empty()) out->emplace_back(trimmed);
 }
 
 }  // namespace

@@ -30,8 +30,8 @@ struct Settings {
   int verbosity = 0;
   // DD_TAGS entries "test.configuration.<key>:<value>".
   std::map<std::string, std::string> custom_configuration;
-  // ITR_UNSKIPPABLE (GoogleTest filter syntax) and the patterns of the file
-  // named by ITR_UNSKIPPABLE_FILE (one per line, '#' comments).
+  // GoogleTest filters: ITR_UNSKIPPABLE, and each line of the file named by
+  // ITR_UNSKIPPABLE_FILE ('#' comments).
   std::vector<std::string> unskippable_patterns;
   // One line each, for the user.
   std::vector<std::string> warnings;

@@ -16,7 +16,9 @@ namespace {
 // unknown kind): a dependency nobody can check is changed.
 std::string CurrentFingerprint(const Dependency& dep,
                                FileFingerprinter* fingerprinter) {
-  if (dep.kind == "file") return fingerprinter->Fingerprint(dep.key, false);
+  // Strict, as when recording: a file newer than the test binary is not what
+  // the binary was built from, whatever its content says.
+  if (dep.kind == "file") return fingerprinter->Fingerprint(dep.key, true);
   return "";
 }
 
@@ -46,6 +48,10 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
     for (auto& d : decisions) d.reason = "ITR is disabled";
     return decisions;
   }
+  // Every read below sees one snapshot of the store: another process
+  // recording (or collecting garbage) meanwhile cannot mix states.
+  LocalStore::ReadSnapshot snapshot(store_);
+  if (!snapshot.status().ok()) return snapshot.status();
   absl::StatusOr<std::vector<TestRecord>> records =
       store_->LoadTests(module, configuration);
   if (!records.ok()) return records.status();
@@ -100,7 +106,7 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
     } else if (!r->coverage_complete) {
       d.reason = "its coverage was incomplete";
     } else if (!r->run_finished) {
-      d.reason = "the run that recorded it did not finish";
+      d.reason = "the run that recorded it did not finish cleanly";
     } else if (auto t = test_change.find(r->id); t != test_change.end()) {
       d.reason = absl::StrCat("changed: ", t->second);
     } else if (auto s = run_change.find(r->run_id); s != run_change.end()) {

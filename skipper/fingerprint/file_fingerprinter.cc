@@ -3,6 +3,7 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace itr::skipper {
@@ -36,14 +37,19 @@ std::string FileFingerprinter::Fingerprint(const std::string& path,
   std::string absolute =
       path.empty() || path[0] == '/' ? path : repo_root_ + "/" + path;
   struct stat st {};
-  if (stat(absolute.c_str(), &st) != 0) return kMissingFile;
+  if (stat(absolute.c_str(), &st) != 0) {
+    // Recording "missing" would read as unchanged while it stays missing:
+    // a covered file we cannot see is an unknown dependency.
+    return for_recording ? kUnknownFingerprint : kMissingFile;
+  }
   StatEntry now;
   now.size = st.st_size;
   now.mtime_ns = Ns(st.st_mtim);
   now.ctime_ns = Ns(st.st_ctim);
   now.inode = static_cast<int64_t>(st.st_ino);
-  if (for_recording && built_at_ns_ > 0 && now.mtime_ns > built_at_ns_) {
-    return kUnknownFingerprint;  // edited after the binary was built
+  if (for_recording && built_at_ns_ != kNoBuildTime &&
+      std::max(now.mtime_ns, now.ctime_ns) > built_at_ns_) {
+    return kUnknownFingerprint;  // changed after the binary was built
   }
   auto cached = cache_.find(path);
   if (cached != cache_.end() && cached->second.size == now.size &&
@@ -74,6 +80,7 @@ std::string FileFingerprinter::Fingerprint(const std::string& path,
 
 int64_t ExecutableModifiedAtNs() {
   struct stat st {};
+  // Unknown: every file counts as newer, so nothing recorded is trusted.
   if (stat("/proc/self/exe", &st) != 0) return 0;
   return Ns(st.st_mtim);
 }

@@ -20,22 +20,26 @@ struct StatEntry {
 };
 
 inline constexpr char kMissingFile[] = "missing";
+inline constexpr int64_t kNoBuildTime = -1;
 // Never equal to a real fingerprint: the dependency always reads as changed.
 inline constexpr char kUnknownFingerprint[] = "unknown";
 
 class FileFingerprinter {
  public:
   // `repo_root`: paths are relative to it. `built_at_ns`: modification time
-  // of the test binary; a file modified after it may not be what the binary
-  // was built from, so its fingerprint is recorded as unknown.
+  // of the test binary; a file changed after it may not be what the binary
+  // was built from, so with `for_recording` its fingerprint is unknown (and
+  // an unknown build time, 0, makes every file unknown). kNoBuildTime turns
+  // the rule off (tools that only plan, like the CLI).
   FileFingerprinter(std::string repo_root, int64_t built_at_ns);
 
   // Seeds the stat cache (e.g. from the store).
   void Seed(const std::string& path, const StatEntry& entry);
 
   // Fingerprint of the file now: a 40-hex git blob id, kMissingFile, or
-  // kUnknownFingerprint (unreadable, or newer than the binary when
-  // `for_recording`).
+  // kUnknownFingerprint (unreadable; with `for_recording`, also missing or
+  // newer than the binary). The test binary plans with `for_recording` too:
+  // a dependency newer than the binary is not what the binary contains.
   std::string Fingerprint(const std::string& path, bool for_recording);
 
   // Entries (re)computed in this process: to be saved back.

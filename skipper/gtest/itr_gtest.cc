@@ -114,8 +114,15 @@ class RecordingListener : public testing::EmptyTestEventListener {
     WarnOnce();
   }
 
-  ITR_NO_COVERAGE void OnTestProgramEnd(const testing::UnitTest&) override {
-    backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/true);
+  ITR_NO_COVERAGE void OnTestProgramEnd(
+      const testing::UnitTest& unit) override {
+    // A failure outside any test (global environment, TearDownTestSuite)
+    // leaves the run unfinished: none of its tests is skipped next time.
+    bool clean = !unit.ad_hoc_test_result().Failed();
+    for (int i = 0; i < unit.total_test_suite_count(); ++i) {
+      clean = clean && !unit.GetTestSuite(i)->ad_hoc_test_result().Failed();
+    }
+    backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/clean);
     backend_->TestsSkipped(skipped_);
     WarnOnce();
   }
@@ -253,7 +260,13 @@ void InstallItrWithCompiler(const char* compiler) {
   int runnable = 0;
   for (size_t i = 0; i < infos.size(); ++i) {
     std::string name = FullName(*infos[i]);
-    bool disabled = name.find("DISABLED_") != std::string::npos;
+    // GoogleTest's own rule (kDisableTestFilter), on suite and test name.
+    auto is_disabled = [](const char* part) {
+      return skipper::WildcardMatch("DISABLED_*", part) ||
+             skipper::WildcardMatch("*/DISABLED_*", part);
+    };
+    bool disabled = is_disabled(infos[i]->test_suite_name()) ||
+                    is_disabled(infos[i]->name());
     bool matches = MatchesFilter(user_filter, name) &&
                    (!disabled || GTEST_FLAG_GET(also_run_disabled_tests));
     if (!matches) continue;

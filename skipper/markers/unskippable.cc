@@ -50,18 +50,42 @@ bool WildcardMatch(const std::string& pattern, const std::string& text) {
 }
 
 std::string BaseSuiteName(const std::string& suite) {
+  // "Inst/Suite" (TEST_P), "Suite/0" (TYPED_TEST), "Prefix/Suite/0"
+  // (TYPED_TEST_P): drop a trailing "/<index>", then a leading "<prefix>/".
   std::string base = suite;
-  size_t slash = base.find('/');
-  // "Inst/Suite" (TEST_P) or "Suite/0" (TYPED_TEST): keep the part that is
-  // not a number; "Inst/Suite/0" never happens in GoogleTest.
-  if (slash != std::string::npos) {
-    std::string first = base.substr(0, slash), second = base.substr(slash + 1);
-    bool second_is_index =
-        !second.empty() &&
-        second.find_first_not_of("0123456789") == std::string::npos;
-    base = second_is_index ? first : second;
+  size_t last = base.rfind('/');
+  if (last != std::string::npos && last + 1 < base.size() &&
+      base.find_first_not_of("0123456789", last + 1) == std::string::npos) {
+    base.resize(last);
   }
+  size_t first = base.find('/');
+  if (first != std::string::npos) base = base.substr(first + 1);
   return base;
+}
+
+namespace {
+
+bool MatchesAnyPattern(const std::string& patterns, const std::string& name) {
+  size_t begin = 0;
+  while (begin <= patterns.size()) {
+    size_t end = patterns.find(':', begin);
+    if (end == std::string::npos) end = patterns.size();
+    if (WildcardMatch(patterns.substr(begin, end - begin), name)) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MatchesGtestFilter(const std::string& filter, const std::string& name) {
+  size_t dash = filter.find('-');
+  std::string positive = filter.substr(0, dash);
+  std::string negative =
+      dash == std::string::npos ? "" : filter.substr(dash + 1);
+  if (positive.empty()) positive = "*";
+  return MatchesAnyPattern(positive, name) &&
+         (negative.empty() || !MatchesAnyPattern(negative, name));
 }
 
 std::string BaseTestName(const std::string& name) {
@@ -90,9 +114,9 @@ std::string UnskippableBy(const TestForMarkers& test,
     }
   }
   std::string full = test.suite + "." + test.name;
-  for (const std::string& pattern : patterns) {
-    if (WildcardMatch(pattern, full)) {
-      return "ITR_UNSKIPPABLE pattern '" + pattern + "'";
+  for (const std::string& filter : patterns) {
+    if (MatchesGtestFilter(filter, full)) {
+      return "ITR_UNSKIPPABLE filter '" + filter + "'";
     }
   }
   return "";

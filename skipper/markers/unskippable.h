@@ -32,13 +32,17 @@ struct TestForMarkers {
 };
 
 // Returns the marker that makes the test unskippable ("" when none):
-// "DATADOG_ITR_UNSKIPPABLE", "..._SUITE", "..._FILE", "name", or
-// "ITR_UNSKIPPABLE pattern '<p>'".
+// "DATADOG_ITR_UNSKIPPABLE", "..._SUITE", "..._FILE", "name contains ...",
+// or "ITR_UNSKIPPABLE filter '<f>'". `patterns` are GoogleTest filters.
 std::string UnskippableBy(const TestForMarkers& test,
                           const std::vector<std::string>& patterns);
 
 // GoogleTest filter wildcard match ('*' any string, '?' one character).
 bool WildcardMatch(const std::string& pattern, const std::string& text);
+
+// A whole --gtest_filter expression: "POSITIVE[-NEGATIVE]", ':'-separated
+// wildcard patterns; an empty positive part means "*".
+bool MatchesGtestFilter(const std::string& filter, const std::string& name);
 
 // "Inst/Suite" -> "Suite", "Suite/0" -> "Suite", "Case/3" -> "Case".
 std::string BaseSuiteName(const std::string& suite);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -21,7 +22,7 @@ const char* const kMigrations[] = {
     // 0 -> 1
     R"sql(
 CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused after a GC
   module TEXT NOT NULL,
   configuration TEXT NOT NULL,
   started_at INTEGER NOT NULL,
@@ -107,10 +108,12 @@ class WriteTransaction {
   explicit WriteTransaction(sqlite3* db) : db_(db) {
     // The busy handler covers ordinary contention; a few BUSY variants
     // (WAL recovery, a database being created) return at once, so retry.
-    int code = SQLITE_BUSY;
-    for (int attempt = 0; attempt < 600 && (code & 0xff) == SQLITE_BUSY;
-         ++attempt) {
-      if (attempt > 0) usleep(50000);
+    // Bounded in time: the busy handler itself may already have waited.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    int code = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    while ((code & 0xff) == SQLITE_BUSY &&
+           std::chrono::steady_clock::now() < deadline) {
+      usleep(50000);
       code = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     }
     status_ = code == SQLITE_OK ? absl::OkStatus()
@@ -199,6 +202,14 @@ LocalStore::LocalStore(sqlite3* db, std::string path)
 LocalStore::~LocalStore() {
   statements_.reset();  // finalize before closing
   sqlite3_close(db_);
+}
+
+LocalStore::ReadSnapshot::ReadSnapshot(LocalStore* store) : store_(store) {
+  status_ = store_->Exec("BEGIN DEFERRED");
+}
+
+LocalStore::ReadSnapshot::~ReadSnapshot() {
+  if (status_.ok()) store_->Exec("COMMIT").IgnoreError();
 }
 
 absl::Status LocalStore::Exec(const char* sql) {

@@ -79,6 +79,20 @@ class LocalStore {
   LocalStore& operator=(const LocalStore&) = delete;
 
   // --- planning ---
+  // Holds a read transaction: the reads made meanwhile see one snapshot.
+  class ReadSnapshot {
+   public:
+    explicit ReadSnapshot(LocalStore* store);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    const absl::Status& status() const { return status_; }
+
+   private:
+    LocalStore* store_;
+    absl::Status status_;
+  };
+
   absl::StatusOr<std::vector<TestRecord>> LoadTests(
       const std::string& module, const std::string& configuration);
   absl::StatusOr<std::vector<StoredFingerprint>> LoadFingerprints();

@@ -83,7 +83,7 @@ class ItrCliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   std::vector<Dependency> Files(const std::vector<std::string>& paths) {
-    FileFingerprinter fingerprinter(repo_.string(), 0);
+    FileFingerprinter fingerprinter(repo_.string(), itr::skipper::kNoBuildTime);
     std::vector<Dependency> deps;
     for (const std::string& path : paths) {
       deps.push_back({"file", path, fingerprinter.Fingerprint(path, false)});

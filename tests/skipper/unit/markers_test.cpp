@@ -19,6 +19,7 @@ TEST(Markers, BaseNamesDropInstantiationAndIndex) {
   EXPECT_EQ(BaseSuiteName("Inst/Suite"), "Suite");
   EXPECT_EQ(BaseSuiteName("Suite/0"), "Suite");
   EXPECT_EQ(BaseSuiteName("Suite"), "Suite");
+  EXPECT_EQ(BaseSuiteName("Prefix/Suite/0"), "Suite");  // TYPED_TEST_P
   EXPECT_EQ(BaseTestName("Case/3"), "Case");
 }
 
@@ -44,8 +45,13 @@ TEST(Markers, NameAndPatterns) {
   EXPECT_NE(UnskippableBy({"Smoke", "Boots_datadog_itr_unskippable", ""}, {}),
             "");
   EXPECT_EQ(UnskippableBy({"Net", "Connect", ""}, {"Db.*", "Net.Connect"}),
-            "ITR_UNSKIPPABLE pattern 'Net.Connect'");
+            "ITR_UNSKIPPABLE filter 'Net.Connect'");
   EXPECT_EQ(UnskippableBy({"Net", "Close", ""}, {"Db.*", "Net.Connect"}), "");
+  // A negative part applies, as in --gtest_filter.
+  EXPECT_NE(UnskippableBy({"Db", "Fast", ""}, {"Db.*-Db.Slow"}), "");
+  EXPECT_EQ(UnskippableBy({"Db", "Slow", ""}, {"Db.*-Db.Slow"}), "");
+  EXPECT_EQ(UnskippableBy({"Prefix/WholeSuite/2", "Case", ""}, {}),
+            "DATADOG_ITR_UNSKIPPABLE_SUITE");
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(Settings, UnskippablePatternsFromVariableAndFile) {
   Settings s =
       Load({{"ITR_UNSKIPPABLE", "A.B:C.*"}, {"ITR_UNSKIPPABLE_FILE", list}});
   EXPECT_EQ(s.unskippable_patterns,
-            (std::vector<std::string>{"A.B", "C.*", "Db.*", "Net.Connect"}));
+            (std::vector<std::string>{"A.B:C.*", "Db.*", "Net.Connect"}));
 }
 
 TEST(Settings, UnreadableUnskippableFileMeansRecordOnly) {

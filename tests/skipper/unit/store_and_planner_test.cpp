@@ -47,7 +47,7 @@ class StoreTest : public ::testing::Test {
   }
 
   Dependency File(const std::string& path) {
-    FileFingerprinter fp((dir_ / "repo").string(), 0);
+    FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
     return {"file", path, fp.Fingerprint(path, true)};
   }
 
@@ -75,7 +75,7 @@ class StoreTest : public ::testing::Test {
 
   std::vector<TestDecision> Plan(const Settings& settings = Settings(),
                                  bool a_unskippable = false) {
-    FileFingerprinter fp((dir_ / "repo").string(), 0);
+    FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
     std::vector<PlannedTest> tests(3);
     tests[0].identity = Id("A");
     tests[0].unskippable = a_unskippable;
@@ -169,7 +169,7 @@ TEST_F(StoreTest, UnknownDependencyKindsReadAsChanged) {
 
 TEST_F(StoreTest, OtherConfigurationsDoNotCount) {
   RecordBaseline();
-  FileFingerprinter fp((dir_ / "repo").string(), 0);
+  FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
   std::vector<PlannedTest> tests(1);
   tests[0].identity = Id("A");
   auto d = SkipPlanner(store_.get(), &fp).Plan("tests", "other-cfg", tests, {});
@@ -249,13 +249,13 @@ TEST_F(StoreTest, TheStoreDirectoryIgnoresItself) {
 }
 
 TEST_F(StoreTest, FingerprintsAreGitBlobIdsAndUseTheStatCache) {
-  FileFingerprinter fp((dir_ / "repo").string(), 0);
+  FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
   // `printf 'int a;' | git hash-object --stdin`
   EXPECT_EQ(fp.Fingerprint("src/a.cpp", false),
             "68dd955ef82237d7e60ee1414920945caa9ac4b1");
   EXPECT_EQ(fp.Fingerprint("src/missing.cpp", false), kMissingFile);
   ASSERT_TRUE(store_->SaveStatCache(fp.updated()).ok());
-  FileFingerprinter again((dir_ / "repo").string(), 0);
+  FileFingerprinter again((dir_ / "repo").string(), kNoBuildTime);
   auto cache = store_->LoadStatCache();
   ASSERT_TRUE(cache.ok());
   for (const auto& [path, entry] : *cache) again.Seed(path, entry);
