@@ -1,7 +1,5 @@
 #include "coverage_session.h"
 
-#include <link.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -410,28 +408,9 @@ CoverageSession::TracedObject* CoverageSession::TracedObjectFor(uintptr_t pc) {
   }
   auto object = std::make_unique<TracedObject>();
   if (!IdentifyModule(pc, &object->identity)) return nullptr;
-  // Remember the whole PT_LOAD segment holding pc.
-  struct Query {
-    uintptr_t pc, begin, end;
-  } query{pc, 0, 0};
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* data) {
-        auto* q = static_cast<Query*>(data);
-        for (int i = 0; i < info->dlpi_phnum; ++i) {
-          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-          if (ph.p_type != PT_LOAD) continue;
-          uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
-          if (q->pc >= begin && q->pc < begin + ph.p_memsz) {
-            q->begin = begin;
-            q->end = begin + ph.p_memsz;
-            return 1;
-          }
-        }
-        return 0;
-      },
-      &query);
-  object->begin = query.begin;
-  object->end = query.end;
+  // The whole segment holding pc answers later lookups without a search.
+  object->begin = object->identity.segment_begin;
+  object->end = object->identity.segment_end;
   object->index = DwarfIndex::Load(object->identity.path, &object->error);
   if (object->index != nullptr) {
     for (const std::string& file : object->index->files()) {

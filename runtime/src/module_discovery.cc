@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "diagnostics.h"
+#include "module_identity.h"
 #include "module_registry.h"
 
 namespace itr::runtime {
@@ -92,12 +93,6 @@ bool ReadSancovSections(const std::string& path, SancovSections* out) {
   if (elf != nullptr) elf_end(elf);
   close(fd);
   return out->bools_size > 0;
-}
-
-std::string ExecutablePath() {
-  char buffer[4096];
-  ssize_t n = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
-  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
 }
 
 unsigned long long g_seen_loads = ~0ull;

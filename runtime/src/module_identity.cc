@@ -54,13 +54,6 @@ std::string ReadBuildId(const dl_phdr_info* info) {
   return "";
 }
 
-std::string ExecutablePath() {
-  char buffer[4096];
-  ssize_t n = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
-  if (n <= 0) return "";
-  return std::string(buffer, static_cast<size_t>(n));
-}
-
 int Visit(dl_phdr_info* info, size_t, void* data) {
   auto* query = static_cast<Query*>(data);
   for (int i = 0; i < info->dlpi_phnum; ++i) {
@@ -75,6 +68,8 @@ int Visit(dl_phdr_info* info, size_t, void* data) {
                     ? info->dlpi_name
                     : ExecutablePath();
     out->load_bias = info->dlpi_addr;
+    out->segment_begin = begin;
+    out->segment_end = begin + ph.p_memsz;
     out->build_id = ReadBuildId(info);
     query->found = true;
     return 1;
@@ -93,6 +88,13 @@ uint64_t Fnv1a(const std::string& text,
 }
 
 }  // namespace
+
+std::string ExecutablePath() {
+  char buffer[4096];
+  ssize_t n = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+  if (n <= 0) return "";
+  return std::string(buffer, static_cast<size_t>(n));
+}
 
 bool IdentifyModule(uintptr_t address, ModuleIdentity* out) {
   Query query{address, false, out};

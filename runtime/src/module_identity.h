@@ -10,7 +10,10 @@ namespace itr::runtime {
 struct ModuleIdentity {
   std::string path;         // file on disk (the executable via /proc/self/exe)
   uintptr_t load_bias = 0;  // runtime address = file address + load_bias
-  std::string build_id;     // lowercase hex of NT_GNU_BUILD_ID, or empty
+  // The PT_LOAD segment holding the address asked about: [begin, end).
+  uintptr_t segment_begin = 0;
+  uintptr_t segment_end = 0;
+  std::string build_id;  // lowercase hex of NT_GNU_BUILD_ID, or empty
   // Stable key for caches: "b<build-id>", or "p<hash of path,size,mtime>"
   // when the object has no build-id.
   std::string cache_key;
@@ -19,6 +22,9 @@ struct ModuleIdentity {
 // Finds the object whose PT_LOAD segments contain `address`. Returns false
 // when no loaded object does (e.g. it was unloaded).
 bool IdentifyModule(uintptr_t address, ModuleIdentity* out);
+
+// The running executable's path (/proc/self/exe), or "".
+std::string ExecutablePath();
 
 }  // namespace itr::runtime
 
