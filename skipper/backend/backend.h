@@ -21,6 +21,25 @@ namespace itr::skipper {
 struct ExecutedCode {
   bool complete = false;  // false: the executed code is not fully known
   std::vector<std::string> files;  // repository-relative paths
+  // Executed lines of files[i] (ascending), when known; may be empty.
+  std::vector<std::vector<uint32_t>> lines;
+};
+
+// One test that ran to its end in this process.
+struct TestRun {
+  TestIdentity identity;
+  TestOutcome outcome = TestOutcome::kPassed;
+  int64_t start_unix_ns = 0;
+  double duration_ms = 0;
+  bool unskippable = false;
+  bool forced = false;  // was skippable, ran because it is unskippable
+  ExecutedCode executed;
+};
+
+// One test this process skipped, with the decision that skipped it.
+struct SkippedTest {
+  TestIdentity identity;
+  TestDecision decision;
 };
 
 class Backend {
@@ -34,13 +53,11 @@ class Backend {
   // Recording. Errors are reported once through LastError() and never stop
   // the tests.
   virtual void TestStarted(const TestIdentity& test) = 0;
-  virtual void TestFinished(const TestIdentity& test, TestOutcome outcome,
-                            double duration_ms, bool forced,
-                            const ExecutedCode& executed) = 0;
+  virtual void TestFinished(const TestRun& run) = 0;
   // Session coverage so far; `final` at the end of the process.
   virtual void SessionExecuted(const ExecutedCode& executed, bool final) = 0;
   // Tests this process skipped (from Plan): their time saved.
-  virtual void TestsSkipped(const std::vector<TestDecision>& skipped) = 0;
+  virtual void TestsSkipped(const std::vector<SkippedTest>& skipped) = 0;
 
   // The first recording error, or "" (for a one-line warning).
   virtual std::string LastError() const = 0;
@@ -57,10 +74,9 @@ class NullBackend : public Backend {
     return decisions;
   }
   void TestStarted(const TestIdentity&) override {}
-  void TestFinished(const TestIdentity&, TestOutcome, double, bool,
-                    const ExecutedCode&) override {}
+  void TestFinished(const TestRun&) override {}
   void SessionExecuted(const ExecutedCode&, bool) override {}
-  void TestsSkipped(const std::vector<TestDecision>&) override {}
+  void TestsSkipped(const std::vector<SkippedTest>&) override {}
   std::string LastError() const override { return ""; }
 
  private:

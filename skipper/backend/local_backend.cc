@@ -53,15 +53,13 @@ void LocalBackend::TestStarted(const TestIdentity& test) {
   Check(store_->MarkStarted(module_, configuration_, test, run_id_));
 }
 
-void LocalBackend::TestFinished(const TestIdentity& test, TestOutcome outcome,
-                                double duration_ms, bool forced,
-                                const ExecutedCode& executed) {
+void LocalBackend::TestFinished(const TestRun& run) {
   // A test that executed no repository file at all ran code we cannot see
   // (an uninstrumented TU or library): nothing could ever mark it changed.
-  bool usable = executed.complete && !executed.files.empty();
-  Check(store_->RecordResult(module_, configuration_, test, run_id_, outcome,
-                             duration_ms, usable, forced,
-                             Dependencies(executed)));
+  bool usable = run.executed.complete && !run.executed.files.empty();
+  Check(store_->RecordResult(module_, configuration_, run.identity, run_id_,
+                             run.outcome, run.duration_ms, usable, run.forced,
+                             Dependencies(run.executed)));
 }
 
 void LocalBackend::SessionExecuted(const ExecutedCode& executed, bool final) {
@@ -80,9 +78,10 @@ void LocalBackend::SessionExecuted(const ExecutedCode& executed, bool final) {
   }
 }
 
-void LocalBackend::TestsSkipped(const std::vector<TestDecision>& skipped) {
+void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   std::vector<int64_t> ids;
-  for (const TestDecision& d : skipped) ids.push_back(d.record_id);
+  for (const SkippedTest& test : skipped)
+    ids.push_back(test.decision.record_id);
   Check(store_->RecordSkips(ids));
 }
 

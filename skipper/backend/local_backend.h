@@ -27,11 +27,9 @@ class LocalBackend : public Backend {
   absl::StatusOr<std::vector<TestDecision>> Plan(
       const std::vector<PlannedTest>& tests) override;
   void TestStarted(const TestIdentity& test) override;
-  void TestFinished(const TestIdentity& test, TestOutcome outcome,
-                    double duration_ms, bool forced,
-                    const ExecutedCode& executed) override;
+  void TestFinished(const TestRun& run) override;
   void SessionExecuted(const ExecutedCode& executed, bool final) override;
-  void TestsSkipped(const std::vector<TestDecision>& skipped) override;
+  void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
   std::string LastError() const override { return error_; }
 
  private:

@@ -1,7 +1,7 @@
 // GoogleTest adapter of the skipper: plan before the run, filter, record.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,24 +13,15 @@
 #include "itr/gtest_coverage.h"
 #include "itr/gtest_itr.h"
 #include "report_patch.h"
-#include "skipper/backend/backend.h"
-#include "skipper/backend/local_backend.h"
-#include "skipper/config/settings.h"
-#include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/identity/test_identity.h"
 #include "skipper/markers/unskippable.h"
+#include "skipper/session/itr_session.h"
 
 namespace itr::gtest {
 
 namespace {
 
-using skipper::Backend;
-using skipper::Settings;
-
-void Say(const std::string& line) {
-  fprintf(stderr, "itr: %s\n", line.c_str());
-  fflush(stderr);
-}
+using skipper::ItrSession;
 
 std::string Getenv(const char* name) {
   const char* value = getenv(name);
@@ -42,10 +33,9 @@ std::string FullName(const testing::TestInfo& info) {
 }
 
 skipper::TestIdentity IdentityOf(const testing::TestInfo& info,
-                                 const std::string& module,
-                                 const std::string& repo_root) {
+                                 const ItrSession& session) {
   skipper::TestIdentity id;
-  id.module = module;
+  id.module = session.module();
   id.suite = info.test_suite_name();
   id.name = info.name();
   if (info.value_param() != nullptr) id.parameters = info.value_param();
@@ -53,65 +43,32 @@ skipper::TestIdentity IdentityOf(const testing::TestInfo& info,
     id.parameters +=
         std::string(id.parameters.empty() ? "" : ", ") + info.type_param();
   }
-  std::string file = info.file() ? info.file() : "";
-  if (file.compare(0, repo_root.size() + 1, repo_root + "/") == 0) {
-    file = file.substr(repo_root.size() + 1);
-  }
-  id.source_file = file;
+  id.source_file = session.RepoRelative(info.file() ? info.file() : "");
   return id;
 }
 
-ITR_NO_COVERAGE skipper::ExecutedCode Executed(const TestCoverage& coverage) {
-  skipper::ExecutedCode executed;
-  executed.complete = coverage.complete();
-  for (const CoveredFile& file : coverage.files) {
-    // Files outside the repository belong to the toolchain: configuration.
-    if (!file.external) executed.files.push_back(file.path);
-  }
-  return executed;
-}
-
-// Brackets each test with the coverage runtime and reports to the backend;
-// owned by GoogleTest's listener list.
+// Brackets each test through the session; owned by GoogleTest's listener
+// list. `index_` maps GoogleTest's tests to the session's planned ones.
 class RecordingListener : public testing::EmptyTestEventListener {
  public:
-  RecordingListener(std::unique_ptr<Backend> backend, std::string module,
-                    std::string repo_root,
-                    std::vector<skipper::TestDecision> skipped,
-                    std::vector<std::string> forced)
-      : backend_(std::move(backend)),
-        module_(std::move(module)),
-        repo_root_(std::move(repo_root)),
-        skipped_(std::move(skipped)),
-        forced_(std::move(forced)) {}
+  RecordingListener(std::unique_ptr<ItrSession> session,
+                    std::map<const testing::TestInfo*, size_t> index)
+      : session_(std::move(session)), index_(std::move(index)) {}
 
   ITR_NO_COVERAGE void OnTestStart(const testing::TestInfo& info) override {
-    if (!session_reported_) {
-      // Pre-test session coverage, in case the process dies before the end.
-      session_reported_ = true;
-      backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/false);
-    }
-    backend_->TestStarted(IdentityOf(info, module_, repo_root_));
-    itr_test_begin(FullName(info).c_str());
-    started_ = std::chrono::steady_clock::now();
+    auto it = index_.find(&info);
+    if (it != index_.end()) session_->TestStarted(it->second);
   }
 
   ITR_NO_COVERAGE void OnTestEnd(const testing::TestInfo& info) override {
-    TestCoverage coverage = EndTest();
-    double duration_ms = std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - started_)
-                             .count();
-    if (print_coverage_) CoverageListener::Print(info, coverage);
+    auto it = index_.find(&info);
+    if (it == index_.end()) return;
     const testing::TestResult* result = info.result();
-    skipper::TestOutcome outcome =
-        result->Failed()    ? skipper::TestOutcome::kFailed
-        : result->Skipped() ? skipper::TestOutcome::kSkippedByFramework
-                            : skipper::TestOutcome::kPassed;
-    bool forced = false;
-    for (const std::string& name : forced_) forced |= name == FullName(info);
-    backend_->TestFinished(IdentityOf(info, module_, repo_root_), outcome,
-                           duration_ms, forced, Executed(coverage));
-    WarnOnce();
+    session_->TestFinished(it->second,
+                           result->Failed() ? skipper::TestOutcome::kFailed
+                           : result->Skipped()
+                               ? skipper::TestOutcome::kSkippedByFramework
+                               : skipper::TestOutcome::kPassed);
   }
 
   ITR_NO_COVERAGE void OnTestProgramEnd(
@@ -122,27 +79,12 @@ class RecordingListener : public testing::EmptyTestEventListener {
     for (int i = 0; i < unit.total_test_suite_count(); ++i) {
       clean = clean && !unit.GetTestSuite(i)->ad_hoc_test_result().Failed();
     }
-    backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/clean);
-    backend_->TestsSkipped(skipped_);
-    WarnOnce();
+    session_->Finish(clean);
   }
 
  private:
-  void WarnOnce() {
-    if (warned_ || backend_->LastError().empty()) return;
-    warned_ = true;
-    Say("warning: cannot record results (" + backend_->LastError() +
-        "); this run will not be used for skipping");
-  }
-
-  std::unique_ptr<Backend> backend_;
-  std::string module_, repo_root_;
-  std::vector<skipper::TestDecision> skipped_;
-  std::vector<std::string> forced_;
-  bool session_reported_ = false;
-  bool warned_ = false;
-  std::chrono::steady_clock::time_point started_;
-  bool print_coverage_ = CoveragePrintRequested();
+  std::unique_ptr<ItrSession> session_;
+  std::map<const testing::TestInfo*, size_t> index_;
 };
 
 struct PendingReport {
@@ -154,34 +96,9 @@ PendingReport* g_pending_report = nullptr;
 void PatchReportAtExit() {
   if (g_pending_report == nullptr) return;
   if (!AddSkippedTests(g_pending_report->file, g_pending_report->skipped)) {
-    Say("warning: could not add the skipped tests to " +
-        g_pending_report->file.path);
+    skipper::SayItr("warning: could not add the skipped tests to " +
+                    g_pending_report->file.path);
   }
-}
-
-// The backend for this process: the local store, or a NullBackend (run
-// everything, record nothing) when ITR is off or the store is unusable.
-std::unique_ptr<Backend> ChooseBackend(const Settings& settings,
-                                       const std::string& repo_root,
-                                       const std::string& module,
-                                       const std::string& configuration) {
-  if (itr_coverage_state() == ITR_COVERAGE_UNAVAILABLE) {
-    Say("warning: this binary has no coverage instrumentation (see "
-        "itr_instrument); all tests run");
-    return std::make_unique<skipper::NullBackend>(
-        "no coverage instrumentation");
-  }
-  std::string notice;
-  auto local =
-      skipper::LocalBackend::Open(settings, repo_root, module, configuration,
-                                  skipper::ExecutableModifiedAtNs(), &notice);
-  if (!notice.empty()) Say("warning: " + notice + "; all tests run");
-  if (!local.ok()) {
-    Say("warning: " + std::string(local.status().message()) +
-        "; all tests run");
-    return std::make_unique<skipper::NullBackend>("the store is unusable");
-  }
-  return std::move(*local);
 }
 
 }  // namespace
@@ -193,54 +110,31 @@ void InstallItrWithCompiler(const char* compiler) {
   // Listing (e.g. CTest's gtest_discover_tests) must show every test, and
   // runs nothing to record.
   if (GTEST_FLAG_GET(list_tests)) return;
-  std::string repo_root = itr_repository_root();
-  Settings settings = skipper::LoadSettings(getenv, repo_root);
-  for (const std::string& warning : settings.warnings) {
-    Say("warning: " + warning);
-  }
-  if (!settings.itr_enabled) {
-    Say("disabled (DD_CIVISIBILITY_ITR_ENABLED); all tests run");
-    return;
-  }
-  std::string module = skipper::CurrentModuleName();
-  std::string configuration = skipper::TestConfiguration::Current(
-                                  compiler, settings.custom_configuration)
-                                  .Key();
-  std::unique_ptr<Backend> backend =
-      ChooseBackend(settings, repo_root, module, configuration);
+  std::unique_ptr<ItrSession> session =
+      ItrSession::Start(compiler, {"gtest", ITR_GTEST_VERSION});
+  if (!session->enabled()) return;
 
   // Every registered test, in GoogleTest's order.
   testing::UnitTest* unit = testing::UnitTest::GetInstance();
   std::vector<const testing::TestInfo*> infos;
   std::vector<skipper::PlannedTest> planned;
+  std::map<const testing::TestInfo*, size_t> index;
   for (int i = 0; i < unit->total_test_suite_count(); ++i) {
     const testing::TestSuite* suite = unit->GetTestSuite(i);
     for (int j = 0; j < suite->total_test_count(); ++j) {
       const testing::TestInfo* info = suite->GetTestInfo(j);
+      index[info] = infos.size();
       infos.push_back(info);
       skipper::PlannedTest test;
-      test.identity = IdentityOf(*info, module, repo_root);
-      test.unskippable_reason =
-          skipper::UnskippableBy({info->test_suite_name(), info->name(),
-                                  info->file() ? info->file() : ""},
-                                 settings.unskippable_patterns);
+      test.identity = IdentityOf(*info, *session);
+      test.unskippable_reason = session->SharedUnskippableReason(
+          info->test_suite_name(), info->name(),
+          info->file() ? info->file() : "");
       test.unskippable = !test.unskippable_reason.empty();
       planned.push_back(std::move(test));
     }
   }
-
-  auto started = std::chrono::steady_clock::now();
-  absl::StatusOr<std::vector<skipper::TestDecision>> decisions =
-      backend->Plan(planned);
-  if (!decisions.ok()) {
-    Say("warning: cannot plan (" + std::string(decisions.status().message()) +
-        "); all tests run");
-    backend = std::make_unique<skipper::NullBackend>("planning failed");
-    decisions = backend->Plan(planned);
-  }
-  double plan_ms = std::chrono::duration<double, std::milli>(
-                       std::chrono::steady_clock::now() - started)
-                       .count();
+  session->Plan(std::move(planned));
 
   // Compose with the user's filter and sharding: GoogleTest shards the tests
   // that pass its filter, so removing skipped tests through the filter would
@@ -252,11 +146,8 @@ void InstallItrWithCompiler(const char* compiler) {
   int shard_index = atoi(Getenv("GTEST_SHARD_INDEX").c_str());
   bool sharded =
       total_shards > 1 && shard_index >= 0 && shard_index < total_shards;
-  std::vector<std::string> excluded, forced;
-  std::vector<skipper::TestDecision> skipped;
-  std::vector<SkippedTestReport> report_entries;
-  size_t considered = 0;
-  double saved_ms = 0;
+  std::vector<std::string> excluded;
+  std::vector<size_t> considered;
   int runnable = 0;
   for (size_t i = 0; i < infos.size(); ++i) {
     std::string name = FullName(*infos[i]);
@@ -272,23 +163,19 @@ void InstallItrWithCompiler(const char* compiler) {
     if (!matches) continue;
     bool in_shard = !sharded || runnable % total_shards == shard_index;
     ++runnable;
-    if (!in_shard) {
+    if (in_shard) {
+      considered.push_back(i);
+    } else {
       excluded.push_back(name);
-      continue;
     }
-    ++considered;
-    const skipper::TestDecision& d = (*decisions)[i];
-    if (d.forced) forced.push_back(name);
-    if (settings.verbosity >= 2 || (settings.verbosity >= 1 && d.skip)) {
-      Say(std::string(d.skip ? "skip " : "run  ") + name + ": " + d.reason);
-    }
-    if (!d.skip) continue;
-    saved_ms += d.estimated_saving_ms;
-    excluded.push_back(name);
-    skipped.push_back(d);
+  }
+  std::vector<SkippedTestReport> report_entries;
+  for (size_t i : session->Commit(considered)) {
+    excluded.push_back(FullName(*infos[i]));
     report_entries.push_back({infos[i]->test_suite_name(), infos[i]->name(),
                               infos[i]->file() ? infos[i]->file() : "",
-                              infos[i]->line(), d.reason});
+                              infos[i]->line(),
+                              session->decisions()[i].reason});
   }
   if (sharded) {
     unsetenv("GTEST_TOTAL_SHARDS");
@@ -301,26 +188,13 @@ void InstallItrWithCompiler(const char* compiler) {
     }
   }
   GTEST_FLAG_SET(filter, FilterExcluding(user_filter, excluded));
-  ReportFile report = ReportFileFor(GTEST_FLAG_GET(output), module);
+  ReportFile report = ReportFileFor(GTEST_FLAG_GET(output), session->module());
   if (!report.path.empty() && !report_entries.empty()) {
     g_pending_report = new PendingReport{report, std::move(report_entries)};
     atexit(PatchReportAtExit);
   }
-
-  Say(absl::StrFormat(
-      "skipped %zu of %zu tests, est. %.1f s saved%s%s", skipped.size(),
-      considered, saved_ms / 1000.0,
-      forced.empty()
-          ? std::string()
-          : absl::StrFormat(" (%zu unskippable forced to run)", forced.size()),
-      settings.collect_only ? " [collect-only]" : ""));
-  if (settings.verbosity >= 1) {
-    Say(absl::StrFormat("planned in %.1f ms from %s", plan_ms,
-                        settings.store_path));
-  }
-  unit->listeners().Append(new RecordingListener(std::move(backend), module,
-                                                 repo_root, std::move(skipped),
-                                                 std::move(forced)));
+  unit->listeners().Append(
+      new RecordingListener(std::move(session), std::move(index)));
 }
 
 }  // namespace itr::gtest

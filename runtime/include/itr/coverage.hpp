@@ -8,6 +8,9 @@
 #define ITR_COVERAGE_HPP_
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -96,6 +99,55 @@ class ScopedTest {
  private:
   bool open_ = true;
 };
+
+// "3-7,9": ascending line numbers folded into ranges.
+ITR_NO_COVERAGE inline std::string FormatLines(
+    const std::vector<uint32_t>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i;
+    while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(lines[i]);
+    if (j > i) out += "-" + std::to_string(lines[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+// ITR_COVERAGE_PRINT set (and not "0"/"false"): adapters print each test's
+// coverage with PrintTestCoverage.
+ITR_NO_COVERAGE inline bool CoveragePrintRequested() {
+  const char* value = getenv("ITR_COVERAGE_PRINT");
+  return value != nullptr && *value != '\0' && strcmp(value, "0") != 0 &&
+         strcmp(value, "false") != 0;
+}
+
+// One test's files and lines on stdout, as ITR_COVERAGE_PRINT shows them.
+ITR_NO_COVERAGE inline void PrintTestCoverage(const std::string& test_id,
+                                              const TestCoverage& coverage) {
+  std::string text = "[ itr cov  ] " + test_id;
+  if (!coverage.complete()) {
+    text += coverage.status == ITR_COVERAGE_UNAVAILABLE
+                ? " (unavailable)"
+                : " (incomplete: " + coverage.error + ")";
+  }
+  size_t external = 0;
+  for (const CoveredFile& file : coverage.files) {
+    if (file.external) {
+      ++external;
+      continue;
+    }
+    text += "\n               " + file.path;
+    if (!file.lines.empty()) text += ":" + FormatLines(file.lines);
+  }
+  if (external > 0) {
+    text += "\n               + " + std::to_string(external) +
+            " external file(s) (toolchain/system headers)";
+  }
+  printf("%s\n", text.c_str());
+  fflush(stdout);
+}
 
 }  // namespace itr
 

@@ -45,10 +45,10 @@ class LocalBackendTest : public ::testing::Test {
     TestIdentity test{"tests", "Suite", "Case", "", ""};
     {
       auto backend = Open();
-      backend->SessionExecuted({true, {"src/a.cpp"}}, false);
+      backend->SessionExecuted({true, {"src/a.cpp"}, {}}, false);
       backend->TestStarted(test);
-      backend->TestFinished(test, TestOutcome::kPassed, 1, false, executed);
-      backend->SessionExecuted({true, {"src/a.cpp"}}, clean_end);
+      backend->TestFinished({.identity = test, .executed = executed});
+      backend->SessionExecuted({true, {"src/a.cpp"}, {}}, clean_end);
       EXPECT_EQ(backend->LastError(), "");
     }
     std::vector<PlannedTest> planned(1);
@@ -63,21 +63,23 @@ class LocalBackendTest : public ::testing::Test {
 };
 
 TEST_F(LocalBackendTest, AWholeRecordIsSkippedNextTime) {
-  EXPECT_TRUE(RecordThenPlan({true, {"src/a.cpp"}}, true).skip);
+  EXPECT_TRUE(RecordThenPlan({true, {"src/a.cpp"}, {}}, true).skip);
 }
 
 TEST_F(LocalBackendTest, ATestThatExecutedNoRepositoryFileRuns) {
-  TestDecision d = RecordThenPlan({true, {}}, true);
+  TestDecision d = RecordThenPlan({true, {}, {}}, true);
   EXPECT_FALSE(d.skip) << "nothing could ever mark it changed";
 }
 
 TEST_F(LocalBackendTest, AMissingCoveredFileIsAnUnknownDependency) {
   EXPECT_FALSE(
-      RecordThenPlan({true, {"src/generated_then_deleted.cpp"}}, true).skip);
+      RecordThenPlan({true, {"src/generated_then_deleted.cpp"}, {}}, true)
+          .skip);
 }
 
 TEST_F(LocalBackendTest, ARunThatEndedWithAFailureOutsideTestsIsNotTrusted) {
-  TestDecision d = RecordThenPlan({true, {"src/a.cpp"}}, /*clean_end=*/false);
+  TestDecision d =
+      RecordThenPlan({true, {"src/a.cpp"}, {}}, /*clean_end=*/false);
   EXPECT_FALSE(d.skip);
   EXPECT_EQ(d.reason, "the run that recorded it did not finish cleanly");
 }
@@ -90,9 +92,9 @@ TEST_F(LocalBackendTest, UnknownBuildTimeTrustsNothing) {
                                       0, &notice);
     ASSERT_TRUE(backend.ok());
     (*backend)->TestStarted(test);
-    (*backend)->TestFinished(test, TestOutcome::kPassed, 1, false,
-                             {true, {"src/a.cpp"}});
-    (*backend)->SessionExecuted({true, {}}, true);
+    (*backend)->TestFinished(
+        {.identity = test, .executed = {true, {"src/a.cpp"}, {}}});
+    (*backend)->SessionExecuted({true, {}, {}}, true);
   }
   std::vector<PlannedTest> planned(1);
   planned[0].identity = test;

@@ -30,20 +30,7 @@ ITR_NO_COVERAGE inline std::string TestId(const testing::TestInfo& info) {
   return std::string(info.test_suite_name()) + "." + info.name();
 }
 
-// "3-7,9": ascending line numbers folded into ranges.
-ITR_NO_COVERAGE inline std::string FormatLines(
-    const std::vector<uint32_t>& lines) {
-  std::string out;
-  for (size_t i = 0; i < lines.size();) {
-    size_t j = i;
-    while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
-    if (!out.empty()) out += ',';
-    out += std::to_string(lines[i]);
-    if (j > i) out += "-" + std::to_string(lines[j]);
-    i = j + 1;
-  }
-  return out;
-}
+using ::itr::FormatLines;
 
 class CoverageListener : public testing::EmptyTestEventListener {
  public:
@@ -75,27 +62,7 @@ class CoverageListener : public testing::EmptyTestEventListener {
   // One test's files and lines, as ITR_COVERAGE_PRINT shows them.
   ITR_NO_COVERAGE static void Print(const testing::TestInfo& info,
                                     const TestCoverage& coverage) {
-    std::string text = "[ itr cov  ] " + TestId(info);
-    if (!coverage.complete()) {
-      text += coverage.status == ITR_COVERAGE_UNAVAILABLE
-                  ? " (unavailable)"
-                  : " (incomplete: " + coverage.error + ")";
-    }
-    size_t external = 0;
-    for (const CoveredFile& file : coverage.files) {
-      if (file.external) {
-        ++external;
-        continue;
-      }
-      text += "\n               " + file.path;
-      if (!file.lines.empty()) text += ":" + FormatLines(file.lines);
-    }
-    if (external > 0) {
-      text += "\n               + " + std::to_string(external) +
-              " external file(s) (toolchain/system headers)";
-    }
-    printf("%s\n", text.c_str());
-    fflush(stdout);
+    PrintTestCoverage(TestId(info), coverage);
   }
 
  private:
@@ -103,12 +70,6 @@ class CoverageListener : public testing::EmptyTestEventListener {
   size_t recorded_ = 0;
   size_t complete_ = 0;
 };
-
-ITR_NO_COVERAGE inline bool CoveragePrintRequested() {
-  const char* value = getenv("ITR_COVERAGE_PRINT");
-  return value != nullptr && *value != '\0' && strcmp(value, "0") != 0 &&
-         strcmp(value, "false") != 0;
-}
 
 // Appends the listener to GoogleTest's listeners (which take ownership).
 ITR_NO_COVERAGE inline void InstallCoverageListener() {

@@ -17,6 +17,7 @@
 
 #include <string>
 
+#include "itr/build_configuration.h"
 #include "itr/coverage.h"
 
 namespace itr::gtest {
@@ -25,46 +26,7 @@ namespace itr::gtest {
 // BuildConfiguration() of the TU calling it, i.e. of the test binary.
 void InstallItrWithCompiler(const char* compiler);
 
-// Compiler, version and build flavour of the calling TU: records made by a
-// Release build are never reused by a Debug, ASan or TSan build.
-ITR_NO_COVERAGE inline std::string BuildConfiguration() {
-#if defined(__clang__)
-  std::string c = "clang " __clang_version__;
-#elif defined(__GNUC__)
-  std::string c = "gcc " __VERSION__;
-#else
-  std::string c = "unknown";
-#endif
-#if defined(__OPTIMIZE__)
-  c += " optimized";
-#endif
-#if defined(NDEBUG)
-  c += " NDEBUG";
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-  c += " asan";
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  c += " asan";
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-  c += " tsan";
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-  c += " tsan";
-#endif
-#endif
-#if defined(__has_feature)
-#if __has_feature(memory_sanitizer)
-  c += " msan";
-#endif
-#if __has_feature(undefined_behavior_sanitizer)
-  c += " ubsan";
-#endif
-#endif
-  return c;
-}
+using ::itr::BuildConfiguration;
 
 ITR_NO_COVERAGE inline void InstallItr() {
   InstallItrWithCompiler(BuildConfiguration().c_str());
