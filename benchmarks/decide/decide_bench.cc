@@ -7,6 +7,8 @@
 // alone (the floor of any plan that looks at every test).
 //
 //   decide_bench <work dir> [tests] [files]
+// With DECIDE_BENCH_REUSE=1 the work dir is kept, and a store left there by
+// an earlier run is planned again without re-recording (for profiling).
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -54,7 +56,10 @@ int main(int argc, char** argv) {
   size_t tests = argc > 2 ? strtoul(argv[2], nullptr, 10) : 100000;
   size_t files = argc > 3 ? strtoul(argv[3], nullptr, 10) : 2000;
   constexpr size_t kFilesPerTest = 20;
-  fs::remove_all(work);
+  const char* reuse_env = getenv("DECIDE_BENCH_REUSE");
+  bool reuse = reuse_env != nullptr && std::string(reuse_env) == "1";
+  bool reused = reuse && fs::exists(work / "itr.sqlite");
+  if (!reused) fs::remove_all(work);
   fs::path repo = work / "repo";
   fs::create_directories(repo / "src");
 
@@ -62,11 +67,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> paths;
   for (size_t i = 0; i < files; ++i) {
     std::string path = "src/file_" + std::to_string(i) + ".cpp";
+    paths.push_back(path);
+    if (reused) continue;
     std::ofstream(repo / path)
         << "int f" << i << "() { return " << i << "; }\n";
     struct timespec past[2] = {{1600000000, 0}, {1600000000, 0}};
     utimensat(AT_FDCWD, (repo / path).c_str(), past, 0);
-    paths.push_back(path);
   }
 
   std::string store_path = (work / "itr.sqlite").string();
@@ -77,29 +83,32 @@ int main(int argc, char** argv) {
   for (const std::string& path : paths) {
     all_deps.push_back({"file", path, recorder.Fingerprint(path, true)});
   }
-  auto run = (*store)->BeginRun("bench_tests", "config");
-  if (!run.ok()) Fail(std::string(run.status().message()));
-
   std::vector<PlannedTest> planned(tests);
-  std::vector<double> record_us;
-  std::vector<Dependency> deps(kFilesPerTest);
   for (size_t i = 0; i < tests; ++i) {
     planned[i].identity = {"bench_tests", "Suite" + std::to_string(i / 100),
                            "Case" + std::to_string(i % 100), "", ""};
-    for (size_t k = 0; k < kFilesPerTest; ++k) {
-      deps[k] = all_deps[(i * 7 + k * 97) % files];
-    }
-    Clock::time_point start = Clock::now();
-    absl::Status status = (*store)->RecordResult(
-        "bench_tests", "config", planned[i].identity, *run,
-        TestOutcome::kPassed, 1.0, true, false, deps);
-    if (i < 2000) record_us.push_back(MsSince(start) * 1000);
-    if (!status.ok()) Fail(std::string(status.message()));
   }
-  absl::Status finished = (*store)->SetRunDependencies(
-      *run, {all_deps[0], all_deps[1], all_deps[2]}, true);
-  if (!finished.ok()) Fail(std::string(finished.message()));
-  if (!(*store)->SaveStatCache(recorder.updated()).ok()) Fail("stat cache");
+  std::vector<double> record_us;
+  if (!reused) {
+    auto run = (*store)->BeginRun("bench_tests", "config");
+    if (!run.ok()) Fail(std::string(run.status().message()));
+    std::vector<Dependency> deps(kFilesPerTest);
+    for (size_t i = 0; i < tests; ++i) {
+      for (size_t k = 0; k < kFilesPerTest; ++k) {
+        deps[k] = all_deps[(i * 7 + k * 97) % files];
+      }
+      Clock::time_point start = Clock::now();
+      absl::Status status = (*store)->RecordResult(
+          "bench_tests", "config", planned[i].identity, *run,
+          TestOutcome::kPassed, 1.0, true, false, deps);
+      if (i < 2000) record_us.push_back(MsSince(start) * 1000);
+      if (!status.ok()) Fail(std::string(status.message()));
+    }
+    absl::Status finished = (*store)->SetRunDependencies(
+        *run, {all_deps[0], all_deps[1], all_deps[2]}, true);
+    if (!finished.ok()) Fail(std::string(finished.message()));
+    if (!(*store)->SaveStatCache(recorder.updated()).ok()) Fail("stat cache");
+  }
 
   Settings settings;
   std::vector<double> warm, cold, rows;
@@ -136,7 +145,9 @@ int main(int argc, char** argv) {
   printf("BENCH decide.load_rows_ms %.1f ms\n", Median(rows));
   printf("BENCH decide_ratio.%s %.2f x\n", label.c_str(),
          Median(warm) / Median(rows));
-  printf("BENCH record_us.per_test %.1f us\n", Median(record_us));
-  fs::remove_all(work);
+  if (!record_us.empty()) {
+    printf("BENCH record_us.per_test %.1f us\n", Median(record_us));
+  }
+  if (!reuse) fs::remove_all(work);
   return 0;
 }

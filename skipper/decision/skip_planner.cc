@@ -53,7 +53,7 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
   LocalStore::ReadSnapshot snapshot(store_);
   if (!snapshot.status().ok()) return snapshot.status();
   absl::StatusOr<std::vector<TestRecord>> records =
-      store_->LoadTests(module, configuration);
+      store_->LoadTests(module, configuration, tests.size());
   if (!records.ok()) return records.status();
   absl::flat_hash_map<absl::string_view, const TestRecord*> by_key;
   by_key.reserve(records->size());
@@ -92,9 +92,12 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
   for (const auto& [run, fp] : *changed_runs)
     run_change.emplace(run, stale_key[fp]);
 
+  std::string key;  // reused: no allocation per test
   for (size_t i = 0; i < tests.size(); ++i) {
     TestDecision& d = decisions[i];
-    std::string key = tests[i].identity.Key();
+    key.assign(tests[i].identity.suite)
+        .append(".")
+        .append(tests[i].identity.name);
     auto found = by_key.find(key);
     const TestRecord* r = found == by_key.end() ? nullptr : found->second;
     if (r == nullptr) {

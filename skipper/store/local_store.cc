@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "skipper/store/sqlite_statement.h"
@@ -152,7 +153,7 @@ absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::Open(
   sqlite3* db = nullptr;
   int code = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (code != SQLITE_OK) {
     absl::Status error = absl::UnavailableError(
@@ -261,9 +262,10 @@ absl::Status LocalStore::Migrate() {
 }
 
 absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
-    const std::string& module, const std::string& configuration) {
+    const std::string& module, const std::string& configuration,
+    size_t expected) {
   // Finished runs are few; looking them up in memory avoids a join per test.
-  std::unordered_map<int64_t, bool> finished;
+  absl::flat_hash_set<int64_t> finished;
   absl::Status status;
   {
     Statement runs(
@@ -271,7 +273,7 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
         "SELECT id FROM runs WHERE module = ?1 AND configuration = ?2 "
         "AND finished_at IS NOT NULL");
     runs.Bind(1, module).Bind(2, configuration);
-    while (runs.Step(&status)) finished[runs.Int(0)] = true;
+    while (runs.Step(&status)) finished.insert(runs.Int(0));
     if (!status.ok()) return status;
   }
   Statement query(
@@ -281,18 +283,18 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
       "WHERE module = ?1 AND configuration = ?2");
   query.Bind(1, module).Bind(2, configuration);
   std::vector<TestRecord> records;
+  records.reserve(expected);
   while (query.Step(&status)) {
-    TestRecord r;
+    TestRecord& r = records.emplace_back();
     r.id = query.Int(0);
     r.key = query.Text(1);
     r.status = query.Text(2);
     r.duration_ms = query.Double(3);
     r.coverage_complete = query.Int(4) != 0;
     r.run_id = query.Int(5);
-    r.run_finished = finished.count(r.run_id) > 0;
+    r.run_finished = finished.contains(r.run_id);
     r.skips = query.Int(6);
     r.saved_ms = query.Double(7);
-    records.push_back(std::move(r));
   }
   if (!status.ok()) return status;
   return records;

@@ -59,6 +59,9 @@ struct TestRecord {
 
 enum class TestOutcome { kPassed, kFailed, kSkippedByFramework };
 
+// One thread at a time per LocalStore (the connection is opened without
+// SQLite's per-call mutex; adapters use it from the runner thread only).
+// Separate processes and connections share the file safely (WAL).
 class LocalStore {
  public:
   static constexpr int kSchemaVersion = 1;
@@ -93,8 +96,10 @@ class LocalStore {
     absl::Status status_;
   };
 
+  // `expected`: a capacity hint (the number of tests about to be planned).
   absl::StatusOr<std::vector<TestRecord>> LoadTests(
-      const std::string& module, const std::string& configuration);
+      const std::string& module, const std::string& configuration,
+      size_t expected = 0);
   absl::StatusOr<std::vector<StoredFingerprint>> LoadFingerprints();
   // (test or run id, fingerprint id) for the tests (resp. runs) whose
   // dependencies include any of the fingerprint `ids`.
