@@ -39,7 +39,6 @@ using Commit = Owned<git_commit, git_commit_free>;
 using Tree = Owned<git_tree, git_tree_free>;
 using Object = Owned<git_object, git_object_free>;
 using Remote = Owned<git_remote, git_remote_free>;
-using Revwalk = Owned<git_revwalk, git_revwalk_free>;
 using Packbuilder = Owned<git_packbuilder, git_packbuilder_free>;
 
 // The message of libgit2's last error, for a Status.
