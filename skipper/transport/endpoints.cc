@@ -107,9 +107,10 @@ absl::StatusOr<Endpoints> Endpoints::Resolve(const ConnectionSettings& settings,
     endpoints.api_key_ = settings.api_key;
     endpoints.gzip_allowed_ = true;
     if (!settings.agentless_url.empty()) {
-      endpoints.api_base_ = settings.agentless_url;
-      endpoints.test_cycle_base_ = settings.agentless_url;
-      endpoints.coverage_base_ = settings.agentless_url;
+      const std::string base = WithoutTrailingSlashes(settings.agentless_url);
+      endpoints.api_base_ = base;
+      endpoints.test_cycle_base_ = base;
+      endpoints.coverage_base_ = base;
     } else {
       endpoints.api_base_ = absl::StrCat("https://api.", settings.site);
       endpoints.test_cycle_base_ =
@@ -120,8 +121,8 @@ absl::StatusOr<Endpoints> Endpoints::Resolve(const ConnectionSettings& settings,
     return endpoints;
   }
 
-  const std::string agent =
-      settings.agent_url.empty() ? kDefaultAgentUrl : settings.agent_url;
+  const std::string agent = WithoutTrailingSlashes(
+      settings.agent_url.empty() ? kDefaultAgentUrl : settings.agent_url);
   if (!absl::StartsWith(agent, "http://") &&
       !absl::StartsWith(agent, "https://")) {
     return absl::InvalidArgumentError(
