@@ -10,6 +10,7 @@ collected, never fatal: GET /_control/requests returns them with the
 requests. Runs on /usr/bin/python3 (stdlib + python3-msgpack).
 
   /usr/bin/python3 conformance_server.py [--port 0] [--port-file FILE]
+                                         [--exit-with-parent]
 
 Control API (JSON):
   POST /_control/scenario  set any of: settings (attribute overrides),
@@ -568,11 +569,23 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, {"error": f"unknown path {route}"})
 
 
+def exit_when_orphaned(parent):
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file", help="write the chosen port here")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started us is gone")
     args = parser.parse_args()
+    if args.exit_with_parent:  # a crashed test must not leave us running
+        parent = os.getppid()
+        threading.Thread(target=exit_when_orphaned, args=(parent,),
+                         daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     port = server.server_address[1]

@@ -38,7 +38,8 @@ absl::StatusOr<std::unique_ptr<ConformanceServer>> ConformanceServer::Start() {
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
     execl(ITR_TEST_PYTHON, ITR_TEST_PYTHON, ITR_CONFORMANCE_SERVER,
-          "--port-file", port_file.c_str(), static_cast<char*>(nullptr));
+          "--port-file", port_file.c_str(), "--exit-with-parent",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   const absl::Time give_up = absl::Now() + kStartTimeout;
