@@ -1,0 +1,85 @@
+// One HTTP exchange with retries, for the Datadog protocol layer. Built on
+// libcurl's easy interface; one request at a time per call, no shared state
+// between calls other than the retry policy, so an HttpClient may be used
+// from several threads at once.
+//
+// Contract of Send():
+//  - retries transport errors (connection refused, reset, timeout of one
+//    attempt), HTTP 5xx and HTTP 429, with exponential backoff
+//    (initial_backoff * 2^n, at most max_backoff);
+//  - a 429 with X-RateLimit-Reset waits as the header says: a Unix
+//    timestamp if it is later than now, else a number of seconds;
+//  - never runs past `deadline`: each attempt's timeout is clipped to it, and
+//    a wait that would end after it ends the retries instead;
+//  - returns the response for any final status (4xx, or the last 5xx/429
+//    when attempts or time run out): interpreting it is the caller's job;
+//  - returns a non-OK Status only when no response could be obtained
+//    (kUnavailable for transport failures, kDeadlineExceeded for time);
+//  - Status messages never contain header values (the API key travels in a
+//    header) nor request bodies; they name the method and URL.
+//
+// Responses are decompressed (libcurl's CURLOPT_ACCEPT_ENCODING with every
+// encoding it was built with). Proxies: libcurl's defaults apply, so the
+// standard http_proxy / https_proxy / no_proxy environment variables are
+// honoured, as with any curl-based tool; nothing else is configured.
+#ifndef ITR_SKIPPER_TRANSPORT_HTTP_CLIENT_H_
+#define ITR_SKIPPER_TRANSPORT_HTTP_CLIENT_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace itr::skipper::transport {
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  bool gzip_body = false;  // gzip `body` and add Content-Encoding: gzip
+  // Caps the policy's max_attempts for this request when > 0 (e.g. the agent
+  // probe GET /info is tried twice at most).
+  int max_attempts = 0;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;                            // decompressed
+  std::map<std::string, std::string> headers;  // names lower-cased
+  int attempts = 0;                            // how many were made
+};
+
+struct RetryPolicy {
+  int max_attempts = 4;
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(10);
+  absl::Duration attempt_timeout = absl::Seconds(30);
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(RetryPolicy policy = {});
+
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request,
+                                    absl::Time deadline);
+
+  const RetryPolicy& policy() const { return policy_; }
+
+ private:
+  RetryPolicy policy_;
+};
+
+// How long a 429 asks to wait, from its X-RateLimit-Reset value: a Unix
+// timestamp (seconds) when later than `now`, else a number of seconds.
+// Nothing when the value is missing or not a non-negative integer.
+std::optional<absl::Duration> RateLimitWait(const std::string& reset_value,
+                                            absl::Time now);
+
+}  // namespace itr::skipper::transport
+
+#endif  // ITR_SKIPPER_TRANSPORT_HTTP_CLIENT_H_
