@@ -58,6 +58,9 @@ class Backend {
   virtual void SessionExecuted(const ExecutedCode& executed, bool final) = 0;
   // Tests this process skipped (from Plan): their time saved.
   virtual void TestsSkipped(const std::vector<SkippedTest>& skipped) = 0;
+  // The process is done with tests (after the final SessionExecuted and
+  // TestsSkipped); `clean`: no failure outside any test.
+  virtual void SessionEnded(bool clean) { (void)clean; }
 
   // The first recording error, or "" (for a one-line warning).
   virtual std::string LastError() const = 0;

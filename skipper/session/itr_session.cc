@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -10,6 +12,8 @@
 #include "absl/time/time.h"
 #include "itr/coverage.hpp"
 #include "skipper/backend/local_backend.h"
+#include "skipper/datadog/datadog_backend.h"
+#include "skipper/datadog/datadog_config.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/markers/unskippable.h"
 
@@ -29,18 +33,56 @@ ITR_NO_COVERAGE ExecutedCode Executed(const TestCoverage& coverage) {
   return executed;
 }
 
-// The backend for this process: the local store, or a NullBackend (run
-// everything, record nothing) when the store is unusable.
+// The test command, as the tracers' test.command: the process's argv.
+std::string CommandLine() {
+  std::ifstream file("/proc/self/cmdline", std::ios::binary);
+  std::string raw((std::istreambuf_iterator<char>(file)),
+                  std::istreambuf_iterator<char>());
+  while (!raw.empty() && raw.back() == '\0') raw.pop_back();
+  for (char& c : raw) {
+    if (c == '\0') c = ' ';
+  }
+  return raw;
+}
+
+// The backend for this process (datadog/datadog_config.h has the
+// precedence): Datadog, the local store, or a NullBackend (run everything,
+// record nothing) when no backend is usable.
 std::unique_ptr<Backend> ChooseBackend(const Settings& settings,
                                        const std::string& repo_root,
                                        const std::string& module,
-                                       const std::string& configuration) {
+                                       const std::string& compiler,
+                                       const Framework& framework) {
   if (itr_coverage_state() == ITR_COVERAGE_UNAVAILABLE) {
     SayItr(
         "warning: this binary has no coverage instrumentation (see "
         "itr_instrument); all tests run");
     return std::make_unique<NullBackend>("no coverage instrumentation");
   }
+  datadog::DatadogConfig datadog_config = datadog::LoadDatadogConfig(getenv);
+  for (const std::string& warning : datadog_config.warnings) {
+    SayItr("warning: " + warning);
+  }
+  if (datadog_config.backend == datadog::BackendKind::kDatadog) {
+    datadog::ProcessInfo process{
+        module,         repo_root,         compiler,
+        framework.name, framework.version, CommandLine()};
+    std::vector<std::string> warnings;
+    auto remote = datadog::DatadogBackend::Open(settings, datadog_config,
+                                                process, &warnings);
+    for (const std::string& warning : warnings) SayItr("warning: " + warning);
+    if (!remote.ok()) {
+      SayItr("warning: cannot reach Datadog (" +
+             std::string(remote.status().message()) + "); all tests run");
+      return std::make_unique<NullBackend>("Datadog is unreachable");
+    }
+    if (settings.verbosity >= 1) {
+      SayItr("backend: Datadog (" + datadog_config.why + ")");
+    }
+    return std::move(*remote);
+  }
+  std::string configuration =
+      TestConfiguration::Current(compiler, settings.custom_configuration).Key();
   std::string notice;
   auto local = LocalBackend::Open(settings, repo_root, module, configuration,
                                   ExecutableModifiedAtNs(), &notice);
@@ -76,12 +118,9 @@ std::unique_ptr<ItrSession> ItrSession::Start(const std::string& compiler,
   session->enabled_ = true;
   session->print_coverage_ = CoveragePrintRequested();
   session->module_ = CurrentModuleName();
-  std::string configuration =
-      TestConfiguration::Current(compiler,
-                                 session->settings_.custom_configuration)
-          .Key();
-  session->backend_ = ChooseBackend(session->settings_, session->repo_root_,
-                                    session->module_, configuration);
+  session->backend_ =
+      ChooseBackend(session->settings_, session->repo_root_, session->module_,
+                    compiler, session->framework_);
   return session;
 }
 
@@ -186,6 +225,7 @@ ITR_NO_COVERAGE void ItrSession::Finish(bool clean) {
   finished_ = true;
   backend_->SessionExecuted(Executed(SessionCoverage()), /*final=*/clean);
   backend_->TestsSkipped(skipped_);
+  backend_->SessionEnded(clean);
   WarnOnce();
 }
 

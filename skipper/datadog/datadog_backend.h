@@ -1,0 +1,63 @@
+// The Datadog backend: Datadog's Test Optimization service answers which
+// tests may be skipped (from the coverage earlier runs reported and the git
+// history it was sent), and receives every result and per-test coverage.
+// Used instead of the local store when the environment says so
+// (datadog_config.h). Fails open: whatever the startup could not learn
+// means "run", and reporting errors never change a test's outcome.
+#ifndef ITR_SKIPPER_DATADOG_DATADOG_BACKEND_H_
+#define ITR_SKIPPER_DATADOG_DATADOG_BACKEND_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "skipper/backend/backend.h"
+#include "skipper/config/settings.h"
+#include "skipper/datadog/api_client.h"
+#include "skipper/datadog/datadog_config.h"
+#include "skipper/datadog/datadog_startup.h"
+#include "skipper/transport/http_client.h"
+
+namespace itr::skipper::datadog {
+
+class TestCycleReport;  // datadog_backend.cc
+
+class DatadogBackend : public Backend {
+ public:
+  // Runs the startup sequence (bounded by the startup budget). Errors: no
+  // way to reach Datadog (the caller runs everything); `*warnings` gets
+  // the lines to show either way.
+  static absl::StatusOr<std::unique_ptr<DatadogBackend>> Open(
+      const Settings& settings, const DatadogConfig& config,
+      const ProcessInfo& process, std::vector<std::string>* warnings);
+  ~DatadogBackend() override;
+
+  absl::StatusOr<std::vector<TestDecision>> Plan(
+      const std::vector<PlannedTest>& tests) override;
+  void TestStarted(const TestIdentity& test) override;
+  void TestFinished(const TestRun& run) override;
+  void SessionExecuted(const ExecutedCode& executed, bool final) override;
+  void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
+  void SessionEnded(bool clean) override;
+  std::string LastError() const override { return error_; }
+
+  const StartupResult& startup() const { return startup_; }
+
+ private:
+  DatadogBackend() = default;
+
+  Settings settings_;
+  ProcessInfo process_;
+  std::unique_ptr<transport::HttpClient> http_;
+  std::unique_ptr<ApiClient> api_;
+  std::unique_ptr<GitUploadTask> upload_;
+  StartupResult startup_;
+  std::unique_ptr<TestCycleReport> report_;
+  std::string error_;
+};
+
+}  // namespace itr::skipper::datadog
+
+#endif  // ITR_SKIPPER_DATADOG_DATADOG_BACKEND_H_

@@ -1,0 +1,79 @@
+#include "skipper/datadog/datadog_config.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace itr::skipper::datadog {
+
+namespace {
+
+std::string Get(const GetEnv& getenv, const char* name) {
+  const char* value = getenv(name);
+  return value != nullptr ? value : "";
+}
+
+bool IsSet(const GetEnv& getenv, const char* name) {
+  return !Get(getenv, name).empty();
+}
+
+}  // namespace
+
+DatadogConfig LoadDatadogConfig(const GetEnv& getenv) {
+  DatadogConfig config;
+  config.connection = transport::LoadConnectionSettings(getenv);
+  config.warnings = config.connection.warnings;
+  config.git_upload = ParseBool("DD_CIVISIBILITY_GIT_UPLOAD_ENABLED",
+                                getenv("DD_CIVISIBILITY_GIT_UPLOAD_ENABLED"),
+                                true, &config.warnings);
+  config.git_unshallow = ParseBool(
+      "DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED",
+      getenv("DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED"), true, &config.warnings);
+  config.session_name = Get(getenv, "DD_TEST_SESSION_NAME");
+
+  std::string explicit_backend =
+      absl::AsciiStrToLower(Get(getenv, "ITR_BACKEND"));
+  if (explicit_backend == "local") {
+    config.why = "ITR_BACKEND=local";
+    return config;
+  }
+  if (explicit_backend == "datadog") {
+    config.backend = BackendKind::kDatadog;
+    config.why = "ITR_BACKEND=datadog";
+  } else if (!explicit_backend.empty()) {
+    config.warnings.push_back(absl::StrCat(
+        "ITR_BACKEND='", explicit_backend,
+        "' is neither 'local' nor 'datadog'; choosing from DD_* variables"));
+  }
+  if (config.backend != BackendKind::kDatadog) {
+    if (config.connection.agentless) {
+      config.backend = BackendKind::kDatadog;
+      config.why = "DD_CIVISIBILITY_AGENTLESS_ENABLED";
+    } else if (IsSet(getenv, "DD_TRACE_AGENT_URL") ||
+               IsSet(getenv, "DD_AGENT_HOST")) {
+      config.backend = BackendKind::kDatadog;
+      config.why = "a Datadog Agent is configured";
+    }
+  }
+  if (config.backend == BackendKind::kDatadog && config.connection.agentless &&
+      config.connection.api_key.empty()) {
+    config.warnings.push_back(
+        "DD_CIVISIBILITY_AGENTLESS_ENABLED needs DD_API_KEY; using the local "
+        "store");
+    config.backend = BackendKind::kLocal;
+    config.why = "agentless without an API key";
+  }
+  return config;
+}
+
+std::string DefaultServiceName(const std::string& repository_url) {
+  std::string name = repository_url;
+  while (!name.empty() && name.back() == '/') name.pop_back();
+  size_t cut = name.find_last_of("/:");
+  if (cut != std::string::npos) name = name.substr(cut + 1);
+  if (absl::EndsWith(name, ".git")) name.resize(name.size() - 4);
+  name = absl::AsciiStrToLower(name);
+  return name.empty() ? "test" : name;
+}
+
+}  // namespace itr::skipper::datadog

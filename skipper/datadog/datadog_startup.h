@@ -1,0 +1,84 @@
+// What a test process learns from Datadog before its first test (protocol
+// §1.6): environment tags, library settings (after the git upload when the
+// backend requires it), and the skippable tests. All requests share one
+// deadline, ConnectionSettings::startup_budget from now, so a slow or dead
+// backend delays the tests by at most that much. A failed step is recorded
+// (a warning, and the `_dd.ci.library_configuration_error.*` tag) and means
+// nothing is skipped.
+#ifndef ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_
+#define ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "skipper/config/settings.h"
+#include "skipper/datadog/api_client.h"
+#include "skipper/datadog/datadog_config.h"
+
+namespace itr::skipper::datadog {
+
+// Who is testing: filled by the session.
+struct ProcessInfo {
+  std::string module;     // the test binary's name (test.bundle)
+  std::string repo_root;  // "" when not in a repository
+  std::string compiler;   // BuildConfiguration() of the test binary
+  std::string framework;  // "gtest"
+  std::string framework_version;
+  std::string command;  // the test command line
+};
+
+struct StartupResult {
+  RunContext run;
+  std::map<std::string, std::string> environment_tags;  // git.*, ci.*, os.*
+  std::optional<LibrarySettings> settings;  // nullopt: the request failed
+  std::optional<SkippableList> skippable;   // fetched when skipping is on
+  // Why no test may be skipped in this process ("" when skipping is on).
+  std::string no_skipping_reason;
+  // "settings", "skippable_tests": requests that failed (event tags).
+  std::vector<std::string> configuration_errors;
+  std::vector<std::string> warnings;  // one line each
+};
+
+// The git upload, started in the background and joined later. Owns its
+// own HTTP client; at most one per process.
+class GitUploadTask {
+ public:
+  GitUploadTask(ApiClient* api, std::string repo_root,
+                std::string repository_url, bool unshallow,
+                absl::Time deadline);
+  ~GitUploadTask();  // joins
+  // Waits for the upload (it stops at its own deadline); returns its
+  // warning or error line, or "".
+  std::string Join();
+
+ private:
+  std::thread thread_;
+  std::string outcome_;
+  bool joined_ = false;
+};
+
+// Runs the start-up sequence. Errors only when there is no way to talk to
+// Datadog at all (endpoints unresolved); the caller then runs everything.
+// `api` receives the client for later reporting requests; `upload` the
+// background git upload, when one was started.
+absl::StatusOr<StartupResult> RunStartup(
+    const Settings& settings, const DatadogConfig& config,
+    const ProcessInfo& process, transport::HttpClient* http,
+    std::unique_ptr<ApiClient>* api, std::unique_ptr<GitUploadTask>* upload);
+
+// os.* and runtime.* for the requests' configurations: os.platform
+// ("linux"), os.version (kernel release), os.architecture ("x86_64"),
+// runtime.name (compiler, "clang"), runtime.version (its version and the
+// build flavour: "14.0.6 optimized NDEBUG"), so Debug and Release records
+// never share a skippable list.
+std::map<std::string, std::string> RequestConfigurations(
+    const std::string& compiler);
+
+}  // namespace itr::skipper::datadog
+
+#endif  // ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_

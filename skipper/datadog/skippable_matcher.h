@@ -1,0 +1,27 @@
+// Turns the Datadog backend's skippable list into one decision per test.
+//
+// A test is skipped only when the list names it — by (module, suite, name)
+// at test level, or by (module, suite) at suite level — and it is not
+// unskippable, and ITR_COLLECT_ONLY is off. Parameters are not compared:
+// a test's name already carries its instance (GoogleTest "Case/3",
+// "Suite/0"), so (module, suite, name) is unambiguous. At suite level a
+// suite with an unskippable test runs whole; its listed tests are forced
+// runs. Everything not listed runs.
+#ifndef ITR_SKIPPER_DATADOG_SKIPPABLE_MATCHER_H_
+#define ITR_SKIPPER_DATADOG_SKIPPABLE_MATCHER_H_
+
+#include <vector>
+
+#include "skipper/config/settings.h"
+#include "skipper/datadog/api_client.h"
+#include "skipper/decision/skip_planner.h"
+
+namespace itr::skipper::datadog {
+
+std::vector<TestDecision> DecideFromSkippable(
+    const std::vector<PlannedTest>& tests, const SkippableList& list,
+    const Settings& settings);
+
+}  // namespace itr::skipper::datadog
+
+#endif  // ITR_SKIPPER_DATADOG_SKIPPABLE_MATCHER_H_

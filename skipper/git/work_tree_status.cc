@@ -1,0 +1,46 @@
+#include "skipper/git/work_tree_status.h"
+
+#include "absl/strings/str_cat.h"
+#include "skipper/git/libgit2_handles.h"
+
+namespace itr::skipper {
+
+using git_internal::EnsureLibgit2;
+using git_internal::Owned;
+using git_internal::Repository;
+
+absl::StatusOr<std::vector<std::string>> UncommittedChanges(
+    const std::string& repo_path) {
+  EnsureLibgit2();
+  Repository repo;
+  if (git_repository_open_ext(repo.out(), repo_path.c_str(), 0, nullptr) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("no git repository at or above ", repo_path));
+  }
+  git_status_options options;
+  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
+  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  options.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // no untracked files
+  Owned<git_status_list, git_status_list_free> list;
+  if (git_status_list_new(list.out(), repo.get(), &options) != 0) {
+    const git_error* error = git_error_last();
+    return absl::UnavailableError(
+        absl::StrCat("git status failed: ", error ? error->message : "?"));
+  }
+  std::vector<std::string> changed;
+  size_t count = git_status_list_entrycount(list.get());
+  for (size_t i = 0; i < count; ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    if (entry->status == GIT_STATUS_CURRENT) continue;
+    const git_diff_delta* delta = entry->index_to_workdir
+                                      ? entry->index_to_workdir
+                                      : entry->head_to_index;
+    if (delta == nullptr) continue;
+    const char* path =
+        delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+    if (path != nullptr) changed.push_back(path);
+  }
+  return changed;
+}
+
+}  // namespace itr::skipper

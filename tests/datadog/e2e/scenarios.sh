@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# End-to-end scenarios of the Datadog backend: the example GoogleTest suite
+# (a scratch git copy of examples/calc-suite) against conformance_server.py
+# on 127.0.0.1, agentless and through the fake Agent's EVP proxy.
+#   scenarios.sh <itr-cpp source dir> <scratch dir> <system python3>
+set -euo pipefail
+source_dir=$1 work=$2 python=$3
+"$source_dir/tools/make-scratch-example" "$work"
+cd "$work"
+binary=build/calc-suite/textcalc_tests
+cmake --build build --target textcalc_tests -- -j2 >/dev/null
+unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE \
+  ITR_COLLECT_ONLY DD_TRACE_AGENT_URL DD_AGENT_HOST ITR_BACKEND DD_SERVICE DD_ENV
+export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache
+export no_proxy=127.0.0.1,localhost
+api_key=e2e-secret-key-0123456789
+failures=0
+
+"$python" "$source_dir/tests/datadog/conformance_server.py" \
+  --port-file "$work/port" --exit-with-parent > "$work/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(cat "$work/port")
+url=http://127.0.0.1:$port
+
+control() {  # control <path> [json body]
+  if [ $# -gt 1 ]; then
+    curl -sf -X POST -H 'Content-Type: application/json' -d "$2" "$url$1" >/dev/null
+  else
+    curl -sf "$url$1"
+  fi
+}
+agentless() {
+  export DD_CIVISIBILITY_AGENTLESS_ENABLED=1 DD_API_KEY=$api_key \
+    DD_CIVISIBILITY_AGENTLESS_URL=$url
+  unset DD_TRACE_AGENT_URL
+}
+through_agent() {
+  unset DD_CIVISIBILITY_AGENTLESS_ENABLED DD_API_KEY DD_CIVISIBILITY_AGENTLESS_URL
+  export DD_TRACE_AGENT_URL=$url
+}
+# The scratch repository has no remote: name one, as a CI checkout would.
+export DD_GIT_REPOSITORY_URL=https://example.com/org/calc-suite.git
+
+# run [args]: runs the suite; sets RAN (tests that ran), SUMMARY, STATUS.
+run() {
+  set +e
+  "$binary" "$@" > "$work/last.log" 2>&1
+  STATUS=$?
+  set -e
+  RAN=$({ grep -E '^\[ +(OK|FAILED) +\] [^ ]+ \(' "$work/last.log" || true; } |
+    sed -E 's/^\[ +(OK|FAILED) +\] ([^ ]+) .*/\2/' | sort -u)
+  SUMMARY=$(grep '^itr: skipped' "$work/last.log" | tail -1 || true)
+  WARNINGS=$(grep -c '^itr: warning' "$work/last.log" || true)
+}
+count() { if [ -z "$1" ]; then echo 0; else wc -l <<<"$1" | tr -d ' '; fi; }
+check() {
+  local name=$1
+  shift
+  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -15; fi
+}
+equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" | head -5; return 1; }; }
+contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
+# requests <jq filter>: applies the filter to the recorded requests.
+requests() { control /_control/requests | jq -r "$1"; }
+
+total=$("$binary" --gtest_list_tests | grep -c '^  ')
+unskippable=LedgerInvariants.BalanceNeverNegative
+# The backend lists every CsvReader test and the unskippable one.
+csv_tests=$("$binary" --gtest_list_tests --gtest_filter='CsvReader.*' | grep '^  ' | sed 's/^ *//' | sed 's/^/CsvReader./')
+items=$(for t in $csv_tests $unskippable; do
+  printf '{"type":"test","id":"x","attributes":{"suite":"%s","name":"%s","configurations":{"test.bundle":"textcalc_tests"}}}\n' "${t%%.*}" "${t#*.}"
+done | jq -s -c .)
+skippable_scenario="{\"skippable\": $items, \"correlation_id\": \"corr-e2e-1\"}"
+listed=$(count "$csv_tests")
+
+# 1. Agentless: listed tests are skipped, the unskippable one is forced.
+agentless
+control /_control/reset '{}'
+control /_control/scenario "$skippable_scenario"
+run
+check agentless_skips_listed_tests equals "$(count "$RAN")" "$((total - listed))"
+check agentless_summary contains "$SUMMARY" "skipped $listed of $total tests"
+check agentless_forced_run contains "$SUMMARY" "1 unskippable forced to run"
+check agentless_forced_test_ran contains "$RAN" "$unskippable"
+check agentless_exit_code equals "$STATUS" 0
+check agentless_no_violations equals "$(requests '.violations | length')" 0
+check agentless_settings_then_skippable equals \
+  "$(requests '[.requests[] | select(.route | test("setting|skippable")) | .route] | join(",")')" \
+  "/api/v2/libraries/tests/services/setting,/api/v2/ci/tests/skippable"
+check agentless_sends_api_key equals "$(requests '[.requests[] | select(.api_key_present)] | length > 0')" true
+check agentless_skippable_request_names_configuration equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/ci/tests/skippable")][0].body.data.attributes.configurations["runtime.name"]')" clang
+check api_key_never_printed equals "$(grep -c "$api_key" "$work/last.log" || true)" 0
+
+# 2. Through the Agent's EVP proxy (v4 advertised by /info).
+through_agent
+control /_control/reset '{}'
+control /_control/scenario "$skippable_scenario"
+run
+check evp_skips_listed_tests equals "$(count "$RAN")" "$((total - listed))"
+check evp_used_v4 equals "$(requests '[.requests[] | select(.route == "/api/v2/ci/tests/skippable")][0].mode')" evp_v4
+check evp_sends_no_api_key equals "$(requests '[.requests[] | select(.api_key_present)] | length')" 0
+check evp_no_violations equals "$(requests '.violations | length')" 0
+
+# 3. Suite level: a listed suite is skipped whole.
+agentless
+control /_control/reset '{}'
+control /_control/scenario '{"skippable": [{"type":"suite","id":"s","attributes":{"suite":"CsvReader","configurations":{"test.bundle":"textcalc_tests"}}}]}'
+DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE=suite run
+check suite_level_skips_the_suite equals "$(count "$RAN")" "$((total - listed))"
+check suite_level_asks_for_suites equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/ci/tests/skippable")][0].body.data.attributes.test_level')" suite
+
+# 4. require_git: the backend lacks the commits → search_commits, packfile
+#    upload, settings asked again.
+control /_control/reset '{}'
+control /_control/scenario "{\"settings\": {\"require_git\": true}, \"skippable\": $items}"
+run
+check require_git_asks_settings_twice equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/libraries/tests/services/setting")] | length')" 2
+check require_git_searches_commits equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/git/repository/search_commits")] | length > 0')" true
+check require_git_uploads_a_pack equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/git/repository/packfile") | .body[] | select(.name == "packfile") | .starts_with_pack] | all')" true
+check require_git_pushed_sha_is_head equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/git/repository/packfile") | .body[] | select(.name == "pushedSha") | .data.data.id][0]')" \
+  "$(git rev-parse HEAD)"
+check require_git_no_violations equals "$(requests '.violations | length')" 0
+# Known commits: nothing to upload.
+control /_control/reset '{}'
+control /_control/scenario "{\"known_commits\": [\"$(git rev-parse HEAD)\"], \"skippable\": $items}"
+run
+check known_commits_upload_nothing equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/git/repository/packfile")] | length')" 0
+
+# 5. Fail open: every failure runs every test, with warnings, exit code 0.
+fail_open() {  # fail_open <name> <scenario json> [env...]
+  local name=$1 scenario=$2
+  shift 2
+  control /_control/reset '{}'
+  control /_control/scenario "$scenario"
+  local started=$SECONDS
+  env "$@" "$binary" > "$work/last.log" 2>&1 && STATUS=0 || STATUS=$?
+  RAN=$({ grep -E '^\[ +(OK|FAILED) +\] [^ ]+ \(' "$work/last.log" || true; } | sed -E 's/^\[ +(OK|FAILED) +\] ([^ ]+) .*/\2/' | sort -u)
+  check "${name}_runs_all" equals "$(count "$RAN")" "$total"
+  check "${name}_exit_code_is_the_tests" equals "$STATUS" 0
+  check "${name}_warns" test "$(grep -c '^itr: warning' "$work/last.log" || true)" -ge 1
+  check "${name}_bounded" test $((SECONDS - started)) -le 30
+  check "${name}_no_api_key" equals "$(grep -c "$api_key" "$work/last.log" || true)" 0
+}
+fail_open settings_500 "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 500, \"count\": -1}]}" \
+  ITR_NETWORK_BUDGET_MS=3000
+fail_open settings_garbage "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 200, \"body\": \"<html>\", \"count\": -1}]}"
+fail_open skippable_partial_json "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/ci/tests/skippable\", \"status\": 200, \"body\": \"{\\\"data\\\": [{\\\"type\\\"\", \"count\": -1}]}"
+fail_open settings_403 "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 403, \"count\": -1}]}"
+fail_open slow_backend "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"delay_ms\": 20000, \"count\": -1}]}" \
+  ITR_NETWORK_BUDGET_MS=2000
+fail_open server_down "{}" DD_CIVISIBILITY_AGENTLESS_URL=http://127.0.0.1:9 ITR_NETWORK_BUDGET_MS=2000
+fail_open agent_without_evp "{\"info_endpoints\": [\"/v0.4/traces\"], \"skippable\": $items}" \
+  DD_CIVISIBILITY_AGENTLESS_ENABLED= DD_API_KEY= DD_TRACE_AGENT_URL=$url
+
+# 6. The service's settings turn skipping off: everything runs, quietly.
+control /_control/reset '{}'
+control /_control/scenario "{\"settings\": {\"tests_skipping\": false}, \"skippable\": $items}"
+run
+check skipping_off_runs_all equals "$(count "$RAN")" "$total"
+check skipping_off_asks_no_skippable_list equals \
+  "$(requests '[.requests[] | select(.route == "/api/v2/ci/tests/skippable")] | length')" 0
+
+# 7. An uncommitted edit is invisible to Datadog: nothing is skipped.
+control /_control/reset '{}'
+control /_control/scenario "$skippable_scenario"
+echo "// uncommitted" >> calc-suite/src/csv_reader.cpp
+run
+check dirty_tree_runs_all equals "$(count "$RAN")" "$total"
+check dirty_tree_warns contains "$(cat "$work/last.log")" "uncommitted change"
+git checkout -q calc-suite/src/csv_reader.cpp
+
+# 8. DD_CIVISIBILITY_ITR_ENABLED=0 makes no request at all.
+control /_control/reset '{}'
+DD_CIVISIBILITY_ITR_ENABLED=0 run
+check itr_disabled_runs_all equals "$(count "$RAN")" "$total"
+check itr_disabled_no_requests equals "$(requests '.requests | length')" 0
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
