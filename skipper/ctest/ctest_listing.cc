@@ -29,6 +29,9 @@ absl::StatusOr<std::vector<CtestTest>> ParseCtestListing(
           for (const nlohmann::json& label : value) {
             if (label.is_string()) test.labels.push_back(label);
           }
+        } else if (property["name"] == "FIXTURES_SETUP" ||
+                   property["name"] == "FIXTURES_CLEANUP") {
+          test.fixture = true;
         } else if (property["name"] == "DISABLED") {
           test.disabled = value.is_boolean() ? value.get<bool>() : true;
         }

@@ -14,6 +14,9 @@ struct CtestTest {
   std::string name;
   std::vector<std::string> labels;  // LABELS
   bool disabled = false;            // DISABLED: ctest does not run it anyway
+  // FIXTURES_SETUP or FIXTURES_CLEANUP: other tests rely on it having run
+  // (ctest would still start them without it).
+  bool fixture = false;
 };
 
 // Parses the json-v1 document. Errors: not that format.

@@ -86,6 +86,9 @@ PlannedTest Planned(const std::string& module, const CtestTest& test,
       planned.unskippable_reason = "LABELS datadog_itr_unskippable";
     }
   }
+  if (planned.unskippable_reason.empty() && test.fixture) {
+    planned.unskippable_reason = "a CTest fixture setup/cleanup test";
+  }
   if (planned.unskippable_reason.empty()) {
     planned.unskippable_reason =
         UnskippableBy({kSuite, test.name, ""}, settings.unskippable_patterns);

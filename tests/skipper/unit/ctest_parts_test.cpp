@@ -45,14 +45,17 @@ TEST(CtestListing, NamesLabelsAndDisabled) {
     {"name":"a","command":["x"],"properties":[
       {"name":"LABELS","value":["datadog_itr_unskippable","fast"]},
       {"name":"WORKING_DIRECTORY","value":"/w"}]},
-    {"name":"b","properties":[{"name":"DISABLED","value":true}]}]})");
+    {"name":"b","properties":[{"name":"DISABLED","value":true},
+      {"name":"FIXTURES_SETUP","value":["db"]}]}]})");
   ASSERT_TRUE(tests.ok()) << tests.status();
   ASSERT_EQ(tests->size(), 2u);
   EXPECT_EQ((*tests)[0].name, "a");
   EXPECT_EQ((*tests)[0].labels,
             (std::vector<std::string>{"datadog_itr_unskippable", "fast"}));
   EXPECT_FALSE((*tests)[0].disabled);
+  EXPECT_FALSE((*tests)[0].fixture);
   EXPECT_TRUE((*tests)[1].disabled);
+  EXPECT_TRUE((*tests)[1].fixture);
   EXPECT_FALSE(ParseCtestListing("Test project /b\n").ok());
 }
 
