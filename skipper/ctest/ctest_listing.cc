@@ -21,6 +21,11 @@ absl::StatusOr<std::vector<CtestTest>> ParseCtestListing(
     }
     CtestTest test;
     test.name = entry["name"].get<std::string>();
+    if (entry.contains("command") && entry["command"].is_array()) {
+      for (const nlohmann::json& arg : entry["command"]) {
+        if (arg.is_string()) test.command.push_back(arg);
+      }
+    }
     if (entry.contains("properties") && entry["properties"].is_array()) {
       for (const nlohmann::json& property : entry["properties"]) {
         if (!property.is_object() || !property.contains("name")) continue;

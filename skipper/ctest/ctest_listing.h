@@ -12,8 +12,9 @@ namespace itr::skipper::ctest {
 
 struct CtestTest {
   std::string name;
-  std::vector<std::string> labels;  // LABELS
-  bool disabled = false;            // DISABLED: ctest does not run it anyway
+  std::vector<std::string> command;  // program and arguments
+  std::vector<std::string> labels;   // LABELS
+  bool disabled = false;             // DISABLED: ctest does not run it anyway
   // FIXTURES_SETUP or FIXTURES_CLEANUP: other tests rely on it having run
   // (ctest would still start them without it).
   bool fixture = false;

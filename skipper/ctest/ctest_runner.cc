@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "skipper/backend/local_backend.h"
 #include "skipper/ctest/build_tree.h"
+#include "skipper/ctest/command_files.h"
 #include "skipper/ctest/ctest_invocation.h"
 #include "skipper/ctest/ctest_listing.h"
 #include "skipper/ctest/junit_results.h"
@@ -164,6 +165,8 @@ class Run {
     for (const CtestTest& test : *tests) {
       if (test.disabled) continue;  // the user's DISABLED: ctest skips it
       planned_.push_back(Planned(module_, test, settings));
+      command_files_.push_back(
+          CommandFiles(test.command, options_.repo_root, invocation_.test_dir));
     }
     absl::StatusOr<std::vector<TestDecision>> decisions =
         backend_->Plan(planned_);
@@ -257,6 +260,8 @@ class Run {
       run.unskippable = planned_[i].unskippable;
       run.forced = decisions_[i].forced;
       run.executed = std::move(coverage.executed);
+      // Scripts and data files named on the command line count too.
+      run.uncompiled_files = command_files_[i];
       if (options_.settings.verbosity >= 2) {
         Say(absl::StrFormat(
             "recorded %s.%s: %s, %zu process(es), %zu files%s", kSuite, name,
@@ -286,6 +291,7 @@ class Run {
   std::unique_ptr<LocalBackend> backend_;
   std::vector<PlannedTest> planned_;
   std::vector<TestDecision> decisions_;
+  std::vector<std::vector<std::string>> command_files_;  // by planned index
   std::vector<SkippedTest> skipped_;
   std::vector<size_t> to_run_;
   std::map<size_t, std::string> coverage_files_;

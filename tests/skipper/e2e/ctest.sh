@@ -64,7 +64,7 @@ lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "    [$1] has [$2]"; return 1; };
 edit() { printf '// edited %s\n' "$RANDOM" >> "$work/ctest-suite/src/$1"; build; }
 
 build
-check help_exits_zero "$itr" ctest --help
+check help_exits_zero eval '"$itr" ctest --help >/dev/null'
 
 # 1. First run: everything runs and is recorded.
 run
@@ -107,6 +107,15 @@ check after_area_edit_unchanged equals "$RAN" "smoke version"
 edit units.cpp
 run
 check units_edit_runs_its_tests equals "$RAN" "pipeline smoke units.default units.metre version"
+
+# 4b. The script itself (named on the test's command line) is a dependency.
+printf '# edited\n' >> "$work/ctest-suite/scripts/pipeline.sh"
+run
+check script_edit_runs_it equals "$RAN" "pipeline smoke version"
+explain_out=$("$itr" explain ctest.pipeline --module ctest:build 2>&1 || true)
+check cli_explain_lists_script contains "$explain_out" "ctest-suite/scripts/pipeline.sh"
+run
+check after_script_edit_unchanged equals "$RAN" "smoke version"
 
 # 5. A failing test runs until it passes.
 edit perimeter.cpp

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "skipper/ctest/command_files.h"
 #include "skipper/ctest/ctest_invocation.h"
 #include "skipper/ctest/ctest_listing.h"
 #include "skipper/ctest/junit_results.h"
@@ -148,6 +149,19 @@ TEST_F(ProcessCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
   EXPECT_FALSE(none.executed.complete);
   EXPECT_EQ(none.processes, 0u);
   EXPECT_EQ(none.built_at_ns, 0);
+}
+
+TEST_F(ProcessCoverageTest, CommandFilesInTheRepositoryButNotTheBuildTree) {
+  fs::path repo = path_.string() + ".repo";
+  fs::create_directories(repo / "build");
+  std::ofstream(repo / "run.sh") << "#!/bin/sh\n";
+  std::ofstream(repo / "build" / "prog") << "binary";
+  std::vector<std::string> files = CommandFiles(
+      {"/bin/sh", (repo / "run.sh").string(), (repo / "build/prog").string(),
+       (repo / "missing.txt").string(), "relative.sh", "-x"},
+      repo.string(), (repo / "build").string());
+  EXPECT_EQ(files, (std::vector<std::string>{"run.sh"}));
+  fs::remove_all(repo);
 }
 
 }  // namespace
