@@ -89,7 +89,9 @@ void LogProcessStartInForkChild() {
 void LogProcessEnd() {
   if (!g_active) return;
   // The oldest instrumented object; unknown (0) makes every file "newer".
-  int64_t built_at = ModifiedAtNs(ExecutablePath());
+  // Only instrumented ones: an interpreter loading an instrumented plugin
+  // says nothing about when the plugin was built.
+  int64_t built_at = INT64_MAX;
   ModuleRegistry& registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) {
     ModuleIdentity identity;
@@ -100,6 +102,8 @@ void LogProcessEnd() {
     int64_t at = ModifiedAtNs(identity.path);
     if (at < built_at) built_at = at;
   }
+  // gcc trace-pc objects do not register: the executable stands for them.
+  if (built_at == INT64_MAX) built_at = ModifiedAtNs(ExecutablePath());
   std::string line =
       "{\"process\":\"end\",\"pid\":" + std::to_string(getpid()) +
       ",\"built_at_ns\":" + std::to_string(built_at) + "}\n";
