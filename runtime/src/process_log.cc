@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "coverage_session.h"
 #include "json_export.h"
 #include "module_identity.h"
 #include "module_registry.h"
@@ -87,7 +88,8 @@ void LogProcessStartInForkChild() {
 }
 
 void LogProcessEnd() {
-  if (!g_active) return;
+  // A lost coverage line must not look like a complete process.
+  if (!g_active || CoverageSession::Get().ExportFailed()) return;
   // The oldest instrumented object; unknown (0) makes every file "newer".
   // Only instrumented ones: an interpreter loading an instrumented plugin
   // says nothing about when the plugin was built.

@@ -11,8 +11,9 @@
 // at exit, after its coverage was exported. `built_at_ns` is the oldest
 // modification time of the process's instrumented objects (executable and
 // shared libraries): a source newer than that may not be what ran. A start
-// without an end (crash, _exit, exec into another program) tells the driver
-// that coverage is missing: the test must run next time.
+// without an end (crash, _exit, exec into another program, an export line
+// that could not be written) tells the driver that coverage is missing: the
+// test must run next time.
 //
 // Nothing here is on a probe's path; the fork-child hook only formats into
 // a stack buffer and calls open/write/close.
