@@ -143,6 +143,16 @@ run -j4
 check parallel_full_run equals "$RAN" "pipeline smoke version"
 check parallel_full_run_status equals "$STATUS" 0
 
+# 7b. Labels select as usual; the user's JUnit report gets every test;
+#     verbose mode names the framework and each skipped test.
+run -L datadog_itr_unskippable
+check label_filter_composes equals "$RAN" "smoke"
+ITR_VERBOSE=1 run --output-junit user-report.xml
+check user_junit_written equals "$(grep -c '<testcase ' "$work/build/user-report.xml")" 9
+check user_junit_shows_disabled equals "$(grep -c 'status="disabled"' "$work/build/user-report.xml")" 7
+check verbose_names_framework contains "$(cat "$work/last.log")" "framework ctest 3."
+check verbose_lists_skips contains "$(cat "$work/last.log")" "skip ctest.area.square: unchanged"
+
 # 8. DD_CIVISIBILITY_ITR_ENABLED=0 runs everything.
 DD_CIVISIBILITY_ITR_ENABLED=0 run
 check itr_disabled_runs_all equals "$RAN" "$all"
