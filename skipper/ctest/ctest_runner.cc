@@ -1,5 +1,9 @@
 #include "skipper/ctest/ctest_runner.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -107,6 +111,11 @@ class Run {
       : options_(options),
         invocation_(std::move(invocation)),
         user_args_(user_args) {}
+  ~Run() {
+    if (lock_fd_ >= 0) close(lock_fd_);
+  }
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
 
   int Execute() {
     absl::Status prepared = Prepare();
@@ -176,6 +185,14 @@ class Run {
     wrapper_dir_ = fs::path(invocation_.test_dir) / ".itr-ctest";
     fs::path coverage_dir = wrapper_dir_ / "coverage";
     std::error_code error;
+    fs::create_directories(wrapper_dir_, error);
+    // Another `itr ctest` on this build tree waits: the wrapper directory
+    // (test file, coverage files, report) is one per tree.
+    lock_fd_ = open((wrapper_dir_ / "lock").c_str(),
+                    O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0 || flock(lock_fd_, LOCK_EX) != 0) {
+      return absl::UnavailableError("cannot lock " + wrapper_dir_.string());
+    }
     fs::remove_all(coverage_dir, error);
     fs::create_directories(coverage_dir, error);
     if (error) {
@@ -286,6 +303,7 @@ class Run {
 
   const CtestRunOptions& options_;
   CtestInvocation invocation_;
+  int lock_fd_ = -1;  // flock() on .itr-ctest/lock
   const std::vector<std::string>& user_args_;
   std::string module_, framework_version_;
   std::unique_ptr<LocalBackend> backend_;
