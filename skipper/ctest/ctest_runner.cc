@@ -120,7 +120,9 @@ class Run {
   int Execute() {
     absl::Status prepared = Prepare();
     if (!prepared.ok()) {
-      Say(absl::StrCat("warning: ", prepared.message(), "; all tests run"));
+      if (!absl::IsNotFound(prepared)) {
+        Say(absl::StrCat("warning: ", prepared.message(), "; all tests run"));
+      }
       std::vector<std::string> argv = {options_.ctest};
       argv.insert(argv.end(), user_args_.begin(), user_args_.end());
       return RunOrComplain(argv);
@@ -154,6 +156,8 @@ class Run {
     }
     absl::StatusOr<std::vector<CtestTest>> tests = ParseCtestListing(json);
     if (!tests.ok()) return tests.status();
+    // Not a build tree, or nothing selected: ctest says so itself.
+    if (tests->empty()) return absl::NotFoundError("no tests");
 
     framework_version_ = CtestVersion(options_.ctest);
     module_ = BuildTreeModule(invocation_.test_dir, options_.repo_root);
