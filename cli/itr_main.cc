@@ -27,6 +27,7 @@ constexpr char kUsage[] =
     "  impacted             the recorded tests the next run would run\n"
     "  reset                forget every recorded test and run\n"
     "  gc                   delete runs and fingerprints nothing refers to\n"
+    "  ctest [ctest args]   run ctest, skipping unchanged CTest tests\n"
     "  help [<command>]     this text\n"
     "\n"
     "options:\n"
@@ -120,6 +121,11 @@ std::string FindRepoRoot(const std::string& flag) {
 }
 
 int Main(int argc, char** argv) {
+  // Everything after `ctest` belongs to ctest.
+  if (argc > 1 && std::string(argv[1]) == "ctest") {
+    return RunCtestCommand(std::vector<std::string>(argv + 2, argv + argc),
+                           FindRepoRoot(""));
+  }
   std::string command, repo, store, module;
   bool help = false;
   std::vector<std::string> positionals;
@@ -155,6 +161,10 @@ int Main(int argc, char** argv) {
   }
 
   if (command == "help") {
+    if (!positionals.empty() && positionals[0] == "ctest") {
+      std::cout << kCtestUsage;
+      return kExitOk;
+    }
     if (positionals.empty()) {
       std::cout << kUsage;
       return kExitOk;

@@ -459,6 +459,7 @@ void CoverageSession::Finish() {
 void CoverageSession::Export(const itr_test_coverage& coverage) {
   if (export_path_.empty()) return;
   if (!AppendLine(export_path_, CoverageJsonLine(coverage))) {
+    export_failed_ = true;
     Warn("cannot write coverage export %s", export_path_.c_str());
   }
 }

@@ -39,6 +39,11 @@ class CoverageSession {
   void PrepareForUnload();
   // Called at exit: the session record of ITR_COVERAGE_EXPORT.
   void Finish();
+  // True once a line of ITR_COVERAGE_EXPORT could not be written.
+  bool ExportFailed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return export_failed_;
+  }
 
   size_t ResolveAll();
   itr_coverage_status State();
@@ -119,6 +124,7 @@ class CoverageSession {
   Result session_;
   Result none_;
   std::string export_path_;
+  bool export_failed_ = false;
   std::string cache_dir_;
 };
 

@@ -17,6 +17,7 @@
 #include "itr/coverage.h"
 #include "module_registry.h"
 #include "pc_trace.h"
+#include "process_log.h"
 #include "self_exec.h"
 
 extern "C" {
@@ -68,7 +69,10 @@ ITR_API int execv(const char* path, char* const argv[]) {
 
 namespace {
 
-void FinishAtExit() { itr::runtime::CoverageSession::Get().Finish(); }
+void FinishAtExit() {
+  itr::runtime::CoverageSession::Get().Finish();
+  itr::runtime::LogProcessEnd();  // after the export: "end" means complete
+}
 
 void AfterForkInParent() { itr::runtime::CoverageSession::Get().NoteFork(); }
 
@@ -77,7 +81,9 @@ void AfterForkInParent() { itr::runtime::CoverageSession::Get().NoteFork(); }
 __attribute__((constructor(101))) void RegisterExitHook() {
   itr::runtime::CoverageSession::Get();
   atexit(FinishAtExit);
-  pthread_atfork(nullptr, AfterForkInParent, nullptr);
+  pthread_atfork(nullptr, AfterForkInParent,
+                 itr::runtime::LogProcessStartInForkChild);
+  itr::runtime::LogProcessStart();
 }
 
 }  // namespace

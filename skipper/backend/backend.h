@@ -34,6 +34,9 @@ struct TestRun {
   bool unskippable = false;
   bool forced = false;  // was skippable, ran because it is unskippable
   ExecutedCode executed;
+  // Further dependencies that are not compiled into the test binaries (a
+  // CTest test's script): the "newer than the binary" rule does not apply.
+  std::vector<std::string> uncompiled_files;
 };
 
 // One test this process skipped, with the decision that skipped it.

@@ -57,9 +57,13 @@ void LocalBackend::TestFinished(const TestRun& run) {
   // A test that executed no repository file at all ran code we cannot see
   // (an uninstrumented TU or library): nothing could ever mark it changed.
   bool usable = run.executed.complete && !run.executed.files.empty();
+  std::vector<Dependency> deps = Dependencies(run.executed);
+  for (const std::string& file : run.uncompiled_files) {
+    deps.push_back({"file", file, fingerprinter_->Fingerprint(file, false)});
+  }
   Check(store_->RecordResult(module_, configuration_, run.identity, run_id_,
                              run.outcome, run.duration_ms, usable, run.forced,
-                             Dependencies(run.executed)));
+                             deps));
 }
 
 void LocalBackend::SessionExecuted(const ExecutedCode& executed, bool final) {

@@ -32,6 +32,12 @@ class LocalBackend : public Backend {
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
   std::string LastError() const override { return error_; }
 
+  // Modification time of the binaries the next recorded test ran (see
+  // FileFingerprinter); for recorders of several binaries (`itr ctest`).
+  void SetBuildTime(int64_t built_at_ns) {
+    fingerprinter_->set_built_at_ns(built_at_ns);
+  }
+
  private:
   LocalBackend() = default;
   std::vector<Dependency> Dependencies(const ExecutedCode& executed);

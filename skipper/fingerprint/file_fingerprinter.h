@@ -33,6 +33,10 @@ class FileFingerprinter {
   // the rule off (tools that only plan, like the CLI).
   FileFingerprinter(std::string repo_root, int64_t built_at_ns);
 
+  // Changes the build time for the next calls (a recorder of several
+  // binaries' tests, e.g. `itr ctest`, sets each test's own).
+  void set_built_at_ns(int64_t built_at_ns) { built_at_ns_ = built_at_ns; }
+
   // Seeds the stat cache (e.g. from the store).
   void Seed(const std::string& path, const StatEntry& entry);
 

@@ -115,6 +115,14 @@ std::unique_ptr<ItrSession> ItrSession::Start(const std::string& compiler,
     SayItr("disabled (DD_CIVISIBILITY_ITR_ENABLED); all tests run");
     return session;
   }
+  if (const char* unit = getenv("ITR_TEST_ID"); unit != nullptr && *unit) {
+    // A process of a CTest test run by `itr ctest`: the whole process is the
+    // unit that is skipped or recorded, so nothing inside it is skipped.
+    if (session->settings_.verbosity >= 1) {
+      SayItr(std::string("part of ") + unit + " (itr ctest); all tests run");
+    }
+    return session;
+  }
   session->enabled_ = true;
   session->print_coverage_ = CoveragePrintRequested();
   session->module_ = CurrentModuleName();

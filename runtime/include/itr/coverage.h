@@ -33,6 +33,10 @@
  * Environment
  *   ITR_COVERAGE_EXPORT=<file>  append one JSON line per ended test and for the
  *                               session: {"test": <id|null>, "files": {...}}
+ *   ITR_TEST_ID=<id>            with ITR_COVERAGE_EXPORT: the process is (part
+ *                               of) one process-level test (`itr ctest`);
+ *                               the export also gets {"process": "start"}
+ *                               and {"process": "end"} lines
  *   ITR_REPO_ROOT=<dir>         repository root (default: nearest ancestor of
  *                               the working directory holding .git)
  *   ITR_CACHE_DIR=<dir>         edge-to-line resolution cache (default:

@@ -1,0 +1,23 @@
+// What a CMake build tree says about how its tests were built: the key of
+// the configuration `itr ctest` records under (the test processes' own
+// compiler is not visible from outside them).
+#ifndef ITR_SKIPPER_CTEST_BUILD_TREE_H_
+#define ITR_SKIPPER_CTEST_BUILD_TREE_H_
+
+#include <string>
+
+namespace itr::skipper::ctest {
+
+// "<CXX compiler id> <version> <CMAKE_BUILD_TYPE> <CMAKE_CXX_FLAGS>" from
+// <build_dir>/CMakeCache.txt and CMakeFiles/*/CMakeCXXCompiler.cmake (C
+// when the project has no C++), or "unknown build" when they are missing.
+std::string BuildTreeCompiler(const std::string& build_dir);
+
+// "ctest:<build dir relative to the repository>" (absolute when outside):
+// the module the tests of one build tree are recorded under.
+std::string BuildTreeModule(const std::string& build_dir,
+                            const std::string& repo_root);
+
+}  // namespace itr::skipper::ctest
+
+#endif  // ITR_SKIPPER_CTEST_BUILD_TREE_H_

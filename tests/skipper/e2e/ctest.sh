@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# End-to-end scenarios of `itr ctest`: examples/ctest-suite (plain check
+# programs, a script running two of them, an unskippable and an
+# uninstrumented test) in a scratch git repository, real builds, real ctest
+# processes, one real SQLite store.
+#   ctest.sh <itr-cpp source dir> <scratch dir> <itr binary>
+set -euo pipefail
+source_dir=$1 work=$2 itr=$3
+rm -rf "$work"
+mkdir -p "$work"
+cp -r "$source_dir/examples/ctest-suite" "$work/ctest-suite"
+cat > "$work/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.25)
+project(ctest_scratch CXX)
+set(CMAKE_CXX_STANDARD 20)
+set(ITR_BUILD_TESTS OFF CACHE BOOL "" FORCE)
+set(ITR_BUILD_EXAMPLES OFF CACHE BOOL "" FORCE)
+add_subdirectory("$source_dir" itr-cpp)
+enable_testing()
+add_subdirectory(ctest-suite)
+CMAKE
+printf 'build/\n' > "$work/.gitignore"
+git -C "$work" init -q
+git -C "$work" add -A
+git -C "$work" -c user.name=itr -c user.email=itr@example.invalid commit -qm "scratch copy of ctest-suite"
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+cmake -S "$work" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" >/dev/null
+cd "$work/build"
+export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache CTEST_SUITE_MARKER=$work/marker
+unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY \
+  ITR_TEST_ID ITR_COVERAGE_EXPORT ITR_REPO_ROOT CTEST_SUITE_FAIL CTEST_SUITE_CRASH ITR_VERBOSE
+failures=0
+all="area.circle area.square perimeter.rectangle perimeter.square pipeline smoke units.default units.metre version"
+
+build() {
+  ninja area_check perimeter_check units_check smoke_check version_check >/dev/null
+}
+# run [ctest args]: `itr ctest` in the build tree; sets RAN (tests ctest
+# started, sorted, one line), DISABLED (reported "Not Run (Disabled)"),
+# STARTED (processes that touched the marker), SUMMARY (itr's line), STATUS.
+run() {
+  rm -f "$work/marker"
+  set +e
+  "$itr" ctest "$@" > "$work/last.log" 2>&1
+  STATUS=$?
+  set -e
+  local results
+  results=$(grep -E 'Test +#[0-9]+: ' "$work/last.log" || true)
+  RAN=$({ grep -v 'Not Run (Disabled)' <<<"$results" || true; } | sed -E 's/.*Test +#[0-9]+: ([^ ]+) .*/\1/' | sort | xargs)
+  DISABLED=$({ grep 'Not Run (Disabled)' <<<"$results" || true; } | sed -E 's/.*Test +#[0-9]+: ([^ ]+) .*/\1/' | sort | xargs)
+  STARTED=$({ sort "$work/marker" 2>/dev/null || true; } | sed 's/ /:/' | xargs)
+  SUMMARY=$(grep '^itr: ' "$work/last.log" | grep -v '^itr: warning' | tail -1 || true)
+}
+check() {  # check <name> <condition...>
+  local name=$1
+  shift
+  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -25; fi
+}
+equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]"; return 1; }; }
+contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
+lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "    [$1] has [$2]"; return 1; }; }
+edit() { printf '// edited %s\n' "$RANDOM" >> "$work/ctest-suite/src/$1"; build; }
+
+build
+check help_exits_zero eval '"$itr" ctest --help >/dev/null'
+
+# 1. First run: everything runs and is recorded.
+run
+check first_run_runs_all equals "$RAN" "$all"
+check first_run_passes equals "$STATUS" 0
+check first_run_summary contains "$SUMMARY" "skipped 0 of 9 tests"
+check user_environment_kept equals "$(grep -cE 'units\.metre \.+ +Passed' "$work/last.log")" 1
+
+# 2. Unchanged: only the unskippable and the uninstrumented tests start; the
+#    others show in CTest's summary as not run (disabled), without failing.
+run
+check unchanged_runs_only_forced_and_uninstrumented equals "$RAN" "smoke version"
+check unchanged_processes_not_started equals "$STARTED" "smoke_check:all version_check:-"
+check unchanged_others_disabled equals "$DISABLED" "area.circle area.square perimeter.rectangle perimeter.square pipeline units.default units.metre"
+check unchanged_passes equals "$STATUS" 0
+check unchanged_summary contains "$SUMMARY" "skipped 7 of 9 tests"
+check unchanged_forced contains "$SUMMARY" "1 unskippable forced to run"
+check ctest_summary_counts_run_tests contains "$(cat "$work/last.log")" "100% tests passed, 0 tests failed out of 2"
+check ctest_summary_lists_not_run contains "$(cat "$work/last.log")" "The following tests did not run:"
+
+# CLI: the same store and decisions.
+status_out=$("$itr" status 2>&1 || true)
+check cli_status_shows_module contains "$status_out" "ctest:build"
+explain_out=$("$itr" explain ctest.area.circle --module ctest:build 2>&1 || true)
+check cli_explain_skip contains "$explain_out" "decision: skip"
+check cli_explain_lists_dependency contains "$explain_out" "ctest-suite/src/area.cpp"
+explain_out=$("$itr" explain ctest.version --module ctest:build 2>&1 || true)
+check cli_explain_uninstrumented_runs contains "$explain_out" "decision: run"
+
+# 3. Edit area.cpp: exactly the tests whose processes executed it run,
+#    among them the script running area_check and units_check.
+edit area.cpp
+run
+check area_edit_runs_its_tests equals "$RAN" "area.circle area.square pipeline smoke version"
+impacted_out=$("$itr" impacted 2>&1 || true)
+run
+check after_area_edit_unchanged equals "$RAN" "smoke version"
+
+# 4. Edit units.cpp: the script runs again (its other binary changed).
+edit units.cpp
+run
+check units_edit_runs_its_tests equals "$RAN" "pipeline smoke units.default units.metre version"
+
+# 4b. The script itself (named on the test's command line) is a dependency.
+printf '# edited\n' >> "$work/ctest-suite/scripts/pipeline.sh"
+run
+check script_edit_runs_it equals "$RAN" "pipeline smoke version"
+explain_out=$("$itr" explain ctest.pipeline --module ctest:build 2>&1 || true)
+check cli_explain_lists_script contains "$explain_out" "ctest-suite/scripts/pipeline.sh"
+run
+check after_script_edit_unchanged equals "$RAN" "smoke version"
+
+# 5. A failing test runs until it passes.
+edit perimeter.cpp
+CTEST_SUITE_FAIL=perimeter_check run
+check failing_run_fails equals "$RAN" "perimeter.rectangle perimeter.square smoke version"
+check failing_run_status_nonzero test "$STATUS" -ne 0
+run
+check failed_tests_run_again equals "$RAN" "perimeter.rectangle perimeter.square smoke version"
+check failed_tests_pass_now equals "$STATUS" 0
+run
+check passed_tests_skipped_again equals "$RAN" "smoke version"
+
+# 6. A crash is a failure: it runs again (in step 7).
+edit units.cpp
+CTEST_SUITE_CRASH=units_check run -R '^units\.default$'
+check crash_fails equals "$RAN" "units.default"
+check crash_status_nonzero test "$STATUS" -ne 0
+
+# 7. -j4 and -R compose with skipping.
+run -j4 -R '^(area|units)\.'
+check filter_runs_selected_changed equals "$RAN" "units.default units.metre"
+check filter_disables_selected_unchanged equals "$DISABLED" "area.circle area.square"
+check filter_leaves_others_alone lacks "$(cat "$work/last.log")" "pipeline"
+run -j4
+check parallel_full_run equals "$RAN" "pipeline smoke version"
+check parallel_full_run_status equals "$STATUS" 0
+
+# 7b. Labels select as usual; the user's JUnit report gets every test;
+#     verbose mode names the framework and each skipped test.
+run -L datadog_itr_unskippable
+check label_filter_composes equals "$RAN" "smoke"
+ITR_VERBOSE=1 run --output-junit user-report.xml
+check user_junit_written equals "$(grep -c '<testcase ' "$work/build/user-report.xml")" 9
+check user_junit_shows_disabled equals "$(grep -c 'status="disabled"' "$work/build/user-report.xml")" 7
+check verbose_names_framework contains "$(cat "$work/last.log")" "framework ctest 3."
+check verbose_lists_skips contains "$(cat "$work/last.log")" "skip ctest.area.square: unchanged"
+
+# 8. DD_CIVISIBILITY_ITR_ENABLED=0 runs everything.
+DD_CIVISIBILITY_ITR_ENABLED=0 run
+check itr_disabled_runs_all equals "$RAN" "$all"
+check itr_disabled_says_so contains "$(cat "$work/last.log")" "disabled (DD_CIVISIBILITY_ITR_ENABLED)"
+
+# 9. The tree's own CTestTestfile is untouched: plain ctest still runs all.
+set +e
+ctest > "$work/last.log" 2>&1
+set -e
+check plain_ctest_runs_all contains "$(cat "$work/last.log")" "100% tests passed, 0 tests failed out of 9"
+
+if [ "$failures" -ne 0 ]; then
+  echo "FAIL $failures scenario check(s)"
+  exit 1
+fi
+echo "all scenarios passed"

@@ -1,0 +1,168 @@
+// White-box tests of `itr ctest`'s parts (skipper/ctest/) on real text and
+// files: command line, json-v1 listing, wrapper test file, JUnit report,
+// per-test process coverage. The whole driver runs in skipper.e2e.ctest.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "skipper/ctest/command_files.h"
+#include "skipper/ctest/ctest_invocation.h"
+#include "skipper/ctest/ctest_listing.h"
+#include "skipper/ctest/junit_results.h"
+#include "skipper/ctest/process_coverage.h"
+#include "skipper/ctest/wrapper_testfile.h"
+
+namespace itr::skipper::ctest {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(CtestInvocation, TakesTestDirAndJunitOutOfTheArguments) {
+  CtestInvocation got =
+      ParseCtestArgs({"-j4", "--test-dir", "build", "-R", "^a",
+                      "--output-junit", "out.xml", "-L", "fast"},
+                     "/src");
+  EXPECT_EQ(got.test_dir, "/src/build");
+  EXPECT_EQ(got.junit_path, "/src/build/out.xml");
+  EXPECT_EQ(got.args,
+            (std::vector<std::string>{"-j4", "-R", "^a", "-L", "fast"}));
+  EXPECT_EQ(got.passthrough_reason, "");
+}
+
+TEST(CtestInvocation, ListingAndDashboardModesPassThrough) {
+  EXPECT_EQ(ParseCtestArgs({"-N"}, "/b").passthrough_reason, "-N");
+  EXPECT_NE(ParseCtestArgs({"--show-only=json-v1"}, "/b").passthrough_reason,
+            "");
+  EXPECT_NE(ParseCtestArgs({"-D", "Experimental"}, "/b").passthrough_reason,
+            "");
+  EXPECT_EQ(ParseCtestArgs({}, "/b").test_dir, "/b");
+}
+
+TEST(CtestListing, NamesLabelsAndDisabled) {
+  auto tests = ParseCtestListing(R"({"kind":"ctestInfo","tests":[
+    {"name":"a","command":["x"],"properties":[
+      {"name":"LABELS","value":["datadog_itr_unskippable","fast"]},
+      {"name":"WORKING_DIRECTORY","value":"/w"}]},
+    {"name":"b","properties":[{"name":"DISABLED","value":true},
+      {"name":"FIXTURES_SETUP","value":["db"]}]}]})");
+  ASSERT_TRUE(tests.ok()) << tests.status();
+  ASSERT_EQ(tests->size(), 2u);
+  EXPECT_EQ((*tests)[0].name, "a");
+  EXPECT_EQ((*tests)[0].labels,
+            (std::vector<std::string>{"datadog_itr_unskippable", "fast"}));
+  EXPECT_FALSE((*tests)[0].disabled);
+  EXPECT_FALSE((*tests)[0].fixture);
+  EXPECT_TRUE((*tests)[1].disabled);
+  EXPECT_TRUE((*tests)[1].fixture);
+  EXPECT_FALSE(ParseCtestListing("Test project /b\n").ok());
+}
+
+TEST(WrapperTestfile, DisablesSkippedAndObservesTheOthers) {
+  auto text =
+      WrapperTestfile("/b", {{"skipped", true, "", ""},
+                             {"runs", false, "ctest:b/runs", "/c/1.jsonl"},
+                             {"odd]]name", false, "", ""}});
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("subdirs([[/b]])"), std::string::npos);
+  EXPECT_NE(text->find("set_tests_properties([[skipped]] PROPERTIES DISABLED "
+                       "TRUE)"),
+            std::string::npos);
+  EXPECT_NE(text->find("set_tests_properties([[runs]] PROPERTIES ENVIRONMENT "
+                       "[[ITR_TEST_ID=ctest:b/runs;ITR_COVERAGE_EXPORT=/c/"
+                       "1.jsonl]])"),
+            std::string::npos);
+  EXPECT_EQ(text->find("odd"), std::string::npos);  // no id: untouched
+  EXPECT_EQ(CmakeBracket("a]]b"), "[=[a]]b]=]");
+  EXPECT_FALSE(WrapperTestfile("/b", {{"t", false, "x;y", "/c/1.jsonl"}}).ok());
+}
+
+TEST(JunitResults, StatusTimeAndEscapedNames) {
+  auto results = ParseJunit(R"xml(<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="(empty)" tests="3">
+	<testcase name="a&amp;b" classname="a&amp;b" time="0.5" status="run">
+		<system-out>&lt;testcase name="fake"</system-out>
+	</testcase>
+	<testcase name="c" classname="c" time="0" status="fail"/>
+	<testcase name="d" classname="d" time="0" status="disabled"/>
+</testsuite>)xml");
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(results->size(), 3u);
+  EXPECT_TRUE(results->at("a&b").passed());
+  EXPECT_DOUBLE_EQ(results->at("a&b").seconds, 0.5);
+  EXPECT_FALSE(results->at("c").passed());
+  EXPECT_EQ(results->at("d").status, "disabled");
+  EXPECT_FALSE(ParseJunit("").ok());
+}
+
+class ProcessCoverageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = fs::temp_directory_path() /
+            ("itr-ctest-parts-" + std::to_string(getpid()) + ".jsonl");
+    fs::remove(path_);
+  }
+  void TearDown() override { fs::remove(path_); }
+  void Write(const std::string& text) { std::ofstream(path_) << text; }
+  fs::path path_;
+};
+
+TEST_F(ProcessCoverageTest, UnionOfEveryProcess) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"a.cpp":[3,1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":200}
+{"process":"start","pid":2}
+{"test":"S.T","status":"complete","files":{"b.cpp":[]},"external":{"/usr/x.h":[1]}}
+{"test":null,"status":"complete","files":{"a.cpp":[2]},"external":{}}
+{"process":"end","pid":2,"built_at_ns":100}
+)");
+  ProcessCoverage got = ReadProcessCoverage(path_.string());
+  EXPECT_TRUE(got.executed.complete) << got.incomplete_reason;
+  EXPECT_EQ(got.processes, 2u);
+  EXPECT_EQ(got.built_at_ns, 100);
+  EXPECT_EQ(got.executed.files, (std::vector<std::string>{"a.cpp", "b.cpp"}));
+  EXPECT_EQ(got.executed.lines[0], (std::vector<uint32_t>{1, 2, 3}));
+}
+
+TEST_F(ProcessCoverageTest, AProcessThatDidNotEndIsIncomplete) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"a.cpp":[1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":200}
+{"process":"start","pid":2}
+)");
+  EXPECT_FALSE(ReadProcessCoverage(path_.string()).executed.complete);
+}
+
+TEST_F(ProcessCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"incomplete","files":{"a.cpp":[1]},"external":{},"error":"x"}
+{"process":"end","pid":1,"built_at_ns":200}
+)");
+  EXPECT_FALSE(ReadProcessCoverage(path_.string()).executed.complete);
+  fs::remove(path_);
+  ProcessCoverage none = ReadProcessCoverage(path_.string());
+  EXPECT_FALSE(none.executed.complete);
+  EXPECT_EQ(none.processes, 0u);
+  EXPECT_EQ(none.built_at_ns, 0);
+}
+
+TEST_F(ProcessCoverageTest, CommandFilesInTheRepositoryButNotTheBuildTree) {
+  fs::path repo = path_.string() + ".repo";
+  fs::create_directories(repo / "build");
+  std::ofstream(repo / "run.sh") << "#!/bin/sh\n";
+  std::ofstream(repo / "build" / "prog") << "binary";
+  std::vector<std::string> files = CommandFiles(
+      {"/bin/sh", (repo / "run.sh").string(), (repo / "build/prog").string(),
+       (repo / "missing.txt").string(), "relative.sh", "-x"},
+      repo.string(), (repo / "build").string());
+  EXPECT_EQ(files, (std::vector<std::string>{"run.sh"}));
+  fs::remove_all(repo);
+}
+
+}  // namespace
+}  // namespace itr::skipper::ctest
