@@ -76,10 +76,15 @@ class RecordingListener : public Catch::TestEventListenerBase {
     TestEventListenerBase::testCaseEnded(stats);
   }
 
-  // A signal: Catch2 still ends the test case and the run, then dies.
-  void fatalErrorEncountered(Catch::StringRef name) override {
-    g_recording->crashed = true;
-    TestEventListenerBase::fatalErrorEncountered(name);
+  // A signal: Catch2 reports it as a fatal-error assertion, ends the test
+  // case and the run, then dies. (Listeners do not get
+  // fatalErrorEncountered in Catch2 v2.)
+  bool assertionEnded(Catch::AssertionStats const& stats) override {
+    if (stats.assertionResult.getResultType() ==
+        Catch::ResultWas::FatalErrorCondition) {
+      g_recording->crashed = true;
+    }
+    return TestEventListenerBase::assertionEnded(stats);
   }
 
   void testRunEnded(Catch::TestRunStats const& stats) override {
