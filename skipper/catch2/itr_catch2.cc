@@ -14,6 +14,7 @@
 
 #include "itr/catch2_itr.h"
 #include "skipper/identity/test_identity.h"
+#include "skipper/reports/junit_skipped.h"
 #include "skipper/session/itr_session.h"
 
 namespace itr::catch2 {
@@ -45,6 +46,13 @@ struct Recording {
   std::optional<size_t> current;
 };
 Recording* g_recording = nullptr;
+
+// The JUnit file to complete after the run, and what it lacks.
+struct PendingReport {
+  std::string path;
+  std::vector<skipper::JunitSkippedCase> skipped;
+};
+PendingReport* g_pending_report = nullptr;
 
 // Brackets each test case once: Catch2 v2 re-enters a test case for each
 // leaf section between testCaseStarting and testCaseEnded.
@@ -185,11 +193,32 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
       session->RunAnyway(index, "Catch2's test spec could not be narrowed");
     }
   }
-  session->Commit(considered);
+  std::vector<size_t> skipped = session->Commit(considered);
+  if (data.reporterName == "junit" && !data.outputFilename.empty() &&
+      !skipped.empty()) {
+    // Named as Catch2's JUnit reporter names test cases.
+    std::string binary = data.name.empty() ? data.processName : data.name;
+    g_pending_report = new PendingReport{data.outputFilename, {}};
+    for (size_t index : skipped) {
+      const Catch::TestCase& test = registered[index];
+      g_pending_report->skipped.push_back(
+          {binary + "." + (test.className.empty() ? "global" : test.className),
+           test.name, "itr: " + session->decisions()[index].reason});
+    }
+  }
   recording->partial = !data.sectionsToRun.empty();
   recording->session = std::move(session);
   g_recording = recording.release();
   Catch::ListenerRegistrar<RecordingListener> register_listener;
+}
+
+void ReportSkipped() {
+  if (g_pending_report == nullptr) return;
+  if (!skipper::AddSkippedToJunit(g_pending_report->path,
+                                  g_pending_report->skipped)) {
+    skipper::SayItr("warning: could not add the skipped tests to " +
+                    g_pending_report->path);
+  }
 }
 
 }  // namespace itr::catch2

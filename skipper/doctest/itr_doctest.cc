@@ -12,6 +12,7 @@
 #include "itr/doctest_itr.h"
 #include "itr/doctest_unskippable.h"
 #include "skipper/identity/test_identity.h"
+#include "skipper/reports/junit_skipped.h"
 #include "skipper/session/itr_session.h"
 
 namespace itr::doctest {
@@ -40,6 +41,13 @@ struct Recording {
   std::optional<size_t> current;
 };
 Recording* g_recording = nullptr;
+
+// The JUnit file to complete after the run, and what it lacks.
+struct PendingReport {
+  std::string path;
+  std::vector<skipper::JunitSkippedCase> skipped;
+};
+PendingReport* g_pending_report = nullptr;
 
 // Brackets each test case once: doctest re-enters a test case for each
 // subcase path between test_case_start and test_case_end.
@@ -157,12 +165,32 @@ void InstallItr(Selection& selection, const char* compiler) {
       session->RunAnyway(i, "nothing is skipped with " + selection.cannot_skip);
     }
   }
-  for (size_t i : session->Commit(considered)) selection.tests[i].skip = true;
+  std::vector<size_t> skipped = session->Commit(considered);
+  for (size_t i : skipped) selection.tests[i].skip = true;
+  if (!selection.junit_path.empty() && !skipped.empty()) {
+    // Named as doctest's JUnit reporter names test cases.
+    g_pending_report = new PendingReport{selection.junit_path, {}};
+    for (size_t i : skipped) {
+      const ::doctest::TestCaseData& test = *selection.tests[i].test;
+      g_pending_report->skipped.push_back(
+          {::doctest::skipPathFromFilename(test.m_file.c_str()), test.m_name,
+           "itr: " + session->decisions()[i].reason});
+    }
+  }
   recording->partial = selection.partial;
   recording->session = std::move(session);
   g_recording = recording.release();
   ::doctest::registerReporter<RecordingListener>("itr", 0,
                                                  /*isReporter=*/false);
+}
+
+void ReportSkipped() {
+  if (g_pending_report == nullptr) return;
+  if (!skipper::AddSkippedToJunit(g_pending_report->path,
+                                  g_pending_report->skipped)) {
+    skipper::SayItr("warning: could not add the skipped tests to " +
+                    g_pending_report->path);
+  }
 }
 
 }  // namespace itr::doctest

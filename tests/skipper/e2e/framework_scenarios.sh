@@ -23,6 +23,7 @@ case $framework in
     target=textcalc_catch2_tests
     durations=(-d yes)
     only_csv=("[csv]") except_csv=("~[csv]") only_hidden=("[slow]")
+    junit=(-r junit -o "$work/report.xml")
     csv_keys='^catch2-suite/tests/csv_test\.cpp\.'
     # Catch2's exit status after listing is the number of test cases.
     count_tests() { { "$binary" --list-test-names-only || true; } | sed '/^$/d' | wc -l | tr -d ' '; }
@@ -39,6 +40,7 @@ TEST_CASE("E2E may fail", "[e2e][!mayfail]") { CHECK(std::getenv("ITR_E2E_FAIL")
     target=textcalc_doctest_tests
     durations=(--duration=true)
     only_csv=(-ts=csv) except_csv=(-tse=csv) only_hidden=(--no-skip -tc=*slow*)
+    junit=(-r=junit --out="$work/report.xml")
     csv_keys='^csv\.'
     test_cases_only() { cat; }
     count_tests() { "$binary" --count | sed -nE 's/.*passing the current filters: ([0-9]+).*/\1/p'; }
@@ -105,6 +107,17 @@ check second_run_skips_all_but_unskippable equals "$RAN" "$unskippable"
 check second_run_summary contains "$SUMMARY" "skipped $((total - 1)) of $total tests"
 check second_run_reports_forced contains "$SUMMARY" "1 unskippable forced to run"
 check listing_shows_every_test equals "$(count_tests)" "$total"
+
+# 2b. Skipped test cases are in the JUnit report, as <skipped/>.
+run "${junit[@]}"
+check junit_report_lists_skipped_tests equals "$(python3 - "$work/report.xml" <<'PY'
+import sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+cases = doc.getElementsByTagName("testcase")
+skipped = [c for c in cases if c.getElementsByTagName("skipped")]
+print(len(cases), len(skipped), doc.getElementsByTagName("testsuite")[0].getAttribute("skipped"))
+PY
+)" "$total $((total - 1)) $((total - 1))"
 
 # 3. Editing a .cpp runs exactly the test cases that executed it.
 for file in calc-suite/src/csv_reader.cpp calc-suite/src/string_utils.cpp; do

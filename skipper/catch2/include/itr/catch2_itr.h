@@ -30,14 +30,23 @@ namespace itr::catch2 {
 // binary's BuildConfiguration().
 void InstallItr(Catch::ConfigData& config, const char* compiler);
 
+// After the run, once the reporter's file is closed: with `-r junit -o
+// <file>`, adds the skipped test cases to it as <skipped/> test cases.
+void ReportSkipped();
+
 #ifdef CATCH_CONFIG_RUNNER
 // Catch::Session::run() under the Intelligent Test Runner.
 ITR_NO_COVERAGE inline int Run(int argc, char* argv[]) {
-  Catch::Session session;
-  int status = session.applyCommandLine(argc, argv);
-  if (status != 0) return status;
-  InstallItr(session.configData(), ::itr::BuildConfiguration().c_str());
-  return session.run();
+  int status;
+  {
+    Catch::Session session;
+    status = session.applyCommandLine(argc, argv);
+    if (status != 0) return status;
+    InstallItr(session.configData(), ::itr::BuildConfiguration().c_str());
+    status = session.run();
+  }  // closes the reporter's output
+  ReportSkipped();
+  return status;
 }
 #endif  // CATCH_CONFIG_RUNNER
 

@@ -41,12 +41,19 @@ struct Selection {
   bool partial = false;
   // Why nothing may be skipped (e.g. --no-skip); "" when skipping may.
   std::string cannot_skip;
+  // The file doctest's JUnit reporter writes (-r=junit --out=<file>).
+  std::string junit_path;
 };
 
 // Plans, sets `skip` on the test cases to leave out and registers the
 // recording listener. Does nothing when ITR is off. `compiler`: the test
 // binary's BuildConfiguration().
 void InstallItr(Selection& selection, const char* compiler);
+
+// After the run, once the reporter's file is closed: adds the skipped test
+// cases to the JUnit report as <skipped/> test cases (doctest's JUnit
+// reporter leaves skipped ones out).
+void ReportSkipped();
 
 #ifdef DOCTEST_CONFIG_IMPLEMENT
 namespace internal {
@@ -92,6 +99,10 @@ ITR_NO_COVERAGE inline void Install(::doctest::Context& context,
   if (state.first > 1 || state.last != UINT_MAX) {
     selection.cannot_skip = "--first/--last";
   }
+  const auto& reporters = state.filters[8];
+  if (reporters.size() == 1 && reporters[0].compare("junit", true) == 0) {
+    selection.junit_path = state.out.c_str();
+  }
   InstallItr(selection, compiler);
   for (size_t i = 0; i < cases.size(); ++i) {
     if (selection.tests[i].skip) cases[i]->m_skip = true;
@@ -102,10 +113,15 @@ ITR_NO_COVERAGE inline void Install(::doctest::Context& context,
 
 // doctest::Context under the Intelligent Test Runner.
 ITR_NO_COVERAGE inline int Run(int argc, char** argv) {
-  ::doctest::Context context;
-  context.applyCommandLine(argc, argv);
-  internal::Install(context, ::itr::BuildConfiguration().c_str());
-  return context.run();
+  int status;
+  {
+    ::doctest::Context context;
+    context.applyCommandLine(argc, argv);
+    internal::Install(context, ::itr::BuildConfiguration().c_str());
+    status = context.run();
+  }  // closes the reporter's output
+  ReportSkipped();
+  return status;
 }
 #endif  // DOCTEST_CONFIG_IMPLEMENT
 
