@@ -118,6 +118,34 @@ std::set<std::string> NamesSelectedBy(const Catch::ConfigData& data) {
   return names;
 }
 
+// Tags the test cases that must run and makes the spec that tag alone;
+// when the narrowed spec would not select exactly them, restores the
+// user's spec and runs everything considered.
+void NarrowSpec(Catch::ConfigData& data,
+                const std::vector<Catch::TestCase>& registered,
+                const std::set<std::string>& must_run,
+                const std::vector<size_t>& considered, ItrSession& session) {
+  // Catch2 itself retags this vector for -#; it is the one the run uses.
+  auto& mutable_registered =
+      const_cast<std::vector<Catch::TestCase>&>(registered);
+  for (Catch::TestCase& test : mutable_registered) {
+    if (must_run.count(test.name) == 0) continue;
+    std::vector<std::string> tags = test.tags;
+    tags.push_back(kSelectedTag);
+    setTags(test, tags);
+  }
+  std::vector<std::string> user_spec = data.testsOrTags;
+  data.testsOrTags = {std::string("[") + kSelectedTag + "]"};
+  // Safety check: the narrowed spec must select exactly what must run.
+  if (NamesSelectedBy(data) != must_run) {
+    data.testsOrTags = user_spec;
+    skipper::SayItr("warning: cannot narrow Catch2's test spec; all tests run");
+    for (size_t index : considered) {
+      session.RunAnyway(index, "Catch2's test spec could not be narrowed");
+    }
+  }
+}
+
 }  // namespace
 
 void InstallItr(Catch::ConfigData& data, const char* compiler) {
@@ -174,25 +202,9 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
     considered.push_back(index);
     if (!session->decisions()[index].skip) must_run.insert(test.name);
   }
-  // Catch2 itself retags this vector for -#; it is the one the run uses.
-  auto& mutable_registered =
-      const_cast<std::vector<Catch::TestCase>&>(registered);
-  for (Catch::TestCase& test : mutable_registered) {
-    if (must_run.count(test.name) == 0) continue;
-    std::vector<std::string> tags = test.tags;
-    tags.push_back(kSelectedTag);
-    setTags(test, tags);
-  }
-  std::vector<std::string> user_spec = data.testsOrTags;
-  data.testsOrTags = {std::string("[") + kSelectedTag + "]"};
-  // Safety check: the narrowed spec must select exactly what must run.
-  if (NamesSelectedBy(data) != must_run) {
-    data.testsOrTags = user_spec;
-    skipper::SayItr("warning: cannot narrow Catch2's test spec; all tests run");
-    for (size_t index : considered) {
-      session->RunAnyway(index, "Catch2's test spec could not be narrowed");
-    }
-  }
+  // Nothing to leave out (first run, store unusable): the user's spec stays.
+  if (must_run.size() < considered.size())
+    NarrowSpec(data, registered, must_run, considered, *session);
   std::vector<size_t> skipped = session->Commit(considered);
   if (data.reporterName == "junit" && !data.outputFilename.empty() &&
       !skipped.empty()) {
