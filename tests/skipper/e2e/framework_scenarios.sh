@@ -202,5 +202,19 @@ check parallel_lose_no_record equals "$recorded" "$total"
 run
 check after_parallel_all_skip equals "$RAN" "$unskippable"
 
+# 10. Catch2: when the narrowed spec would not select exactly the tests that
+#     must run (here a user's own [itr-selected] tag), the user's spec is
+#     kept and everything runs, with one warning.
+if [ "$framework" = catch2 ]; then
+  printf '%s\n' 'TEST_CASE("E2E uses the selection tag", "[itr-selected]") { CHECK(true); }' \
+    >> catch2-suite/tests/money_ledger_test.cpp
+  build
+  total=$(count_tests)
+  run
+  run
+  check unnarrowable_spec_runs_all equals "$(count "$RAN")" "$total"
+  check unnarrowable_spec_warns grep -q "cannot narrow" "$work/last.log"
+fi
+
 echo "$failures $framework scenario check(s) failed"
 [ "$failures" -eq 0 ]
