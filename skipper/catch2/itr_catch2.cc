@@ -203,8 +203,9 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
     if (!session->decisions()[index].skip) must_run.insert(test.name);
   }
   // Nothing to leave out (first run, store unusable): the user's spec stays.
-  if (must_run.size() < considered.size())
+  if (must_run.size() < considered.size()) {
     NarrowSpec(data, registered, must_run, considered, *session);
+  }
   std::vector<size_t> skipped = session->Commit(considered);
   if (data.reporterName == "junit" && !data.outputFilename.empty() &&
       !skipped.empty()) {
