@@ -37,6 +37,10 @@ struct Recording {
   std::unique_ptr<ItrSession> session;
   std::map<const ::doctest::TestCaseData*, size_t> index;
   bool partial = false;
+  // A signal arrived: doctest reports the rest from its signal handler.
+  // Nothing more is recorded there (no store or coverage work on a small
+  // signal stack): the test stays `running` and the run unfinished, so
+  // both run again next time.
   bool crashed = false;
   std::optional<size_t> current;
 };
@@ -63,7 +67,7 @@ class RecordingListener : public ::doctest::IReporter {
   }
 
   void test_case_end(const ::doctest::CurrentTestCaseStats& stats) override {
-    if (!g_recording->current) return;
+    if (!g_recording->current || g_recording->crashed) return;
     // may_fail / should_fail / expected_failures leave failure flags even
     // when doctest counts the test case a success: not a pass for ITR.
     bool passed = stats.testCaseSuccess && stats.failure_flags == 0 &&
@@ -82,7 +86,7 @@ class RecordingListener : public ::doctest::IReporter {
   }
 
   void test_run_end(const ::doctest::TestRunStats&) override {
-    g_recording->session->Finish(/*clean=*/!g_recording->crashed);
+    if (!g_recording->crashed) g_recording->session->Finish(/*clean=*/true);
   }
 
   void report_query(const ::doctest::QueryData&) override {}

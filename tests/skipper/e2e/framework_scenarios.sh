@@ -174,6 +174,7 @@ build
 ITR_UNSKIPPABLE="*E2E crashes when asked" ITR_E2E_CRASH=1 run
 check crash_kills_the_binary test "$STATUS" -gt 128
 ran_before_crash=$RAN
+check crashed_test_stays_running equals "$(sqlite3 "$ITR_STORE" "SELECT status FROM tests WHERE name = 'E2E crashes when asked'")" running
 check crash_run_ran_csv_tests contains "$ran_before_crash" "$(head -1 <<<"$csv_tests")"
 run
 check crashed_test_runs_again contains "$RAN" "E2E crashes when asked"
