@@ -196,6 +196,13 @@ std::vector<size_t> ItrSession::Commit(const std::vector<size_t>& considered) {
   return skipped;
 }
 
+void ItrSession::RunAnyway(size_t index, const std::string& reason) {
+  TestDecision& decision = decisions_[index];
+  decision.skip = false;
+  decision.forced = false;
+  decision.reason = reason;
+}
+
 ITR_NO_COVERAGE void ItrSession::ReportEarlySessionCoverage() {
   if (early_session_reported_) return;
   early_session_reported_ = true;

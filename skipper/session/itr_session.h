@@ -74,6 +74,10 @@ class ItrSession {
   // decision). Returns the indices skipped.
   std::vector<size_t> Commit(const std::vector<size_t>& considered);
 
+  // Before Commit: the adapter cannot skip this planned test safely (e.g.
+  // its framework cannot exclude it alone), so it runs, with `reason`.
+  void RunAnyway(size_t index, const std::string& reason);
+
   // Brackets one planned test with the coverage runtime and records it.
   void TestStarted(size_t index);
   void TestFinished(size_t index, TestOutcome outcome);
