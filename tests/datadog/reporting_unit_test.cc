@@ -1,9 +1,11 @@
 // The encodings of the reporting library without a network: line bitmaps
 // (protocol §6.3), meta truncation, and the MessagePack envelope.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "itr/test_optimization.h"
 #include "skipper/datadog/reporting/citestcycle_encoding.h"
 #include "skipper/datadog/reporting/coverage_encoding.h"
 
@@ -44,6 +46,37 @@ TEST(Envelope, OverheadBoundHolds) {
   }
   EXPECT_LE(AssembleEnvelope(metadata, events).size(),
             kEnvelopeOverhead + metadata.size() + bytes);
+}
+
+TEST(SessionOptionsFromEnvironment, ReadsTheDdVariables) {
+  setenv("DD_SERVICE", "calc-service", 1);
+  setenv("DD_ENV", "ci", 1);
+  setenv("DD_TEST_SESSION_NAME", "nightly", 1);
+  SessionOptions options =
+      SessionOptionsFromEnvironment("doctest", "2.4.11", "calc_tests -s");
+  unsetenv("DD_SERVICE");
+  unsetenv("DD_ENV");
+  unsetenv("DD_TEST_SESSION_NAME");
+  EXPECT_EQ(options.service, "calc-service");
+  EXPECT_EQ(options.env, "ci");
+  EXPECT_EQ(options.session_name, "nightly");
+  EXPECT_EQ(options.framework, "doctest");
+  EXPECT_EQ(options.framework_version, "2.4.11");
+  EXPECT_EQ(options.command, "calc_tests -s");
+  EXPECT_EQ(options.environment_tags["os.platform"], "linux");
+  EXPECT_FALSE(options.environment_tags["runtime.name"].empty());
+  EXPECT_EQ(options.sink, nullptr);
+}
+
+TEST(TestSession, WorksWithoutASink) {
+  auto session = TestSession::Start({});
+  datadog::Test* test = session->StartModule("m")->StartSuite("s")->StartTest(
+      "t");
+  EXPECT_EQ(ActiveTest(), test);
+  test->Finish(TestStatus::kPass);
+  EXPECT_EQ(ActiveTest(), nullptr);
+  EXPECT_EQ(session->options().session_name, "");  // no command either
+  EXPECT_NE(session->span_id(), 0u);
 }
 
 }  // namespace
