@@ -198,7 +198,8 @@ TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
   EXPECT_EQ(star["_dd.origin"], "ciapp-test");
   EXPECT_FALSE(star.value("runtime-id", "").empty());
   EXPECT_FALSE(star.value("library_version", "").empty());
-  EXPECT_EQ(IntakeSink::Stats{}.events_dropped, sink->stats().events_dropped);
+  EXPECT_EQ(sink->stats().events_dropped, 0);
+  EXPECT_EQ(sink->stats().events_sent, 9);
 
   std::vector<json> events = MergedEvents();
   ASSERT_EQ(events.size(), 4u + 2 + 2 + 1);
@@ -512,7 +513,10 @@ TEST_F(ReportingTest, UnfinishedAndOutOfOrderObjectsDoNotCrash) {
 }
 
 TEST_F(ReportingTest, ExitWithAnUnfinishedSessionStillSends) {
-  const std::string url = server_->base_url();
+  // A session of this process, live while the child below exits: the child
+  // must report its own session only, never this one.
+  auto parent = TestSession::Start(Options(Agentless()));
+  parent->StartModule("p")->StartSuite("P")->StartTest("ParentTest");
   EXPECT_EXIT(
       {
         // Leaked on purpose: exit() does not run its destructor; the atexit
@@ -529,6 +533,11 @@ TEST_F(ReportingTest, ExitWithAnUnfinishedSessionStillSends) {
   EXPECT_EQ(ByName(OfType(events, "test"),
                    "CallsExit")["content"]["meta"]["test.status"],
             "fail");
+  for (const json& event : events) {
+    EXPECT_NE(event["content"]["meta"]["test.module"], "p");
+  }
+  parent->Finish();
+  EXPECT_EQ(MergedEvents().size(), 8u);
 }
 
 TEST_F(ReportingTest, ParallelThreadsEachGetTheirActiveTest) {

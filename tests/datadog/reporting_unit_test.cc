@@ -70,8 +70,8 @@ TEST(SessionOptionsFromEnvironment, ReadsTheDdVariables) {
 
 TEST(TestSession, WorksWithoutASink) {
   auto session = TestSession::Start({});
-  datadog::Test* test = session->StartModule("m")->StartSuite("s")->StartTest(
-      "t");
+  datadog::Test* test =
+      session->StartModule("m")->StartSuite("s")->StartTest("t");
   EXPECT_EQ(ActiveTest(), test);
   test->Finish(TestStatus::kPass);
   EXPECT_EQ(ActiveTest(), nullptr);

@@ -3,6 +3,8 @@
 // and the exit-time flush.
 #include "itr/test_optimization.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
@@ -81,10 +83,12 @@ ActiveRegistry& Active() {
   return *registry;
 }
 
-// Sessions started and not finished, for the exit-time flush.
+// Sessions started and not finished, for the exit-time flush, with the
+// process that started them: a forked child (a GoogleTest death test) that
+// calls exit() must not report its parent's session.
 struct SessionRegistry {
   std::mutex mutex;
-  std::vector<TestSession*> sessions;
+  std::vector<std::pair<TestSession*, pid_t>> sessions;
 };
 
 SessionRegistry& Sessions() {
@@ -99,9 +103,14 @@ void FinishSessionsAtExit() {
     TestSession* session = nullptr;
     {
       std::lock_guard lock(Sessions().mutex);
-      if (Sessions().sessions.empty()) return;
-      session = Sessions().sessions.front();
+      for (const auto& [started, pid] : Sessions().sessions) {
+        if (pid == getpid()) {
+          session = started;
+          break;
+        }
+      }
     }
+    if (session == nullptr) return;
     session->Finish();
   }
 }
@@ -113,13 +122,16 @@ void RegisterSession(TestSession* session) {
     std::atexit(FinishSessionsAtExit);
   });
   std::lock_guard lock(Sessions().mutex);
-  Sessions().sessions.push_back(session);
+  Sessions().sessions.emplace_back(session, getpid());
 }
 
 void UnregisterSession(TestSession* session) {
   std::lock_guard lock(Sessions().mutex);
   auto& sessions = Sessions().sessions;
-  sessions.erase(std::remove(sessions.begin(), sessions.end(), session),
+  sessions.erase(std::remove_if(sessions.begin(), sessions.end(),
+                                [session](const auto& entry) {
+                                  return entry.first == session;
+                                }),
                  sessions.end());
 }
 
