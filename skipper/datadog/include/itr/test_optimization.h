@@ -28,12 +28,14 @@
 //    the process is never changed, and the API key is never printed.
 //  - A session started and not finished when the process exits normally
 //    (return from main, exit()) is finished and flushed by an atexit
-//    handler; only by the process that started it, so a forked child (a
-//    death test) that calls exit() leaves its parent's session alone. On a hard
-//    crash (a signal) the events not yet sent are lost: sending needs malloc
-//    and sockets, which a signal handler cannot use safely, so none is
-//    installed. Events are sent whenever a batch fills up (4.5 MiB) and at the
-//    session's end.
+//    handler, in the process that started it only: a forked child (a death
+//    test) that calls exit() leaves its parent's session alone.
+//  - On a hard crash (a signal) the events not sent yet are lost: sending
+//    needs malloc and sockets, which a signal handler cannot use safely, so
+//    none is installed. Events are sent whenever a batch fills up (4.5 MiB)
+//    and at the session's end.
+//  - Starting a child of a finished parent works; its event simply comes
+//    after the parent's.
 //
 // Tags the caller owns (test.itr.*, test.skipped_by_itr, test.code_coverage.*,
 // _dd.ci.itr.tests_skipped, ...) are plain SetTag / SetMetric calls.
