@@ -1,0 +1,147 @@
+#include "skipper/datadog/reporting/intake_sink.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "skipper/datadog/reporting/citestcycle_encoding.h"
+#include "skipper/datadog/reporting/coverage_encoding.h"
+#include "skipper/transport/multipart.h"
+
+namespace itr::datadog::reporting {
+namespace {
+
+using skipper::transport::BuildMultipart;
+using skipper::transport::HttpRequest;
+using skipper::transport::Intake;
+using skipper::transport::MultipartPart;
+
+// The `event` part is required and must be a non-empty object (§6.1).
+constexpr char kDummyEvent[] = R"({"dummy":true})";
+
+std::vector<MultipartPart> CoverageParts(std::string payload) {
+  return {{"coverage1", "coverage1.msgpack", "application/msgpack",
+           std::move(payload)},
+          {"event", "event.json", "application/json", kDummyEvent}};
+}
+
+}  // namespace
+
+IntakeSink::IntakeSink(skipper::transport::Endpoints endpoints,
+                       skipper::transport::HttpClient client,
+                       IntakeSinkOptions options)
+    : endpoints_(std::move(endpoints)),
+      client_(std::move(client)),
+      options_(options),
+      metadata_(EncodeMetadata({})) {
+  // Framing is the same for every body but the boundary, whose length is
+  // fixed: measure it once with an empty payload.
+  multipart_overhead_ = BuildMultipart(CoverageParts("")).body.size() + 16;
+}
+
+void IntakeSink::SetMetadata(EventMetadata metadata) {
+  std::lock_guard lock(mutex_);
+  metadata_ = EncodeMetadata(metadata);
+}
+
+void IntakeSink::Write(Event event) {
+  std::string encoded = EncodeEvent(event);
+  std::lock_guard lock(mutex_);
+  if (failed_) {
+    ++stats_.events_dropped;
+    return;
+  }
+  const size_t fixed = kEnvelopeOverhead + metadata_.size();
+  if (!events_.empty() &&
+      fixed + events_bytes_ + encoded.size() > options_.max_payload_bytes) {
+    SendEvents();
+  }
+  events_bytes_ += encoded.size();
+  events_.push_back(std::move(encoded));
+}
+
+void IntakeSink::WriteCoverage(TestCoverage coverage) {
+  std::string encoded = EncodeCoverage(coverage);
+  std::lock_guard lock(mutex_);
+  if (failed_) {
+    ++stats_.coverages_dropped;
+    return;
+  }
+  const size_t fixed = kCoveragePayloadOverhead + multipart_overhead_;
+  if (!coverages_.empty() &&
+      fixed + coverages_bytes_ + encoded.size() > options_.max_payload_bytes) {
+    SendCoverage();
+  }
+  coverages_bytes_ += encoded.size();
+  coverages_.push_back(std::move(encoded));
+}
+
+void IntakeSink::Flush() {
+  std::lock_guard lock(mutex_);
+  if (!events_.empty()) SendEvents();
+  if (!coverages_.empty()) SendCoverage();
+}
+
+IntakeSink::Stats IntakeSink::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void IntakeSink::SendEvents() {
+  std::vector<std::string> batch = std::move(events_);
+  events_.clear();
+  events_bytes_ = 0;
+  const int count = static_cast<int>(batch.size());
+  if (!failed_ &&
+      Post(Intake::kTestCycle, kTestCyclePath, "application/msgpack",
+           AssembleEnvelope(metadata_, batch))) {
+    stats_.events_sent += count;
+  } else {
+    stats_.events_dropped += count;
+  }
+}
+
+void IntakeSink::SendCoverage() {
+  std::vector<std::string> batch = std::move(coverages_);
+  coverages_.clear();
+  coverages_bytes_ = 0;
+  const int count = static_cast<int>(batch.size());
+  auto multipart =
+      BuildMultipart(CoverageParts(AssembleCoveragePayload(batch)));
+  if (!failed_ && Post(Intake::kCoverage, kCoveragePath, multipart.content_type,
+                       std::move(multipart.body))) {
+    stats_.coverages_sent += count;
+  } else {
+    stats_.coverages_dropped += count;
+  }
+}
+
+bool IntakeSink::Post(Intake intake, const char* path,
+                      const std::string& content_type, std::string body) {
+  skipper::transport::IntakeTarget target = endpoints_.Target(intake, path);
+  HttpRequest request;
+  request.url = target.url;
+  request.headers = std::move(target.headers);
+  request.headers.emplace_back("Content-Type", content_type);
+  request.body = std::move(body);
+  request.gzip_body = target.gzip_allowed;
+  auto response = client_.Send(request, absl::Now() + options_.request_budget);
+  std::string problem;
+  if (!response.ok()) {
+    problem = response.status().ToString();  // names the URL, never headers
+  } else if (response->status < 200 || response->status >= 300) {
+    problem = absl::StrCat("HTTP ", response->status, " from ", request.url);
+  } else {
+    ++stats_.requests;
+    return true;
+  }
+  failed_ = true;
+  std::fprintf(stderr,
+               "itr: warning: Datadog test reporting stopped, events from "
+               "here on are dropped: %s\n",
+               problem.c_str());
+  return false;
+}
+
+}  // namespace itr::datadog::reporting
