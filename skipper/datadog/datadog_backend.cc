@@ -1,14 +1,79 @@
 #include "skipper/datadog/datadog_backend.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "itr/test_optimization.h"
+#include "skipper/datadog/reporting/intake_sink.h"
 #include "skipper/datadog/skippable_matcher.h"
 
 namespace itr::skipper::datadog {
 
-// Reporting of the test cycle; filled in with the reporting library.
-class TestCycleReport {};
+namespace {
+
+// The tracers' (Go, Python) reason on skipped test events.
+constexpr char kSkipReason[] = "Skipped by Datadog Intelligent Test Runner";
+
+std::string Bool(bool value) { return value ? "true" : "false"; }
+
+// test.parameters as the tracers write it: {"arguments":{...},"metadata":{}}.
+std::string ParametersJson(const std::string& parameters) {
+  std::string escaped;
+  for (char c : parameters) {
+    if (c == '"' || c == '\\') escaped += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      escaped += ' ';
+      continue;
+    }
+    escaped += c;
+  }
+  return absl::StrCat(R"({"arguments":{"param":")", escaped,
+                      R"("},"metadata":{}})");
+}
+
+}  // namespace
+
+// The test cycle of this process in Datadog's model: one session, one
+// module (the test binary), its suites, its tests.
+class TestCycleReport {
+ public:
+  TestCycleReport(std::unique_ptr<itr::datadog::TestSession> session,
+                  const std::string& module)
+      : session_(std::move(session)), module_(session_->StartModule(module)) {}
+
+  itr::datadog::TestSession* session() { return session_.get(); }
+  itr::datadog::TestModule* module() { return module_; }
+
+  itr::datadog::Test* Start(const TestIdentity& id) {
+    itr::datadog::TestSuite*& suite = suites_[id.suite];
+    if (suite == nullptr) suite = module_->StartSuite(id.suite);
+    itr::datadog::Test* test = suite->StartTest(id.name);
+    if (!id.source_file.empty()) test->SetSourceFile(id.source_file);
+    if (!id.parameters.empty()) {
+      test->SetParameters(ParametersJson(id.parameters));
+    }
+    return test;
+  }
+
+  // The running test of `id`, or a new one when TestStarted was missed.
+  itr::datadog::Test* Take(const TestIdentity& id) {
+    auto it = running_.find(id.Key());
+    if (it == running_.end()) return Start(id);
+    itr::datadog::Test* test = it->second;
+    running_.erase(it);
+    return test;
+  }
+
+  void Started(const TestIdentity& id) { running_[id.Key()] = Start(id); }
+
+ private:
+  std::unique_ptr<itr::datadog::TestSession> session_;
+  itr::datadog::TestModule* module_;
+  std::map<std::string, itr::datadog::TestSuite*> suites_;
+  std::map<std::string, itr::datadog::Test*> running_;
+};
 
 absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::Open(
     const Settings& settings, const DatadogConfig& config,
@@ -24,7 +89,43 @@ absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::Open(
   backend->startup_ = std::move(*startup);
   warnings->insert(warnings->end(), backend->startup_.warnings.begin(),
                    backend->startup_.warnings.end());
+  backend->StartReport(config);
   return backend;
+}
+
+void DatadogBackend::StartReport(const DatadogConfig& config) {
+  const StartupResult& s = startup_;
+  itr::datadog::SessionOptions options;
+  options.service = s.run.service;
+  options.env = s.run.env;
+  options.command = process_.command;
+  options.framework = process_.framework;
+  options.framework_version = process_.framework_version;
+  options.session_name = config.session_name;
+  options.environment_tags = s.environment_tags;
+  // On every event, as the tracers do: which start-up request failed.
+  for (const std::string& request : s.configuration_errors) {
+    options.environment_tags[absl::StrCat("_dd.ci.library_configuration_error.",
+                                          request)] = "true";
+  }
+  if (s.skippable && settings_.level == SkipLevel::kTest) {
+    options.itr_correlation_id = s.skippable->correlation_id;
+  }
+  options.sink = std::make_shared<itr::datadog::reporting::IntakeSink>(
+      api_->endpoints(), transport::HttpClient());
+  report_ = std::make_unique<TestCycleReport>(
+      itr::datadog::TestSession::Start(std::move(options)), process_.module);
+  // Session and module tags (protocol §5.4).
+  bool skipping = s.skippable.has_value();
+  bool coverage =
+      s.settings && s.settings->itr_enabled && s.settings->code_coverage;
+  for (itr::datadog::TestSpan* span :
+       {static_cast<itr::datadog::TestSpan*>(report_->session()),
+        static_cast<itr::datadog::TestSpan*>(report_->module())}) {
+    span->SetTag("test.itr.tests_skipping.enabled", Bool(skipping));
+    span->SetTag("test.itr.tests_skipping.type", s.run.test_level);
+    span->SetTag("test.code_coverage.enabled", Bool(coverage));
+  }
 }
 
 DatadogBackend::~DatadogBackend() = default;
@@ -43,19 +144,71 @@ absl::StatusOr<std::vector<TestDecision>> DatadogBackend::Plan(
   return DecideFromSkippable(tests, *startup_.skippable, settings_);
 }
 
-void DatadogBackend::TestStarted(const TestIdentity&) {}
+void DatadogBackend::TestStarted(const TestIdentity& test) {
+  report_->Started(test);
+}
 
-void DatadogBackend::TestFinished(const TestRun&) {}
+void DatadogBackend::TestFinished(const TestRun& run) {
+  itr::datadog::Test* test = report_->Take(run.identity);
+  if (run.unskippable) test->SetTag("test.itr.unskippable", "true");
+  if (run.forced) test->SetTag("test.itr.forced_run", "true");
+  bool send_coverage = startup_.settings && startup_.settings->itr_enabled &&
+                       startup_.settings->code_coverage;
+  // Incomplete coverage is not sent: a file list missing something could
+  // make the backend call the test skippable when that file changes.
+  if (send_coverage && run.executed.complete) {
+    std::vector<itr::datadog::FileLines> files;
+    for (size_t i = 0; i < run.executed.files.size(); ++i) {
+      itr::datadog::FileLines file{run.executed.files[i], {}};
+      if (i < run.executed.lines.size()) {
+        file.lines.assign(run.executed.lines[i].begin(),
+                          run.executed.lines[i].end());
+      }
+      files.push_back(std::move(file));
+    }
+    test->SetCoverage(std::move(files));
+  }
+  itr::datadog::TestStatus status =
+      run.outcome == TestOutcome::kPassed   ? itr::datadog::TestStatus::kPass
+      : run.outcome == TestOutcome::kFailed ? itr::datadog::TestStatus::kFail
+                                            : itr::datadog::TestStatus::kSkip;
+  absl::Time end = absl::FromUnixNanos(run.start_unix_ns) +
+                   absl::Milliseconds(run.duration_ms);
+  if (status == itr::datadog::TestStatus::kSkip) {
+    test->Skip("skipped by the test framework", end);
+  } else {
+    test->Finish(status, end);
+  }
+}
 
 void DatadogBackend::SessionExecuted(const ExecutedCode&, bool) {}
 
-void DatadogBackend::SessionEnded(bool) {
+void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
+  for (const SkippedTest& s : skipped) {
+    itr::datadog::Test* test = report_->Start(s.identity);
+    test->SetTag("test.skipped_by_itr", "true");
+    test->Skip(kSkipReason);
+  }
+  for (itr::datadog::TestSpan* span :
+       {static_cast<itr::datadog::TestSpan*>(report_->session()),
+        static_cast<itr::datadog::TestSpan*>(report_->module())}) {
+    span->SetMetric("test.itr.tests_skipping.count",
+                    static_cast<double>(skipped.size()));
+    span->SetTag("_dd.ci.itr.tests_skipped", Bool(!skipped.empty()));
+  }
+}
+
+void DatadogBackend::SessionEnded(bool clean) {
   if (upload_ != nullptr) {
     std::string outcome = upload_->Join();
     if (!outcome.empty() && error_.empty()) error_ = outcome;
   }
+  if (!clean) {
+    report_->module()->SetError("itr.unclean_end",
+                                "a failure outside any test");
+  }
+  report_->module()->Finish();
+  report_->session()->Finish();  // flushes the sink
 }
-
-void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>&) {}
 
 }  // namespace itr::skipper::datadog

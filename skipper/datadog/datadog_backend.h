@@ -47,6 +47,7 @@ class DatadogBackend : public Backend {
 
  private:
   DatadogBackend() = default;
+  void StartReport(const DatadogConfig& config);
 
   Settings settings_;
   ProcessInfo process_;

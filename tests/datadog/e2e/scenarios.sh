@@ -93,6 +93,27 @@ check agentless_sends_api_key equals "$(requests '[.requests[] | select(.api_key
 check agentless_skippable_request_names_configuration equals \
   "$(requests '[.requests[] | select(.route == "/api/v2/ci/tests/skippable")][0].body.data.attributes.configurations["runtime.name"]')" clang
 check api_key_never_printed equals "$(grep -c "$api_key" "$work/last.log" || true)" 0
+# What Datadog received: one event per test (run or skipped), the session.
+events='[.requests[] | select(.route == "/api/v2/citestcycle") | .events_merged[]]'
+check report_has_every_test equals "$(requests "[$events[] | select(.type == \"test\")] | length")" "$total"
+check report_marks_skipped_tests equals \
+  "$(requests "[$events[] | select(.type == \"test\" and .content.meta[\"test.skipped_by_itr\"] == \"true\" and .content.meta[\"test.status\"] == \"skip\")] | length")" "$listed"
+check report_marks_the_forced_run equals \
+  "$(requests "[$events[] | select(.content.meta[\"test.itr.forced_run\"] == \"true\") | .content.meta[\"test.name\"]] | join(\",\")")" "${unskippable#*.}"
+check report_echoes_correlation_id equals \
+  "$(requests "[$events[] | select(.type == \"test\") | .content.itr_correlation_id] | unique | join(\",\")")" corr-e2e-1
+check report_session_counts_skips equals \
+  "$(requests "[$events[] | select(.type == \"test_session_end\") | .content.metrics[\"test.itr.tests_skipping.count\"], .content.meta[\"_dd.ci.itr.tests_skipped\"]] | map(tostring) | join(\",\")")" "$listed,true"
+check report_framework_is_gtest equals \
+  "$(requests "[$events[] | select(.type == \"test\") | .content.meta[\"test.framework\"]] | unique | join(\",\")")" gtest
+check report_bundle_is_the_binary equals \
+  "$(requests "[$events[] | select(.type == \"test_module_end\") | .content.meta[\"test.module\"]] | join(\",\")")" textcalc_tests
+check report_git_tags equals \
+  "$(requests "[$events[] | select(.type == \"test_session_end\") | .content.meta[\"git.commit.sha\"]][0]")" "$(git rev-parse HEAD)"
+coverage='[.requests[] | select(.route == "/api/v2/citestcov") | .body[] | select(.name | startswith("coverage")) | .data.coverages[]]'
+check coverage_for_every_test_that_ran equals "$(requests "$coverage | length")" "$((total - listed))"
+check coverage_names_repository_files equals \
+  "$(requests "[$coverage[] | .files[].filename | select(startswith(\"calc-suite/src/\"))] | length > 0")" true
 
 # 2. Through the Agent's EVP proxy (v4 advertised by /info).
 through_agent
@@ -149,11 +170,15 @@ fail_open() {  # fail_open <name> <scenario json> [env...]
   check "${name}_warns" test "$(grep -c '^itr: warning' "$work/last.log" || true)" -ge 1
   check "${name}_bounded" test $((SECONDS - started)) -le 30
   check "${name}_no_api_key" equals "$(grep -c "$api_key" "$work/last.log" || true)" 0
+  if [ -n "${ERROR_TAG:-}" ]; then
+    check "${name}_tags_the_error" equals \
+      "$(requests "[.requests[] | select(.route == \"/api/v2/citestcycle\") | .events_merged[] | .content.meta[\"_dd.ci.library_configuration_error.$ERROR_TAG\"]] | unique | join(\",\")")" true
+  fi
 }
-fail_open settings_500 "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 500, \"count\": -1}]}" \
+ERROR_TAG=settings fail_open settings_500 "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 500, \"count\": -1}]}" \
   ITR_NETWORK_BUDGET_MS=3000
 fail_open settings_garbage "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 200, \"body\": \"<html>\", \"count\": -1}]}"
-fail_open skippable_partial_json "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/ci/tests/skippable\", \"status\": 200, \"body\": \"{\\\"data\\\": [{\\\"type\\\"\", \"count\": -1}]}"
+ERROR_TAG=skippable_tests fail_open skippable_partial_json "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/ci/tests/skippable\", \"status\": 200, \"body\": \"{\\\"data\\\": [{\\\"type\\\"\", \"count\": -1}]}"
 fail_open settings_403 "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"status\": 403, \"count\": -1}]}"
 fail_open slow_backend "{\"skippable\": $items, \"failures\": [{\"path_prefix\": \"/api/v2/libraries\", \"delay_ms\": 20000, \"count\": -1}]}" \
   ITR_NETWORK_BUDGET_MS=2000
