@@ -53,7 +53,8 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
   LocalStore::ReadSnapshot snapshot(store_);
   if (!snapshot.status().ok()) return snapshot.status();
   absl::StatusOr<std::vector<TestRecord>> records =
-      store_->LoadTests(module, configuration, tests.size());
+      store_->LoadTests(module, configuration, tests.size(),
+                        /*with_savings=*/false);
   if (!records.ok()) return records.status();
   absl::flat_hash_map<absl::string_view, const TestRecord*> by_key;
   by_key.reserve(records->size());

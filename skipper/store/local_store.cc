@@ -263,7 +263,7 @@ absl::Status LocalStore::Migrate() {
 
 absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     const std::string& module, const std::string& configuration,
-    size_t expected) {
+    size_t expected, bool with_savings) {
   // Finished runs are few; looking them up in memory avoids a join per test.
   absl::flat_hash_set<int64_t> finished;
   absl::Status status;
@@ -276,11 +276,15 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     while (runs.Step(&status)) finished.insert(runs.Int(0));
     if (!status.ok()) return status;
   }
+  // Planning reads 100k rows at a time: every column left out counts.
   Statement query(
-      db_,
-      "SELECT id, test_key, status, duration_ms, coverage_complete, "
-      "run_id, skips, saved_ms FROM tests INDEXED BY tests_for_planning "
-      "WHERE module = ?1 AND configuration = ?2");
+      db_, with_savings
+               ? "SELECT id, test_key, status, duration_ms, coverage_complete, "
+                 "run_id, skips, saved_ms FROM tests INDEXED BY "
+                 "tests_for_planning WHERE module = ?1 AND configuration = ?2"
+               : "SELECT id, test_key, status, duration_ms, coverage_complete, "
+                 "run_id FROM tests INDEXED BY tests_for_planning "
+                 "WHERE module = ?1 AND configuration = ?2");
   query.Bind(1, module).Bind(2, configuration);
   std::vector<TestRecord> records;
   records.reserve(expected);
@@ -293,8 +297,10 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     r.coverage_complete = query.Int(4) != 0;
     r.run_id = query.Int(5);
     r.run_finished = finished.contains(r.run_id);
-    r.skips = query.Int(6);
-    r.saved_ms = query.Double(7);
+    if (with_savings) {
+      r.skips = query.Int(6);
+      r.saved_ms = query.Double(7);
+    }
   }
   if (!status.ok()) return status;
   return records;

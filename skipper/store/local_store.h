@@ -97,9 +97,11 @@ class LocalStore {
   };
 
   // `expected`: a capacity hint (the number of tests about to be planned).
+  // Without `with_savings`, skips and saved_ms are left at 0 (planning
+  // does not need them).
   absl::StatusOr<std::vector<TestRecord>> LoadTests(
       const std::string& module, const std::string& configuration,
-      size_t expected = 0);
+      size_t expected = 0, bool with_savings = true);
   absl::StatusOr<std::vector<StoredFingerprint>> LoadFingerprints();
   // (test or run id, fingerprint id) for the tests (resp. runs) whose
   // dependencies include any of the fingerprint `ids`.
