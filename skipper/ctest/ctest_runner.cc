@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "skipper/backend/local_backend.h"
 #include "skipper/ctest/build_tree.h"
 #include "skipper/ctest/command_files.h"
@@ -23,6 +24,8 @@
 #include "skipper/ctest/process_coverage.h"
 #include "skipper/ctest/subprocess.h"
 #include "skipper/ctest/wrapper_testfile.h"
+#include "skipper/datadog/datadog_backend.h"
+#include "skipper/datadog/datadog_config.h"
 #include "skipper/markers/unskippable.h"
 
 namespace itr::skipper::ctest {
@@ -127,7 +130,11 @@ class Run {
       argv.insert(argv.end(), user_args_.begin(), user_args_.end());
       return RunOrComplain(argv);
     }
-    for (size_t i : to_run_) backend_->TestStarted(planned_[i].identity);
+    // The local store marks them running (a crash of ours runs them next
+    // time); Datadog learns of each test with its result, start and end.
+    if (local_ != nullptr) {
+      for (size_t i : to_run_) local_->TestStarted(planned_[i].identity);
+    }
     // The tests' processes must name files relative to the same root as
     // the store's records.
     setenv("ITR_REPO_ROOT", options_.repo_root.c_str(), /*overwrite=*/1);
@@ -141,6 +148,45 @@ class Run {
   }
 
  private:
+  // The backend (datadog/datadog_config.h has the precedence): Datadog, or
+  // the local store. An error runs plain ctest.
+  absl::Status OpenBackend(const std::string& configuration) {
+    const Settings& settings = options_.settings;
+    datadog::DatadogConfig datadog_config = datadog::LoadDatadogConfig(getenv);
+    for (const std::string& warning : datadog_config.warnings) {
+      Say("warning: " + warning);
+    }
+    if (datadog_config.backend == datadog::BackendKind::kDatadog) {
+      std::string command = "itr ctest";
+      for (const std::string& arg : user_args_)
+        absl::StrAppend(&command, " ", arg);
+      datadog::ProcessInfo process{
+          module_, options_.repo_root, BuildTreeCompiler(invocation_.test_dir),
+          "ctest", framework_version_, command};
+      std::vector<std::string> warnings;
+      auto remote = datadog::DatadogBackend::Open(settings, datadog_config,
+                                                  process, &warnings);
+      for (const std::string& warning : warnings) Say("warning: " + warning);
+      if (!remote.ok()) {
+        return absl::UnavailableError(absl::StrCat(
+            "cannot reach Datadog (", remote.status().message(), ")"));
+      }
+      backend_ = std::move(*remote);
+      return absl::OkStatus();
+    }
+    std::string notice;
+    // Planning compares fingerprints only; each recorded test later gets
+    // the build time of the binaries it ran (LocalBackend::SetBuildTime).
+    absl::StatusOr<std::unique_ptr<LocalBackend>> local =
+        LocalBackend::Open(settings, options_.repo_root, module_, configuration,
+                           kNoBuildTime, &notice);
+    if (!notice.empty()) Say("warning: " + notice + "; all tests run");
+    if (!local.ok()) return local.status();
+    local_ = local->get();
+    backend_ = std::move(*local);
+    return absl::OkStatus();
+  }
+
   // Lists, plans and writes the wrapper test file.
   absl::Status Prepare() {
     const Settings& settings = options_.settings;
@@ -165,15 +211,8 @@ class Run {
         TestConfiguration::Current(BuildTreeCompiler(invocation_.test_dir),
                                    settings.custom_configuration)
             .Key();
-    std::string notice;
-    // Planning compares fingerprints only; each recorded test later gets
-    // the build time of the binaries it ran (LocalBackend::SetBuildTime).
-    absl::StatusOr<std::unique_ptr<LocalBackend>> backend =
-        LocalBackend::Open(settings, options_.repo_root, module_, configuration,
-                           kNoBuildTime, &notice);
-    if (!notice.empty()) Say("warning: " + notice + "; all tests run");
-    if (!backend.ok()) return backend.status();
-    backend_ = std::move(*backend);
+    absl::Status opened = OpenBackend(configuration);
+    if (!opened.ok()) return opened;
 
     for (const CtestTest& test : *tests) {
       if (test.disabled) continue;  // the user's DISABLED: ctest skips it
@@ -278,6 +317,9 @@ class Run {
       run.outcome =
           found->second.passed() ? TestOutcome::kPassed : TestOutcome::kFailed;
       run.duration_ms = found->second.seconds * 1000.0;
+      // JUnit gives durations only: the test ended by now.
+      run.start_unix_ns =
+          absl::ToUnixNanos(absl::Now() - absl::Milliseconds(run.duration_ms));
       run.unskippable = planned_[i].unskippable;
       run.forced = decisions_[i].forced;
       run.executed = std::move(coverage.executed);
@@ -291,7 +333,7 @@ class Run {
                 ? ""
                 : " (not skippable: " + coverage.incomplete_reason + ")"));
       }
-      backend_->SetBuildTime(coverage.built_at_ns);
+      if (local_ != nullptr) local_->SetBuildTime(coverage.built_at_ns);
       backend_->TestFinished(run);
     }
     // Everything a process executed is its test's: no shared session code.
@@ -299,6 +341,7 @@ class Run {
     session.complete = true;
     backend_->SessionExecuted(session, /*final=*/true);
     backend_->TestsSkipped(skipped_);
+    backend_->SessionEnded(/*clean=*/true);
     if (!backend_->LastError().empty()) {
       Say("warning: cannot record results (" + backend_->LastError() +
           "); this run will not be used for skipping");
@@ -310,7 +353,8 @@ class Run {
   int lock_fd_ = -1;  // flock() on .itr-ctest/lock
   const std::vector<std::string>& user_args_;
   std::string module_, framework_version_;
-  std::unique_ptr<LocalBackend> backend_;
+  std::unique_ptr<Backend> backend_;
+  LocalBackend* local_ = nullptr;  // backend_, when it is the local store
   std::vector<PlannedTest> planned_;
   std::vector<TestDecision> decisions_;
   std::vector<std::vector<std::string>> command_files_;  // by planned index

@@ -1,6 +1,7 @@
 #include "skipper/datadog/datadog_backend.h"
 
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -46,10 +47,11 @@ class TestCycleReport {
   itr::datadog::TestSession* session() { return session_.get(); }
   itr::datadog::TestModule* module() { return module_; }
 
-  itr::datadog::Test* Start(const TestIdentity& id) {
+  itr::datadog::Test* Start(const TestIdentity& id,
+                            std::optional<absl::Time> start = std::nullopt) {
     itr::datadog::TestSuite*& suite = suites_[id.suite];
     if (suite == nullptr) suite = module_->StartSuite(id.suite);
-    itr::datadog::Test* test = suite->StartTest(id.name);
+    itr::datadog::Test* test = suite->StartTest(id.name, start);
     if (!id.source_file.empty()) test->SetSourceFile(id.source_file);
     if (!id.parameters.empty()) {
       test->SetParameters(ParametersJson(id.parameters));
@@ -57,10 +59,13 @@ class TestCycleReport {
     return test;
   }
 
-  // The running test of `id`, or a new one when TestStarted was missed.
-  itr::datadog::Test* Take(const TestIdentity& id) {
+  // The running test of `id`, or a new one started at `start` when
+  // TestStarted was not called (a process-level runner learns of a test
+  // when it has ended).
+  itr::datadog::Test* Take(const TestIdentity& id,
+                           std::optional<absl::Time> start) {
     auto it = running_.find(id.Key());
-    if (it == running_.end()) return Start(id);
+    if (it == running_.end()) return Start(id, start);
     itr::datadog::Test* test = it->second;
     running_.erase(it);
     return test;
@@ -149,7 +154,9 @@ void DatadogBackend::TestStarted(const TestIdentity& test) {
 }
 
 void DatadogBackend::TestFinished(const TestRun& run) {
-  itr::datadog::Test* test = report_->Take(run.identity);
+  std::optional<absl::Time> start;
+  if (run.start_unix_ns != 0) start = absl::FromUnixNanos(run.start_unix_ns);
+  itr::datadog::Test* test = report_->Take(run.identity, start);
   if (run.unskippable) test->SetTag("test.itr.unskippable", "true");
   if (run.forced) test->SetTag("test.itr.forced_run", "true");
   bool send_coverage = startup_.settings && startup_.settings->itr_enabled &&
@@ -172,8 +179,8 @@ void DatadogBackend::TestFinished(const TestRun& run) {
       run.outcome == TestOutcome::kPassed   ? itr::datadog::TestStatus::kPass
       : run.outcome == TestOutcome::kFailed ? itr::datadog::TestStatus::kFail
                                             : itr::datadog::TestStatus::kSkip;
-  absl::Time end = absl::FromUnixNanos(run.start_unix_ns) +
-                   absl::Milliseconds(run.duration_ms);
+  std::optional<absl::Time> end;
+  if (start) end = *start + absl::Milliseconds(run.duration_ms);
   if (status == itr::datadog::TestStatus::kSkip) {
     test->Skip("skipped by the test framework", end);
   } else {

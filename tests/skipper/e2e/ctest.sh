@@ -164,6 +164,35 @@ ctest > "$work/last.log" 2>&1
 set -e
 check plain_ctest_runs_all contains "$(cat "$work/last.log")" "100% tests passed, 0 tests failed out of 9"
 
+# 10. With Datadog configured, the skippable list comes from Datadog and
+#     every CTest test is reported (conformance server on 127.0.0.1).
+python=/usr/bin/python3
+if [ -x "$python" ] && "$python" -c 'import msgpack' 2>/dev/null && command -v jq >/dev/null; then
+  "$python" "$source_dir/tests/datadog/conformance_server.py" \
+    --port-file "$work/dd-port" --exit-with-parent > "$work/dd-server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do [ -s "$work/dd-port" ] && break; sleep 0.1; done
+  url=http://127.0.0.1:$(cat "$work/dd-port")
+  item() { printf '{"type":"test","id":"x","attributes":{"suite":"ctest","name":"%s","configurations":{"test.bundle":"%s"}}}' "$1" "$2"; }
+  module=ctest:build
+  # Datadog knows commits only: the edits above must be committed first
+  # (an uncommitted change skips nothing, see docs/datadog.md).
+  git -C "$work" -c user.name=itr -c user.email=itr@example.invalid commit -qam "edits"
+  curl -sf -X POST -d "{\"skippable\": [$(item area.circle $module), $(item smoke $module)]}" "$url/_control/scenario" >/dev/null
+  DD_CIVISIBILITY_AGENTLESS_ENABLED=1 DD_API_KEY=ctest-e2e-key DD_CIVISIBILITY_AGENTLESS_URL=$url \
+    DD_GIT_REPOSITORY_URL=https://example.com/org/ctest-suite.git no_proxy=127.0.0.1 run
+  check datadog_skips_the_listed_test equals "$DISABLED" "area.circle"
+  check datadog_forces_the_unskippable contains "$SUMMARY" "1 unskippable forced to run"
+  requests=$(curl -sf "$url/_control/requests")
+  check datadog_reports_every_test equals "$(jq '[.requests[] | select(.route == "/api/v2/citestcycle") | .events_merged[] | select(.type == "test")] | length' <<<"$requests")" 9
+  check datadog_framework_is_ctest equals "$(jq -r '[.requests[] | select(.route == "/api/v2/citestcycle") | .events_merged[] | select(.type == "test") | .content.meta["test.framework"]] | unique | join(",")' <<<"$requests")" ctest
+  check datadog_marks_the_skip equals "$(jq -r '[.requests[] | select(.route == "/api/v2/citestcycle") | .events_merged[] | select(.content.meta["test.skipped_by_itr"] == "true") | .content.meta["test.name"]] | join(",")' <<<"$requests")" area.circle
+  check datadog_no_violations equals "$(jq '.violations | length' <<<"$requests")" 0
+  kill "$server" 2>/dev/null || true
+else
+  echo "(Datadog scenario not run: /usr/bin/python3 with msgpack and jq needed)"
+fi
+
 if [ "$failures" -ne 0 ]; then
   echo "FAIL $failures scenario check(s)"
   exit 1
