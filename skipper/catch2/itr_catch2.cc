@@ -210,6 +210,13 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
   if (must_run.size() < considered.size()) {
     NarrowSpec(data, registered, must_run, considered, *session);
   }
+  // Everything skipped: the selection tag matches nothing, which `-w
+  // NoTests` would turn into exit code 2. Nothing to run is not an error
+  // here: the user's spec did match tests.
+  if (must_run.empty() && !considered.empty()) {
+    data.warnings = static_cast<Catch::WarnAbout::What>(
+        data.warnings & ~Catch::WarnAbout::NoTests);
+  }
   std::vector<size_t> skipped = session->Commit(considered);
   if (data.reporterName == "junit" && !data.outputFilename.empty() &&
       !skipped.empty()) {

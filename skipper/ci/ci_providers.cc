@@ -45,7 +45,7 @@ std::string EnvVarsJson(const Env& env,
       object[name] = nullptr;
     }
   }
-  return object.dump();
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // ---- AppVeyor
@@ -193,7 +193,9 @@ Tags Buildkite(const Env& env) {
         absl::StrCat(absl::AsciiStrToLower(name.substr(kMetaPrefix.size())),
                      ":", env(name.c_str())));
   }
-  if (!labels.empty()) tags[kNodeLabels] = labels.dump();
+  if (!labels.empty())
+    tags[kNodeLabels] =
+        labels.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return tags;
 }
 
@@ -295,7 +297,8 @@ Tags Github(const Env& env) {
       {kTagCommitSha, env("GITHUB_SHA")},
       {kBranchOrTag, ref},
       {kTagPrBaseBranch, env("GITHUB_BASE_REF")},
-      {kEnvVars, env_vars.dump()}};
+      {kEnvVars, env_vars.dump(-1, ' ', false,
+                               nlohmann::json::error_handler_t::replace)}};
 
   nlohmann::json event = ReadGithubEvent(env);
   if (event.is_object()) {
@@ -410,7 +413,8 @@ Tags Jenkins(const Env& env) {
                         absl::SkipEmpty())) {
       labels.push_back(std::string(label));
     }
-    tags[kNodeLabels] = labels.dump();
+    tags[kNodeLabels] =
+        labels.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return tags;
 }

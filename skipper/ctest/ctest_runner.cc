@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -214,9 +215,20 @@ class Run {
     absl::Status opened = OpenBackend(configuration);
     if (!opened.ok()) return opened;
 
+    // Tests of one name (CTest allows it across directories) share an
+    // identity, a result and a coverage file: none can be told apart, so
+    // they always run and are never recorded.
+    std::map<std::string, int> name_count;
+    for (const CtestTest& test : *tests) ++name_count[test.name];
     for (const CtestTest& test : *tests) {
       if (test.disabled) continue;  // the user's DISABLED: ctest skips it
       planned_.push_back(Planned(module_, test, settings));
+      if (name_count[test.name] > 1) {
+        planned_.back().unskippable = true;
+        planned_.back().unskippable_reason =
+            "several CTest tests are named " + test.name;
+        ambiguous_.insert(test.name);
+      }
       command_files_.push_back(
           CommandFiles(test.command, options_.repo_root, invocation_.test_dir));
     }
@@ -307,8 +319,10 @@ class Run {
     for (size_t i : to_run_) {
       const std::string& name = planned_[i].identity.name;
       auto found = results->find(name);
-      // Not run (e.g. --stop-on-failure): stays "running", runs next time.
-      if (found == results->end() || found->second.status == "disabled") {
+      // Not run (e.g. --stop-on-failure), or not ours to tell apart: stays
+      // "running", runs next time.
+      if (found == results->end() || found->second.status == "disabled" ||
+          ambiguous_.count(name) > 0) {
         continue;
       }
       ProcessCoverage coverage = ReadProcessCoverage(coverage_files_[i]);
@@ -359,6 +373,7 @@ class Run {
   std::vector<TestDecision> decisions_;
   std::vector<std::vector<std::string>> command_files_;  // by planned index
   std::vector<SkippedTest> skipped_;
+  std::set<std::string> ambiguous_;  // names of several tests
   std::vector<size_t> to_run_;
   std::map<size_t, std::string> coverage_files_;
   fs::path wrapper_dir_, junit_;

@@ -75,7 +75,10 @@ absl::StatusOr<std::map<std::string, CtestResult>> ParseJunit(
     CtestResult result;
     result.status = Attribute(tag, "status");
     result.seconds = atof(Attribute(tag, "time").c_str());
-    results[Attribute(tag, "name")] = result;
+    // Two tests of one name (CTest allows it in different directories):
+    // a failure wins over a pass.
+    auto [it, inserted] = results.emplace(Attribute(tag, "name"), result);
+    if (!inserted && it->second.passed()) it->second = result;
   }
   return results;
 }

@@ -75,7 +75,7 @@ std::string SettingsRequestBody(const RunContext& run, std::string_view id) {
                    {"branch", run.branch},
                    {"sha", run.sha},
                    {"configurations", Configurations(run)}}}}}};
-  return body.dump();
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 absl::StatusOr<LibrarySettings> ParseSettingsResponse(std::string_view body) {
@@ -105,7 +105,7 @@ std::string SkippableRequestBody(const RunContext& run) {
                    {"repository_url", run.repository_url},
                    {"sha", run.sha},
                    {"configurations", Configurations(run)}}}}}};
-  return body.dump();
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 absl::StatusOr<SkippableList> ParseSkippableResponse(std::string_view body) {
@@ -151,7 +151,7 @@ std::string SearchCommitsRequestBody(const std::string& repository_url,
     data.push_back({{"id", sha}, {"type", "commit"}});
   }
   json body = {{"meta", {{"repository_url", repository_url}}}, {"data", data}};
-  return body.dump();
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 absl::StatusOr<std::vector<std::string>> ParseSearchCommitsResponse(
@@ -238,7 +238,8 @@ absl::Status ApiClient::UploadPackfile(const std::string& repository_url,
                  {"meta", {{"repository_url", repository_url}}}};
   std::string filename = pack_path.substr(pack_path.rfind('/') + 1);
   transport::MultipartBody multipart = transport::BuildMultipart(
-      {{"pushedSha", "", "application/json", pushed.dump()},
+      {{"pushedSha", "", "application/json",
+        pushed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
        {"packfile", filename, "application/octet-stream", pack.str()}});
   transport::IntakeTarget target =
       endpoints_.Target(transport::Intake::kApi, kPackfilePath);

@@ -19,21 +19,6 @@ constexpr char kSkipReason[] = "Skipped by Datadog Intelligent Test Runner";
 
 std::string Bool(bool value) { return value ? "true" : "false"; }
 
-// test.parameters as the tracers write it: {"arguments":{...},"metadata":{}}.
-std::string ParametersJson(const std::string& parameters) {
-  std::string escaped;
-  for (char c : parameters) {
-    if (c == '"' || c == '\\') escaped += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      escaped += ' ';
-      continue;
-    }
-    escaped += c;
-  }
-  return absl::StrCat(R"({"arguments":{"param":")", escaped,
-                      R"("},"metadata":{}})");
-}
-
 }  // namespace
 
 // The test cycle of this process in Datadog's model: one session, one
@@ -49,12 +34,10 @@ class TestCycleReport {
 
   itr::datadog::Test* Start(const TestIdentity& id,
                             std::optional<absl::Time> start = std::nullopt) {
-    itr::datadog::TestSuite*& suite = suites_[id.suite];
-    if (suite == nullptr) suite = module_->StartSuite(id.suite);
-    itr::datadog::Test* test = suite->StartTest(id.name, start);
+    itr::datadog::Test* test = SuiteOf(id)->StartTest(id.name, start);
     if (!id.source_file.empty()) test->SetSourceFile(id.source_file);
     if (!id.parameters.empty()) {
-      test->SetParameters(ParametersJson(id.parameters));
+      test->SetParameters(TestParametersJson(id.parameters));
     }
     return test;
   }
@@ -73,6 +56,12 @@ class TestCycleReport {
 
   void Started(const TestIdentity& id) { running_[id.Key()] = Start(id); }
 
+  itr::datadog::TestSuite* SuiteOf(const TestIdentity& id) {
+    itr::datadog::TestSuite*& suite = suites_[id.suite];
+    if (suite == nullptr) suite = module_->StartSuite(id.suite);
+    return suite;
+  }
+
  private:
   std::unique_ptr<itr::datadog::TestSession> session_;
   itr::datadog::TestModule* module_;
@@ -81,6 +70,19 @@ class TestCycleReport {
 };
 
 absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::Open(
+    const Settings& settings, const DatadogConfig& config,
+    const ProcessInfo& process, std::vector<std::string>* warnings) {
+  // Nothing below should throw; if a library does (bad_alloc, a JSON or
+  // thread error), the tests run rather than the binary terminating.
+  try {
+    return OpenOrThrow(settings, config, process, warnings);
+  } catch (const std::exception& error) {
+    return absl::InternalError(
+        absl::StrCat("unexpected error: ", error.what()));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::OpenOrThrow(
     const Settings& settings, const DatadogConfig& config,
     const ProcessInfo& process, std::vector<std::string>* warnings) {
   std::unique_ptr<DatadogBackend> backend(new DatadogBackend());
@@ -116,8 +118,9 @@ void DatadogBackend::StartReport(const DatadogConfig& config) {
   if (s.skippable && settings_.level == SkipLevel::kTest) {
     options.itr_correlation_id = s.skippable->correlation_id;
   }
-  options.sink = std::make_shared<itr::datadog::reporting::IntakeSink>(
+  sink_ = std::make_shared<itr::datadog::reporting::IntakeSink>(
       api_->endpoints(), transport::HttpClient());
+  options.sink = sink_;
   report_ = std::make_unique<TestCycleReport>(
       itr::datadog::TestSession::Start(std::move(options)), process_.module);
   // Session and module tags (protocol §5.4).
@@ -163,17 +166,27 @@ void DatadogBackend::TestFinished(const TestRun& run) {
                        startup_.settings->code_coverage;
   // Incomplete coverage is not sent: a file list missing something could
   // make the backend call the test skippable when that file changes.
+  // Complete coverage waits for the end of the process: the code that ran
+  // outside every test (static initialisation, SetUpTestSuite, an
+  // Environment) is added to each test's files then.
   if (send_coverage && run.executed.complete) {
-    std::vector<itr::datadog::FileLines> files;
+    PendingCoverage pending;
+    pending.coverage.test_session_id = report_->session()->span_id();
+    pending.coverage.test_suite_id = report_->SuiteOf(run.identity)->span_id();
+    pending.coverage.span_id = test->span_id();
     for (size_t i = 0; i < run.executed.files.size(); ++i) {
       itr::datadog::FileLines file{run.executed.files[i], {}};
       if (i < run.executed.lines.size()) {
         file.lines.assign(run.executed.lines[i].begin(),
                           run.executed.lines[i].end());
       }
-      files.push_back(std::move(file));
+      pending.coverage.files.push_back(std::move(file));
     }
-    test->SetCoverage(std::move(files));
+    // Scripts and data files a process-level test names (itr ctest).
+    for (const std::string& file : run.uncompiled_files) {
+      pending.coverage.files.push_back({file, {}});
+    }
+    pending_coverage_.push_back(std::move(pending));
   }
   itr::datadog::TestStatus status =
       run.outcome == TestOutcome::kPassed   ? itr::datadog::TestStatus::kPass
@@ -188,7 +201,9 @@ void DatadogBackend::TestFinished(const TestRun& run) {
   }
 }
 
-void DatadogBackend::SessionExecuted(const ExecutedCode&, bool) {}
+void DatadogBackend::SessionExecuted(const ExecutedCode& executed, bool) {
+  session_executed_ = executed;
+}
 
 void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   for (const SkippedTest& s : skipped) {
@@ -214,6 +229,17 @@ void DatadogBackend::SessionEnded(bool clean) {
     report_->module()->SetError("itr.unclean_end",
                                 "a failure outside any test");
   }
+  // Coverage only when what ran outside the tests is fully known: it is
+  // part of every test's dependencies.
+  if (session_executed_.complete) {
+    for (PendingCoverage& pending : pending_coverage_) {
+      for (const std::string& file : session_executed_.files) {
+        pending.coverage.files.push_back({file, {}});
+      }
+      sink_->WriteCoverage(std::move(pending.coverage));
+    }
+  }
+  pending_coverage_.clear();
   report_->module()->Finish();
   report_->session()->Finish();  // flushes the sink
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "itr/test_optimization.h"
 #include "skipper/backend/backend.h"
 #include "skipper/config/settings.h"
 #include "skipper/datadog/api_client.h"
@@ -47,7 +48,15 @@ class DatadogBackend : public Backend {
 
  private:
   DatadogBackend() = default;
+  static absl::StatusOr<std::unique_ptr<DatadogBackend>> OpenOrThrow(
+      const Settings& settings, const DatadogConfig& config,
+      const ProcessInfo& process, std::vector<std::string>* warnings);
   void StartReport(const DatadogConfig& config);
+
+  // A test's coverage, sent at the end with the session's files added.
+  struct PendingCoverage {
+    itr::datadog::TestCoverage coverage;
+  };
 
   Settings settings_;
   ProcessInfo process_;
@@ -56,6 +65,9 @@ class DatadogBackend : public Backend {
   std::unique_ptr<GitUploadTask> upload_;
   StartupResult startup_;
   std::unique_ptr<TestCycleReport> report_;
+  std::shared_ptr<itr::datadog::EventSink> sink_;
+  std::vector<PendingCoverage> pending_coverage_;
+  ExecutedCode session_executed_;  // complete == false until reported
   std::string error_;
 };
 

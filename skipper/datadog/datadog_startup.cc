@@ -2,11 +2,15 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "skipper/ci/ci_tags.h"
 #include "skipper/datadog/git_upload_flow.h"
+#include "skipper/git/git_cli.h"
 #include "skipper/git/git_metadata.h"
 #include "skipper/git/work_tree_status.h"
 
@@ -45,30 +49,46 @@ std::map<std::string, std::string> RequestConfigurations(
 
 GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
                              std::string repository_url, bool unshallow,
-                             absl::Time deadline) {
+                             absl::Time deadline)
+    : outcome_(promise_.get_future().share()) {
+  // On this (the main) thread: git's children must not read `environ`
+  // while a test changes it.
+  SnapshotEnvironmentForGit();
   transport::Endpoints endpoints = api->endpoints();
-  thread_ = std::thread(
-      [this, endpoints, repo_root, repository_url, unshallow, deadline]() {
-        // Its own client: requests of the main thread go on meanwhile.
-        transport::HttpClient http;
-        ApiClient own_api(endpoints, &http);
-        absl::StatusOr<GitUploadResult> result = UploadGitMetadata(
-            own_api, repo_root, repository_url, unshallow, deadline);
-        if (!result.ok()) {
-          outcome_ = absl::StrCat("git metadata upload failed (",
-                                  result.status().message(), ")");
-        } else {
-          outcome_ = result->warning;
-        }
-      });
+  try {
+    thread_ = std::thread([this, endpoints, repo_root, repository_url,
+                           unshallow, deadline]() {
+      // Its own client: requests of the main thread go on meanwhile.
+      transport::HttpClient http;
+      ApiClient own_api(endpoints, &http);
+      absl::StatusOr<GitUploadResult> result = UploadGitMetadata(
+          own_api, repo_root, repository_url, unshallow, deadline);
+      promise_.set_value(result.ok()
+                             ? result->warning
+                             : absl::StrCat("git metadata upload failed (",
+                                            result.status().message(), ")"));
+    });
+  } catch (const std::system_error& error) {
+    // No thread (e.g. a process limit): no upload, the tests go on.
+    promise_.set_value(
+        absl::StrCat("git metadata upload not started (", error.what(), ")"));
+  }
 }
 
 GitUploadTask::~GitUploadTask() { Join(); }
 
+std::string GitUploadTask::Wait(absl::Time until) {
+  auto timeout = std::chrono::nanoseconds(absl::ToInt64Nanoseconds(
+      std::max(absl::ZeroDuration(), until - absl::Now())));
+  if (outcome_.wait_for(timeout) != std::future_status::ready) {
+    return "the git metadata upload is still running";
+  }
+  return outcome_.get();
+}
+
 std::string GitUploadTask::Join() {
-  if (!joined_ && thread_.joinable()) thread_.join();
-  joined_ = true;
-  return outcome_;
+  if (thread_.joinable()) thread_.join();
+  return outcome_.get();
 }
 
 absl::StatusOr<StartupResult> RunStartup(
@@ -120,9 +140,13 @@ absl::StatusOr<StartupResult> RunStartup(
   absl::StatusOr<LibrarySettings> library =
       (*api)->FetchSettings(run, deadline);
   if (library.ok() && library->require_git && *upload != nullptr) {
-    std::string outcome = (*upload)->Join();
+    // Within the start-up budget only; past it the settings stand as they
+    // are ("best effort", as the tracers proceed).
+    std::string outcome = (*upload)->Wait(deadline);
     if (!outcome.empty()) result.warnings.push_back(outcome);
-    library = (*api)->FetchSettings(run, deadline);
+    absl::StatusOr<LibrarySettings> again =
+        (*api)->FetchSettings(run, deadline);
+    if (again.ok()) library = again;
   }
   if (!library.ok()) {
     fail("settings", absl::StrCat("Datadog settings unavailable (",
@@ -135,7 +159,22 @@ absl::StatusOr<StartupResult> RunStartup(
         "test skipping is off for this service (Datadog settings)";
     return result;
   }
-  if (!process.repo_root.empty()) {
+  // The skippable list is about commit run.sha: the tests must be built
+  // from exactly that commit, with nothing changed on top.
+  std::string local_head =
+      process.repo_root.empty()
+          ? ""
+          : TagOr(ReadLocalGitTags(process.repo_root), kTagCommitSha);
+  if (local_head != run.sha) {
+    result.no_skipping_reason =
+        local_head.empty()
+            ? "no git checkout to compare with commit " + run.sha
+            : absl::StrCat("the checkout (", local_head.substr(0, 12),
+                           ") is not commit ", run.sha.substr(0, 12));
+    result.warnings.push_back(result.no_skipping_reason + "; all tests run");
+    return result;
+  }
+  {
     absl::StatusOr<std::vector<std::string>> dirty =
         UncommittedChanges(process.repo_root);
     if (!dirty.ok() || !dirty->empty()) {

@@ -8,6 +8,7 @@
 #ifndef ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_
 #define ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_
 
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,21 +46,24 @@ struct StartupResult {
 };
 
 // The git upload, started in the background and joined later. Owns its
-// own HTTP client; at most one per process.
+// own HTTP client; every request and git command stops at `deadline`.
 class GitUploadTask {
  public:
   GitUploadTask(ApiClient* api, std::string repo_root,
                 std::string repository_url, bool unshallow,
                 absl::Time deadline);
   ~GitUploadTask();  // joins
-  // Waits for the upload (it stops at its own deadline); returns its
-  // warning or error line, or "".
+  // Waits for the upload until `until` at the latest; returns its warning
+  // or error line, "" when it succeeded, or a line saying it is still
+  // running.
+  std::string Wait(absl::Time until);
+  // Waits for the end of the upload (bounded by its own deadline).
   std::string Join();
 
  private:
   std::thread thread_;
-  std::string outcome_;
-  bool joined_ = false;
+  std::promise<std::string> promise_;
+  std::shared_future<std::string> outcome_;
 };
 
 // Runs the start-up sequence. Errors only when there is no way to talk to

@@ -53,7 +53,7 @@ absl::StatusOr<GitUploadResult> UploadGitMetadata(
   }
   absl::StatusOr<bool> shallow = IsShallow(repo_root);
   if (unshallow && shallow.ok() && *shallow) {
-    absl::Status deepened = Unshallow(repo_root);
+    absl::Status deepened = Unshallow(repo_root, deadline);
     if (deepened.ok()) {
       result.unshallowed = true;
       state = AskBackend(api, repo_root, repository_url, deadline);

@@ -1,5 +1,6 @@
 #include "skipper/datadog/skippable_matcher.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
@@ -14,16 +15,35 @@ constexpr char kSkipReason[] = "skippable per Datadog";
 
 }  // namespace
 
+std::string TestParametersJson(const std::string& parameters) {
+  if (parameters.empty()) return "";
+  std::string escaped;
+  for (char c : parameters) {
+    if (c == '"' || c == '\\') escaped += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      escaped += ' ';
+      continue;
+    }
+    escaped += c;
+  }
+  return absl::StrCat(R"({"arguments":{"param":")", escaped,
+                      R"("},"metadata":{}})");
+}
+
 std::vector<TestDecision> DecideFromSkippable(
     const std::vector<PlannedTest>& tests, const SkippableList& list,
     const Settings& settings) {
-  std::set<std::tuple<std::string, std::string, std::string>> listed_tests;
+  // (module, suite, name) -> the parameters listed ("" for none).
+  std::map<std::tuple<std::string, std::string, std::string>,
+           std::set<std::string>>
+      listed_tests;
   std::set<std::pair<std::string, std::string>> listed_suites;
   for (const SkippableItem& item : list.items) {
     if (item.type == "suite") {
       listed_suites.emplace(item.module, item.suite);
     } else {
-      listed_tests.emplace(item.module, item.suite, item.name);
+      listed_tests[{item.module, item.suite, item.name}].insert(
+          item.parameters);
     }
   }
   bool suite_level = settings.level == SkipLevel::kSuite;
@@ -40,10 +60,12 @@ std::vector<TestDecision> DecideFromSkippable(
     const TestIdentity& id = tests[i].identity;
     TestDecision& d = decisions[i];
     std::pair<std::string, std::string> suite{id.module, id.suite};
-    bool listed =
-        suite_level ? listed_suites.count(suite) > 0
-                    : listed_tests.count({id.module, id.suite, id.name}) > 0 ||
-                          listed_suites.count(suite) > 0;
+    bool listed = listed_suites.count(suite) > 0;
+    if (!suite_level && !listed) {
+      auto found = listed_tests.find({id.module, id.suite, id.name});
+      listed = found != listed_tests.end() &&
+               found->second.count(TestParametersJson(id.parameters)) > 0;
+    }
     if (!listed) {
       d.reason = "not in Datadog's skippable list";
       continue;

@@ -2,14 +2,16 @@
 //
 // A test is skipped only when the list names it — by (module, suite, name)
 // at test level, or by (module, suite) at suite level — and it is not
-// unskippable, and ITR_COLLECT_ONLY is off. Parameters are not compared:
-// a test's name already carries its instance (GoogleTest "Case/3",
-// "Suite/0"), so (module, suite, name) is unambiguous. At suite level a
+// unskippable, and ITR_COLLECT_ONLY is off. An item that carries
+// parameters matches only a test with exactly those parameters (as
+// itr-cpp reports them, TestParametersJson): a GoogleTest instance name
+// ("Case/3") stays when the values behind it change. At suite level a
 // suite with an unskippable test runs whole; its listed tests are forced
 // runs. Everything not listed runs.
 #ifndef ITR_SKIPPER_DATADOG_SKIPPABLE_MATCHER_H_
 #define ITR_SKIPPER_DATADOG_SKIPPABLE_MATCHER_H_
 
+#include <string>
 #include <vector>
 
 #include "skipper/config/settings.h"
@@ -17,6 +19,10 @@
 #include "skipper/decision/skip_planner.h"
 
 namespace itr::skipper::datadog {
+
+// test.parameters as the tracers write it, {"arguments":{...},"metadata":
+// {}}, from a test's readable parameters ("" for none).
+std::string TestParametersJson(const std::string& parameters);
 
 std::vector<TestDecision> DecideFromSkippable(
     const std::vector<PlannedTest>& tests, const SkippableList& list,

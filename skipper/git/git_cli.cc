@@ -9,6 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -44,6 +47,23 @@ class Pipe {
 
 }  // namespace
 
+namespace {
+
+std::mutex g_environment_mutex;
+std::vector<std::string>* g_environment = nullptr;  // never freed
+
+}  // namespace
+
+void SnapshotEnvironmentForGit() {
+  auto* copy = new std::vector<std::string>();
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    copy->push_back(*entry);
+  }
+  std::lock_guard<std::mutex> lock(g_environment_mutex);
+  // A previous snapshot stays alive: a running RunGit may still use it.
+  g_environment = copy;
+}
+
 absl::StatusOr<std::string> RunGit(const std::string& repo_root,
                                    const std::vector<std::string>& args,
                                    absl::Duration timeout) {
@@ -57,9 +77,23 @@ absl::StatusOr<std::string> RunGit(const std::string& repo_root,
   // Never wait for credentials on a terminal.
   std::vector<std::string> env_storage = {"GIT_TERMINAL_PROMPT=0"};
   std::vector<char*> c_env = {env_storage[0].data()};
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    if (strncmp(*entry, "GIT_TERMINAL_PROMPT=", 20) != 0) {
-      c_env.push_back(*entry);
+  std::vector<std::string>* snapshot;
+  {
+    std::lock_guard<std::mutex> lock(g_environment_mutex);
+    snapshot = g_environment;
+  }
+  if (snapshot != nullptr) {
+    for (std::string& entry : *snapshot) {
+      if (entry.compare(0, 20, "GIT_TERMINAL_PROMPT=") != 0) {
+        c_env.push_back(entry.data());
+      }
+    }
+  } else {
+    for (char** entry = environ; entry != nullptr && *entry != nullptr;
+         ++entry) {
+      if (strncmp(*entry, "GIT_TERMINAL_PROMPT=", 20) != 0) {
+        c_env.push_back(*entry);
+      }
     }
   }
   c_env.push_back(nullptr);

@@ -19,6 +19,12 @@ absl::StatusOr<std::string> RunGit(const std::string& repo_root,
                                    const std::vector<std::string>& args,
                                    absl::Duration timeout = absl::Seconds(60));
 
+// Copies the process environment for RunGit's children. Call it on the
+// main thread before running git on another one: setenv() elsewhere (a
+// test, GoogleTest sharding) may reallocate `environ` while it is read.
+// Without a snapshot RunGit reads `environ` as it is.
+void SnapshotEnvironmentForGit();
+
 }  // namespace itr::skipper
 
 #endif  // ITR_SKIPPER_GIT_GIT_CLI_H_

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unordered_set>
@@ -227,13 +228,19 @@ absl::StatusOr<bool> IsShallow(const std::string& repo_path) {
   return shallow == 1;
 }
 
-absl::Status Unshallow(const std::string& repo_root) {
+absl::Status Unshallow(const std::string& repo_root, absl::Time deadline) {
   // Deepening can take long on big repositories (the Ruby tracer allows
-  // 500 s).
+  // 500 s); never past the caller's deadline.
+  auto within = [deadline](absl::Duration limit) {
+    return std::max(absl::ZeroDuration(),
+                    std::min(limit, deadline - absl::Now()));
+  };
   constexpr absl::Duration kFetchTimeout = absl::Seconds(500);
+  constexpr absl::Duration kQueryTimeout = absl::Seconds(60);
   absl::StatusOr<std::string> configured = RunGit(
       repo_root,
-      {"config", "--default", "origin", "--get", "clone.defaultRemoteName"});
+      {"config", "--default", "origin", "--get", "clone.defaultRemoteName"},
+      within(kQueryTimeout));
   if (!configured.ok() && absl::IsNotFound(configured.status())) {
     return configured.status();  // no git CLI
   }
@@ -244,13 +251,14 @@ absl::Status Unshallow(const std::string& repo_root) {
 
   std::vector<std::vector<std::string>> targets;
   if (absl::StatusOr<std::string> head =
-          RunGit(repo_root, {"rev-parse", "HEAD"});
+          RunGit(repo_root, {"rev-parse", "HEAD"}, within(kQueryTimeout));
       head.ok()) {
     targets.push_back({remote, std::string(absl::StripAsciiWhitespace(*head))});
   }
   if (absl::StatusOr<std::string> upstream = RunGit(
           repo_root,
-          {"rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"});
+          {"rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"},
+          within(kQueryTimeout));
       upstream.ok()) {
     targets.push_back(
         {remote, std::string(absl::StripAsciiWhitespace(*upstream))});
@@ -259,12 +267,13 @@ absl::Status Unshallow(const std::string& repo_root) {
 
   absl::Status last = absl::UnknownError("no fetch attempted");
   for (const std::vector<std::string>& target : targets) {
+    if (within(kFetchTimeout) <= absl::ZeroDuration()) break;
     std::vector<std::string> args = {"fetch", "--shallow-since=1 month ago",
                                      "--update-shallow", "--filter=blob:none",
                                      "--recurse-submodules=no"};
     args.insert(args.end(), target.begin(), target.end());
     absl::StatusOr<std::string> fetched =
-        RunGit(repo_root, args, kFetchTimeout);
+        RunGit(repo_root, args, within(kFetchTimeout));
     if (fetched.ok()) return absl::OkStatus();
     last = fetched.status();
   }

@@ -21,6 +21,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace itr::skipper {
 
@@ -76,7 +78,9 @@ absl::StatusOr<bool> IsShallow(const std::string& repo_path);
 // CLI (libgit2 1.5 cannot deepen). A Status error (no git CLI, every fetch
 // failed) is meant to become one warning: the upload then sends what the
 // shallow clone has.
-absl::Status Unshallow(const std::string& repo_root);
+// Every git command stops at `deadline`.
+absl::Status Unshallow(const std::string& repo_root,
+                       absl::Time deadline = absl::InfiniteFuture());
 
 }  // namespace itr::skipper
 

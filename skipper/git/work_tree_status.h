@@ -11,10 +11,11 @@
 
 namespace itr::skipper {
 
-// Repository-relative paths of tracked files that are modified, deleted,
-// renamed or staged relative to HEAD (untracked and ignored files are not
-// listed: a build can only use a new file through a tracked one, which is
-// then modified). Errors: no repository at or above `repo_path`.
+// Repository-relative paths of what differs from HEAD: tracked files
+// modified, deleted, renamed or staged; submodules moved or edited;
+// untracked C/C++ sources and headers (a build may glob or find them).
+// Ignored files, and other untracked files (logs, outputs), are not
+// listed. Errors: no repository at or above `repo_path`.
 absl::StatusOr<std::vector<std::string>> UncommittedChanges(
     const std::string& repo_path);
 

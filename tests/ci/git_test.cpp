@@ -22,6 +22,7 @@
 #include "skipper/git/git_cli.h"
 #include "skipper/git/git_metadata.h"
 #include "skipper/git/git_upload.h"
+#include "skipper/git/work_tree_status.h"
 
 namespace itr::skipper {
 namespace {
@@ -442,6 +443,34 @@ TEST(GitCli, ReportsFailuresWithStandardError) {
   EXPECT_EQ(Trim(*ok), ".git");
   absl::StatusOr<std::string> bad = RunGit(repo, {"rev-parse", "HEAD~5"});
   EXPECT_FALSE(bad.ok());
+}
+
+TEST(WorkTreeStatus, ListsWhatABuildCouldSee) {
+  TempDir dir;
+  std::string repo = InitRepo(dir);
+  CommitFile(repo, "a.cpp", "int a;");
+  auto clean = UncommittedChanges(repo);
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  EXPECT_TRUE(clean->empty());
+
+  // Logs and outputs nobody builds from do not count; ignored files never.
+  Sh(repo, "echo log > run.log && echo '*.o' > .git/info/exclude && "
+           "echo obj > src/x.o");
+  EXPECT_TRUE(UncommittedChanges(repo)->empty());
+
+  Sh(repo, "echo 'int b;' > src/new_source.cc");
+  EXPECT_EQ(*UncommittedChanges(repo),
+            std::vector<std::string>{"src/new_source.cc"});
+  Sh(repo, "rm src/new_source.cc && echo 'int a2;' >> src/a.cpp");
+  EXPECT_EQ(*UncommittedChanges(repo), std::vector<std::string>{"src/a.cpp"});
+  Sh(repo, "git add src/a.cpp");
+  EXPECT_EQ(*UncommittedChanges(repo), std::vector<std::string>{"src/a.cpp"})
+      << "staged";
+}
+
+TEST(WorkTreeStatus, NoRepositoryIsAnError) {
+  TempDir dir;
+  EXPECT_FALSE(UncommittedChanges(dir.path()).ok());
 }
 
 }  // namespace

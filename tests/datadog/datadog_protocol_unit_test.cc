@@ -131,15 +131,36 @@ TEST(DecideFromSkippable, SkipsOnlyListedTestsOfThisModule) {
   std::vector<PlannedTest> tests = {Planned("Csv", "Parses"),
                                     Planned("Csv", "Quotes"),
                                     Planned("Inst/Param", "Case/2")};
-  SkippableList list =
-      List({{"test", "calc_tests", "Csv", "Parses", ""},
-            {"test", "other_binary", "Csv", "Quotes", ""},
-            {"test", "calc_tests", "Inst/Param", "Case/2", "{}"}});
+  tests[2].identity.parameters = "7";
+  SkippableList list = List({{"test", "calc_tests", "Csv", "Parses", ""},
+                             {"test", "other_binary", "Csv", "Quotes", ""},
+                             {"test", "calc_tests", "Inst/Param", "Case/2",
+                              TestParametersJson("7")}});
   Settings settings;
   auto d = DecideFromSkippable(tests, list, settings);
   EXPECT_TRUE(d[0].skip);
   EXPECT_FALSE(d[1].skip) << "listed for another module";
   EXPECT_TRUE(d[2].skip);
+}
+
+TEST(DecideFromSkippable, AnInstanceWhoseParametersChangedRuns) {
+  std::vector<PlannedTest> tests = {Planned("Inst/Param", "Case/2"),
+                                    Planned("Inst/Param", "Case/3")};
+  tests[0].identity.parameters = "8";  // was 7 when it was recorded
+  tests[1].identity.parameters = "9";
+  SkippableList list = List(
+      {{"test", "calc_tests", "Inst/Param", "Case/2", TestParametersJson("7")},
+       {"test", "calc_tests", "Inst/Param", "Case/3", ""}});
+  auto d = DecideFromSkippable(tests, list, Settings());
+  EXPECT_FALSE(d[0].skip) << "same name, other value";
+  EXPECT_FALSE(d[1].skip) << "listed without the parameters it has";
+}
+
+TEST(TestParametersJson, EscapesAndWraps) {
+  EXPECT_EQ(TestParametersJson(""), "");
+  auto parsed = json::parse(TestParametersJson("a\"b\\c\n"));
+  EXPECT_EQ(parsed["arguments"]["param"], "a\"b\\c ");
+  EXPECT_TRUE(parsed["metadata"].is_object());
 }
 
 TEST(DecideFromSkippable, UnskippableIsAForcedRun) {

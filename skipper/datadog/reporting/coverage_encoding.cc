@@ -16,8 +16,12 @@ void PackString(Packer& packer, std::string_view value) {
 }  // namespace
 
 std::string LineBitmap(const std::vector<int>& lines) {
+  // A #line directive can name any number; past this the file is sent
+  // without lines (a file-level entry) instead of a huge bitmap.
+  constexpr int kMaxBitmapLine = 1 << 22;
   int max_line = 0;
   for (int line : lines) max_line = std::max(max_line, line);
+  if (max_line > kMaxBitmapLine) return "";
   std::string bitmap((static_cast<size_t>(max_line) + 7) / 8, '\0');
   for (int line : lines) {
     if (line < 1) continue;

@@ -131,7 +131,8 @@ bool IntakeSink::Post(Intake intake, const char* path,
   if (!response.ok()) {
     problem = response.status().ToString();  // names the URL, never headers
   } else if (response->status < 200 || response->status >= 300) {
-    problem = absl::StrCat("HTTP ", response->status, " from ", request.url);
+    // The path only: an agent URL may carry user:password.
+    problem = absl::StrCat("HTTP ", response->status, " from ", path);
   } else {
     ++stats_.requests;
     return true;

@@ -112,6 +112,10 @@ check report_git_tags equals \
   "$(requests "[$events[] | select(.type == \"test_session_end\") | .content.meta[\"git.commit.sha\"]][0]")" "$(git rev-parse HEAD)"
 coverage='[.requests[] | select(.route == "/api/v2/citestcov") | .body[] | select(.name | startswith("coverage")) | .data.coverages[]]'
 check coverage_for_every_test_that_ran equals "$(requests "$coverage | length")" "$((total - listed))"
+# Code that ran outside every test (main, static registration) belongs to
+# every test's dependencies: editing it must invalidate them all.
+check coverage_includes_session_code equals \
+  "$(requests "[$coverage[] | select([.files[].filename] | index(\"calc-suite/tests/main.cpp\") | not)] | length")" 0
 check coverage_names_repository_files equals \
   "$(requests "[$coverage[] | .files[].filename | select(startswith(\"calc-suite/src/\"))] | length > 0")" true
 
