@@ -454,8 +454,9 @@ TEST(WorkTreeStatus, ListsWhatABuildCouldSee) {
   EXPECT_TRUE(clean->empty());
 
   // Logs and outputs nobody builds from do not count; ignored files never.
-  Sh(repo, "echo log > run.log && echo '*.o' > .git/info/exclude && "
-           "echo obj > src/x.o");
+  Sh(repo,
+     "echo log > run.log && echo '*.o' > .git/info/exclude && "
+     "echo obj > src/x.o");
   EXPECT_TRUE(UncommittedChanges(repo)->empty());
 
   Sh(repo, "echo 'int b;' > src/new_source.cc");
