@@ -109,6 +109,11 @@ int main(int argc, char** argv) {
     if (!finished.ok()) Fail(std::string(finished.message()));
     if (!(*store)->SaveStatCache(recorder.updated()).ok()) Fail("stat cache");
   }
+  // Plans happen in the next test process, after the recording one closed
+  // the store (which checkpoints its write-ahead log): reopen, as it would.
+  store->reset();
+  store = LocalStore::Open(store_path);
+  if (!store.ok()) Fail(std::string(store.status().message()));
 
   Settings settings;
   std::vector<double> warm, cold, rows;
