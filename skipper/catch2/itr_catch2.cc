@@ -51,13 +51,6 @@ struct Recording {
 };
 Recording* g_recording = nullptr;
 
-// The JUnit file to complete after the run, and what it lacks.
-struct PendingReport {
-  std::string path;
-  std::vector<skipper::JunitSkippedCase> skipped;
-};
-PendingReport* g_pending_report = nullptr;
-
 // Brackets each test case once: Catch2 v2 re-enters a test case for each
 // leaf section between testCaseStarting and testCaseEnded.
 class RecordingListener : public Catch::TestEventListenerBase {
@@ -222,13 +215,14 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
       !skipped.empty()) {
     // Named as Catch2's JUnit reporter names test cases.
     std::string binary = data.name.empty() ? data.processName : data.name;
-    g_pending_report = new PendingReport{data.outputFilename, {}};
+    std::vector<skipper::JunitSkippedCase> cases;
     for (size_t index : skipped) {
       const Catch::TestCase& test = registered[index];
-      g_pending_report->skipped.push_back(
+      cases.push_back(
           {binary + "." + (test.className.empty() ? "global" : test.className),
            test.name, "itr: " + session->decisions()[index].reason});
     }
+    skipper::DeferJunitSkipped(data.outputFilename, std::move(cases));
   }
   recording->partial = !data.sectionsToRun.empty();
   recording->session = std::move(session);
@@ -236,13 +230,6 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
   Catch::ListenerRegistrar<RecordingListener> register_listener;
 }
 
-void ReportSkipped() {
-  if (g_pending_report == nullptr) return;
-  if (!skipper::AddSkippedToJunit(g_pending_report->path,
-                                  g_pending_report->skipped)) {
-    skipper::SayItr("warning: could not add the skipped tests to " +
-                    g_pending_report->path);
-  }
-}
+void ReportSkipped() { skipper::AddDeferredJunitSkipped(); }
 
 }  // namespace itr::catch2

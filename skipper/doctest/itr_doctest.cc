@@ -46,13 +46,6 @@ struct Recording {
 };
 Recording* g_recording = nullptr;
 
-// The JUnit file to complete after the run, and what it lacks.
-struct PendingReport {
-  std::string path;
-  std::vector<skipper::JunitSkippedCase> skipped;
-};
-PendingReport* g_pending_report = nullptr;
-
 // Brackets each test case once: doctest re-enters a test case for each
 // subcase path between test_case_start and test_case_end.
 class RecordingListener : public ::doctest::IReporter {
@@ -173,13 +166,13 @@ void InstallItr(Selection& selection, const char* compiler) {
   for (size_t i : skipped) selection.tests[i].skip = true;
   if (!selection.junit_path.empty() && !skipped.empty()) {
     // Named as doctest's JUnit reporter names test cases.
-    g_pending_report = new PendingReport{selection.junit_path, {}};
+    std::vector<skipper::JunitSkippedCase> cases;
     for (size_t i : skipped) {
       const ::doctest::TestCaseData& test = *selection.tests[i].test;
-      g_pending_report->skipped.push_back(
-          {::doctest::skipPathFromFilename(test.m_file.c_str()), test.m_name,
-           "itr: " + session->decisions()[i].reason});
+      cases.push_back({::doctest::skipPathFromFilename(test.m_file.c_str()),
+                       test.m_name, "itr: " + session->decisions()[i].reason});
     }
+    skipper::DeferJunitSkipped(selection.junit_path, std::move(cases));
   }
   recording->partial = selection.partial;
   recording->session = std::move(session);
@@ -188,13 +181,6 @@ void InstallItr(Selection& selection, const char* compiler) {
                                                  /*isReporter=*/false);
 }
 
-void ReportSkipped() {
-  if (g_pending_report == nullptr) return;
-  if (!skipper::AddSkippedToJunit(g_pending_report->path,
-                                  g_pending_report->skipped)) {
-    skipper::SayItr("warning: could not add the skipped tests to " +
-                    g_pending_report->path);
-  }
-}
+void ReportSkipped() { skipper::AddDeferredJunitSkipped(); }
 
 }  // namespace itr::doctest

@@ -105,4 +105,27 @@ bool AddSkippedToJunit(const std::string& path,
   return std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 
+namespace {
+
+struct DeferredReport {
+  std::string path;
+  std::vector<JunitSkippedCase> cases;
+};
+DeferredReport* g_deferred = nullptr;  // lives until the process ends
+
+}  // namespace
+
+void DeferJunitSkipped(std::string path, std::vector<JunitSkippedCase> cases) {
+  delete g_deferred;
+  g_deferred = new DeferredReport{std::move(path), std::move(cases)};
+}
+
+void AddDeferredJunitSkipped() {
+  if (g_deferred == nullptr) return;
+  if (!AddSkippedToJunit(g_deferred->path, g_deferred->cases)) {
+    fprintf(stderr, "itr: warning: could not add the skipped tests to %s\n",
+            g_deferred->path.c_str());
+  }
+}
+
 }  // namespace itr::skipper

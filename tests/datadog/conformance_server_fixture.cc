@@ -107,4 +107,22 @@ int ClosedPort() {
   return ntohs(address.sin_port);
 }
 
+ConformanceServer* ConformanceServerTest::server_ = nullptr;
+
+void ConformanceServerTest::SetUpTestSuite() {
+  auto started = ConformanceServer::Start();
+  ASSERT_TRUE(started.ok()) << started.status();
+  server_ = std::move(started).value().release();
+}
+
+void ConformanceServerTest::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+}
+
+void ConformanceServerTest::SetUp() {
+  ASSERT_NE(server_, nullptr);
+  server_->Reset();
+}
+
 }  // namespace itr::testing

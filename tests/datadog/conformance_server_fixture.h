@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "gtest/gtest.h"
 
 namespace itr::testing {
 
@@ -40,6 +41,16 @@ class ConformanceServer {
   pid_t pid_;
   std::string base_url_;
   std::string port_file_;
+};
+
+// A GoogleTest fixture: one server per test suite, reset before each test.
+class ConformanceServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  static ConformanceServer* server_;
 };
 
 // A 127.0.0.1 port nothing listens on (bound, then closed).

@@ -61,22 +61,8 @@ SessionOptions Options(std::shared_ptr<EventSink> sink) {
   return options;
 }
 
-class ReportingTest : public ::testing::Test {
+class ReportingTest : public itr::testing::ConformanceServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = itr::testing::ConformanceServer::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    server_->Reset();
-  }
-
   // Agentless to the server (or to `url`).
   static std::shared_ptr<IntakeSink> Agentless(IntakeSinkOptions options = {},
                                                std::string url = "") {
@@ -142,11 +128,7 @@ class ReportingTest : public ::testing::Test {
     ADD_FAILURE() << "no test " << test_name;
     return json::object();
   }
-
-  static itr::testing::ConformanceServer* server_;
 };
-
-itr::testing::ConformanceServer* ReportingTest::server_ = nullptr;
 
 TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
   auto sink = Agentless();

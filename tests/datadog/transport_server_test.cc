@@ -50,22 +50,8 @@ json SettingsRequest() {
                 {"custom", json::object()}}}}}}}};
 }
 
-class TransportTest : public ::testing::Test {
+class TransportTest : public itr::testing::ConformanceServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = itr::testing::ConformanceServer::Start();
-    ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    server_->Reset();
-  }
-
   // The settings request, agentless, to the server.
   HttpRequest Settings(bool gzip = false) const {
     HttpRequest request;
@@ -79,11 +65,7 @@ class TransportTest : public ::testing::Test {
 
   json Requests() { return server_->Recorded()["requests"]; }
   json Violations() { return server_->Recorded()["violations"]; }
-
-  static itr::testing::ConformanceServer* server_;
 };
-
-itr::testing::ConformanceServer* TransportTest::server_ = nullptr;
 
 TEST_F(TransportTest, GzipBodyIsDecodedByTheServer) {
   HttpClient client(FastPolicy());
