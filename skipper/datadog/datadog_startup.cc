@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,14 @@ std::string TagOr(const std::map<std::string, std::string>& tags,
                   const char* name) {
   auto it = tags.find(name);
   return it == tags.end() ? "" : it->second;
+}
+
+std::mutex g_task_mutex;
+GitUploadTask* g_running_task = nullptr;
+
+void JoinRunningTaskAtExit() {
+  std::lock_guard<std::mutex> lock(g_task_mutex);
+  if (g_running_task != nullptr) g_running_task->Join();
 }
 
 }  // namespace
@@ -68,6 +77,12 @@ GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
                              : absl::StrCat("git metadata upload failed (",
                                             result.status().message(), ")"));
     });
+    // A test that calls exit() ends the process without SessionEnded: the
+    // upload must still end before static destructors run under it.
+    static const bool registered = std::atexit(JoinRunningTaskAtExit) == 0;
+    (void)registered;
+    std::lock_guard<std::mutex> lock(g_task_mutex);
+    g_running_task = this;
   } catch (const std::system_error& error) {
     // No thread (e.g. a process limit): no upload, the tests go on.
     promise_.set_value(
@@ -75,7 +90,11 @@ GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
   }
 }
 
-GitUploadTask::~GitUploadTask() { Join(); }
+GitUploadTask::~GitUploadTask() {
+  Join();
+  std::lock_guard<std::mutex> lock(g_task_mutex);
+  if (g_running_task == this) g_running_task = nullptr;
+}
 
 std::string GitUploadTask::Wait(absl::Time until) {
   auto timeout = std::chrono::nanoseconds(absl::ToInt64Nanoseconds(
