@@ -121,10 +121,10 @@ int main(int argc, char** argv) {
   for (int round = 0; round < 3; ++round) {
     Clock::time_point start = Clock::now();
     // The same lean read the planner makes.
-    auto records = (*store)->LoadTests("bench_tests", "config", tests,
-                                       /*with_savings=*/false);
+    auto records =
+        (*store)->LoadPlanningRecords("bench_tests", "config", tests);
     rows.push_back(MsSince(start));
-    if (!records.ok() || records->size() != tests) Fail("records");
+    if (!records.ok() || records->rows.size() != tests) Fail("records");
 
     FileFingerprinter no_cache(repo.string(), kNoBuildTime);
     start = Clock::now();

@@ -52,13 +52,14 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
   // recording (or collecting garbage) meanwhile cannot mix states.
   LocalStore::ReadSnapshot snapshot(store_);
   if (!snapshot.status().ok()) return snapshot.status();
-  absl::StatusOr<std::vector<TestRecord>> records =
-      store_->LoadTests(module, configuration, tests.size(),
-                        /*with_savings=*/false);
+  absl::StatusOr<PlanningRecords> records =
+      store_->LoadPlanningRecords(module, configuration, tests.size());
   if (!records.ok()) return records.status();
-  absl::flat_hash_map<absl::string_view, const TestRecord*> by_key;
-  by_key.reserve(records->size());
-  for (const TestRecord& r : *records) by_key[r.key] = &r;
+  absl::flat_hash_map<absl::string_view, const PlanningRecords::Row*> by_key;
+  by_key.reserve(records->rows.size());
+  for (const PlanningRecords::Row& r : records->rows) {
+    by_key[records->key(r)] = &r;
+  }
 
   // Which recorded fingerprints no longer hold, then who depends on them.
   absl::StatusOr<std::vector<StoredFingerprint>> fingerprints =
@@ -100,7 +101,8 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
         .append(".")
         .append(tests[i].identity.name);
     auto found = by_key.find(key);
-    const TestRecord* r = found == by_key.end() ? nullptr : found->second;
+    const PlanningRecords::Row* r =
+        found == by_key.end() ? nullptr : found->second;
     if (r == nullptr) {
       d.reason = "new test (no record under this configuration)";
     } else if (r->status == "running") {

@@ -261,33 +261,33 @@ absl::Status LocalStore::Migrate() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
-    const std::string& module, const std::string& configuration,
-    size_t expected, bool with_savings) {
+absl::StatusOr<absl::flat_hash_set<int64_t>> LocalStore::FinishedRuns(
+    const std::string& module, const std::string& configuration) {
   // Finished runs are few; looking them up in memory avoids a join per test.
   absl::flat_hash_set<int64_t> finished;
   absl::Status status;
-  {
-    Statement runs(
-        db_,
-        "SELECT id FROM runs WHERE module = ?1 AND configuration = ?2 "
-        "AND finished_at IS NOT NULL");
-    runs.Bind(1, module).Bind(2, configuration);
-    while (runs.Step(&status)) finished.insert(runs.Int(0));
-    if (!status.ok()) return status;
-  }
-  // Planning reads 100k rows at a time: every column left out counts.
+  Statement runs(db_,
+                 "SELECT id FROM runs WHERE module = ?1 AND configuration = ?2 "
+                 "AND finished_at IS NOT NULL");
+  runs.Bind(1, module).Bind(2, configuration);
+  while (runs.Step(&status)) finished.insert(runs.Int(0));
+  if (!status.ok()) return status;
+  return finished;
+}
+
+absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
+    const std::string& module, const std::string& configuration) {
+  absl::StatusOr<absl::flat_hash_set<int64_t>> finished =
+      FinishedRuns(module, configuration);
+  if (!finished.ok()) return finished.status();
+  absl::Status status;
   Statement query(
-      db_, with_savings
-               ? "SELECT id, test_key, status, duration_ms, coverage_complete, "
-                 "run_id, skips, saved_ms FROM tests INDEXED BY "
-                 "tests_for_planning WHERE module = ?1 AND configuration = ?2"
-               : "SELECT id, test_key, status, duration_ms, coverage_complete, "
-                 "run_id FROM tests INDEXED BY tests_for_planning "
-                 "WHERE module = ?1 AND configuration = ?2");
+      db_,
+      "SELECT id, test_key, status, duration_ms, coverage_complete, "
+      "run_id, skips, saved_ms FROM tests INDEXED BY tests_for_planning "
+      "WHERE module = ?1 AND configuration = ?2");
   query.Bind(1, module).Bind(2, configuration);
   std::vector<TestRecord> records;
-  records.reserve(expected);
   while (query.Step(&status)) {
     TestRecord& r = records.emplace_back();
     r.id = query.Int(0);
@@ -296,13 +296,53 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     r.duration_ms = query.Double(3);
     r.coverage_complete = query.Int(4) != 0;
     r.run_id = query.Int(5);
-    r.run_finished = finished.contains(r.run_id);
-    if (with_savings) {
-      r.skips = query.Int(6);
-      r.saved_ms = query.Double(7);
-    }
+    r.run_finished = finished->contains(r.run_id);
+    r.skips = query.Int(6);
+    r.saved_ms = query.Double(7);
   }
   if (!status.ok()) return status;
+  return records;
+}
+
+absl::StatusOr<PlanningRecords> LocalStore::LoadPlanningRecords(
+    const std::string& module, const std::string& configuration,
+    size_t expected) {
+  absl::StatusOr<absl::flat_hash_set<int64_t>> finished =
+      FinishedRuns(module, configuration);
+  if (!finished.ok()) return finished.status();
+  absl::Status status;
+  // Only the columns planning needs, read without a string per row.
+  Statement query(
+      db_,
+      "SELECT id, test_key, status, duration_ms, coverage_complete, run_id "
+      "FROM tests INDEXED BY tests_for_planning "
+      "WHERE module = ?1 AND configuration = ?2");
+  query.Bind(1, module).Bind(2, configuration);
+  PlanningRecords records;
+  records.rows.reserve(expected);
+  records.keys.reserve(expected * 32);
+  while (query.Step(&status)) {
+    PlanningRecords::Row& r = records.rows.emplace_back();
+    r.id = query.Int(0);
+    absl::string_view key = query.TextView(1);
+    r.key_offset = static_cast<uint32_t>(records.keys.size());
+    r.key_size = static_cast<uint32_t>(key.size());
+    records.keys.append(key.data(), key.size());
+    absl::string_view text = query.TextView(2);
+    r.status = text == "passed"    ? "passed"
+               : text == "running" ? "running"
+               : text == "failed"  ? "failed"
+               : text == "skipped" ? "skipped"
+                                   : "unknown";
+    r.duration_ms = query.Double(3);
+    r.coverage_complete = query.Int(4) != 0;
+    r.run_id = query.Int(5);
+    r.run_finished = finished->contains(r.run_id);
+  }
+  if (!status.ok()) return status;
+  if (records.keys.size() > UINT32_MAX) {
+    return absl::ResourceExhaustedError("test keys exceed 4 GiB");
+  }
   return records;
 }
 

@@ -25,8 +25,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/identity/test_identity.h"
 
@@ -55,6 +57,29 @@ struct TestRecord {
   bool run_finished = false;
   int64_t skips = 0;
   double saved_ms = 0;
+};
+
+// What planning reads of each test of a module, compactly: 100k of them
+// are read per plan, so every byte per row is memory traffic.
+struct PlanningRecords {
+  struct Row {
+    int64_t id = 0;
+    int64_t run_id = 0;
+    double duration_ms = 0;
+    uint32_t key_offset = 0;  // into `keys`
+    uint32_t key_size = 0;
+    // "running", "passed", "failed", "skipped" (static strings), or
+    // "unknown" for anything else.
+    absl::string_view status;
+    bool coverage_complete = false;
+    bool run_finished = false;
+  };
+  std::string keys;  // every row's key, back to back
+  std::vector<Row> rows;
+
+  absl::string_view key(const Row& row) const {
+    return absl::string_view(keys.data() + row.key_offset, row.key_size);
+  }
 };
 
 enum class TestOutcome { kPassed, kFailed, kSkippedByFramework };
@@ -96,12 +121,13 @@ class LocalStore {
     absl::Status status_;
   };
 
-  // `expected`: a capacity hint (the number of tests about to be planned).
-  // Without `with_savings`, skips and saved_ms are left at 0 (planning
-  // does not need them).
   absl::StatusOr<std::vector<TestRecord>> LoadTests(
+      const std::string& module, const std::string& configuration);
+  // The same records for planning (PlanningRecords); `expected` is a
+  // capacity hint (the number of tests about to be planned).
+  absl::StatusOr<PlanningRecords> LoadPlanningRecords(
       const std::string& module, const std::string& configuration,
-      size_t expected = 0, bool with_savings = true);
+      size_t expected);
   absl::StatusOr<std::vector<StoredFingerprint>> LoadFingerprints();
   // (test or run id, fingerprint id) for the tests (resp. runs) whose
   // dependencies include any of the fingerprint `ids`.
@@ -153,6 +179,9 @@ class LocalStore {
 
  private:
   LocalStore(sqlite3* db, std::string path);
+  absl::StatusOr<absl::flat_hash_set<int64_t>> FinishedRuns(
+      const std::string& module, const std::string& configuration);
+
   absl::Status Migrate();
   absl::Status Exec(const char* sql);
   absl::StatusOr<int64_t> FingerprintId(const Dependency& dep);

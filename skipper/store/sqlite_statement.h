@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace itr::skipper {
 
@@ -138,6 +139,14 @@ class Statement {
   }
   bool IsNull(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  // Valid until the next Step() or Reset().
+  absl::string_view TextView(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    return text ? absl::string_view(
+                      reinterpret_cast<const char*>(text),
+                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+                : absl::string_view();
   }
   std::string Text(int column) const {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
