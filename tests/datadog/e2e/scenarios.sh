@@ -14,7 +14,6 @@ unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE \
 export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache
 export no_proxy=127.0.0.1,localhost
 api_key=e2e-secret-key-0123456789
-failures=0
 
 "$python" "$source_dir/tests/datadog/conformance_server.py" \
   --port-file "$work/port" --exit-with-parent > "$work/server.log" 2>&1 &
@@ -54,14 +53,7 @@ run() {
   SUMMARY=$(grep '^itr: skipped' "$work/last.log" | tail -1 || true)
   WARNINGS=$(grep -c '^itr: warning' "$work/last.log" || true)
 }
-count() { if [ -z "$1" ]; then echo 0; else wc -l <<<"$1" | tr -d ' '; fi; }
-check() {
-  local name=$1
-  shift
-  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -15; fi
-}
-equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" | head -5; return 1; }; }
-contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
+source "$source_dir/tests/e2e_checks.sh"
 # requests <jq filter>: applies the filter to the recorded requests.
 requests() { control /_control/requests | jq -r "$1"; }
 

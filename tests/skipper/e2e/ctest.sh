@@ -31,7 +31,6 @@ cd "$work/build"
 export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache CTEST_SUITE_MARKER=$work/marker
 unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY \
   ITR_TEST_ID ITR_COVERAGE_EXPORT ITR_REPO_ROOT CTEST_SUITE_FAIL CTEST_SUITE_CRASH ITR_VERBOSE
-failures=0
 all="area.circle area.square perimeter.rectangle perimeter.square pipeline smoke units.default units.metre version"
 
 build() {
@@ -53,14 +52,8 @@ run() {
   STARTED=$({ sort "$work/marker" 2>/dev/null || true; } | sed 's/ /:/' | xargs)
   SUMMARY=$(grep '^itr: ' "$work/last.log" | grep -v '^itr: warning' | tail -1 || true)
 }
-check() {  # check <name> <condition...>
-  local name=$1
-  shift
-  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -25; fi
-}
-equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]"; return 1; }; }
-contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
-lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "    [$1] has [$2]"; return 1; }; }
+CHECK_LOG_LINES=25
+source "$source_dir/tests/e2e_checks.sh"
 edit() { printf '// edited %s\n' "$RANDOM" >> "$work/ctest-suite/src/$1"; build; }
 
 build

@@ -14,7 +14,6 @@ ITR_SCRATCH_EXAMPLES="calc-suite $framework-suite" \
 cd "$work"
 export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache
 unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY ITR_VERBOSE
-failures=0
 
 # What differs between the frameworks: the binary, how it prints each test
 # case that ran, how to count and filter, and the test cases added below.
@@ -68,14 +67,8 @@ run() {
   RAN=$(ran_in "$work/last.log")
   SUMMARY=$(grep '^itr: ' "$work/last.log" | grep -v '^itr: warning' | tail -1 || true)
 }
-count() { if [ -z "$1" ]; then echo 0; else wc -l <<<"$1" | tr -d ' '; fi; }
-check() {  # check <name> <condition...>
-  local name=$1
-  shift
-  if "$@"; then echo "PASS $framework.$name"; else echo "FAIL $framework.$name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -15; fi
-}
-equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" | head -8; return 1; }; }
-contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
+CHECK_PREFIX="$framework."
+source "$source_dir/tests/e2e_checks.sh"
 # Test case names (keys "<suite>.<name>" stripped of the suite: a source
 # file for Catch2 and suite-less doctest cases, a doctest suite otherwise)
 # whose first-run coverage includes a file.

@@ -10,7 +10,6 @@ cd "$work"
 binary=build/calc-suite/textcalc_tests
 export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache
 unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY
-failures=0
 
 build() { cmake --build build --target textcalc_tests -- -j2 >/dev/null; }
 # run [args]: runs the suite; sets RAN (tests that ran, sorted), SUMMARY,
@@ -30,14 +29,7 @@ run() {
   fi
   SUMMARY=$(grep '^itr: ' "$work/last.log" | grep -v '^itr: warning' | tail -1 || true)
 }
-count() { if [ -z "$1" ]; then echo 0; else wc -l <<<"$1" | tr -d ' '; fi; }
-check() {  # check <name> <condition...>
-  local name=$1
-  shift
-  if "$@"; then echo "PASS $name"; else echo "FAIL $name"; failures=$((failures + 1)); sed 's/^/    | /' "$work/last.log" | tail -15; fi
-}
-equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" | head -5; return 1; }; }
-contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
+source "$source_dir/tests/e2e_checks.sh"
 # Tests whose recorded coverage (first-run export) includes a file.
 tests_covering() {
   grep -F "\"$1\"" "$work/first.jsonl" | grep -v '"test":null' |
