@@ -2,15 +2,10 @@
 
 #include <msgpack.hpp>
 
+#include "skipper/datadog/reporting/msgpack_packing.h"
+
 namespace itr::datadog::reporting {
 namespace {
-
-using Packer = msgpack::packer<msgpack::sbuffer>;
-
-void PackString(Packer& packer, std::string_view value) {
-  packer.pack_str(static_cast<uint32_t>(value.size()));
-  packer.pack_str_body(value.data(), static_cast<uint32_t>(value.size()));
-}
 
 void PackMeta(Packer& packer, const std::map<std::string, std::string>& meta) {
   packer.pack_map(static_cast<uint32_t>(meta.size()));

@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <msgpack.hpp>
 
+#include "skipper/datadog/reporting/msgpack_packing.h"
+
 namespace itr::datadog::reporting {
-namespace {
-
-using Packer = msgpack::packer<msgpack::sbuffer>;
-
-void PackString(Packer& packer, std::string_view value) {
-  packer.pack_str(static_cast<uint32_t>(value.size()));
-  packer.pack_str_body(value.data(), static_cast<uint32_t>(value.size()));
-}
-
-}  // namespace
 
 std::string LineBitmap(const std::vector<int>& lines) {
   // A #line directive can name any number; past this the file is sent
