@@ -11,7 +11,7 @@
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/identity/test_identity.h"
+#include "skipper/model/test_identity.h"
 #include "skipper/store/local_store.h"
 
 namespace itr::cli {

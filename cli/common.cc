@@ -40,18 +40,17 @@ skipper::PlannedTest PlannedFromKey(const std::string& key,
                                     const skipper::Settings& settings) {
   skipper::PlannedTest test;
   test.identity = IdentityFromKey(key);
-  test.unskippable_reason =
-      skipper::UnskippableBy({test.identity.suite, test.identity.name, ""},
-                             settings.unskippable_patterns);
+  test.unskippable_reason = skipper::UnskippableBy(
+      {test.identity.suite, test.identity.name}, settings.unskippable_patterns);
   test.unskippable = !test.unskippable_reason.empty();
   return test;
 }
 
 std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
     const Options& options, LocalStore* store) {
-  // built_at_ns 0: the CLI only plans, it never records fingerprints.
-  auto fingerprinter = std::make_unique<skipper::FileFingerprinter>(
-      options.repo_root, skipper::kNoBuildTime);
+  // The CLI only plans, with no build time: it is not the test binary.
+  auto fingerprinter =
+      std::make_unique<skipper::FileFingerprinter>(options.repo_root);
   absl::StatusOr<std::unordered_map<std::string, skipper::StatEntry>> cache =
       store->LoadStatCache();
   if (cache.ok()) {

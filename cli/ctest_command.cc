@@ -38,10 +38,6 @@ int RunCtestCommand(const std::vector<std::string>& args,
   }
   skipper::ctest::CtestRunOptions options;
   options.repo_root = repo_root;
-  options.settings = skipper::LoadSettings(std::getenv, repo_root);
-  for (const std::string& warning : options.settings.warnings) {
-    std::cerr << "itr: warning: " << warning << "\n";
-  }
   if (const char* ctest = std::getenv("ITR_CTEST"); ctest && *ctest) {
     options.ctest = ctest;
   }

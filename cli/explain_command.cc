@@ -20,7 +20,7 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
                      const std::string& configuration,
                      const skipper::TestRecord& record) {
   skipper::PlannedTest test = PlannedFromKey(record.key, options.settings);
-  skipper::SkipPlanner planner(store, fingerprinter);
+  skipper::SkipPlanner planner(store, fingerprinter, skipper::kNoBuildTime);
   absl::StatusOr<std::vector<skipper::TestDecision>> decisions =
       planner.Plan(module, configuration, {test}, options.settings);
   if (!decisions.ok()) return decisions.status();
@@ -53,7 +53,7 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
       deps->begin(), deps->end(),
       [](const Dependency& a, const Dependency& b) { return a.key < b.key; });
   std::vector<std::string> changed_list =
-      skipper::ChangedDependencies(*deps, fingerprinter);
+      skipper::ChangedDependencies(*deps, fingerprinter, skipper::kNoBuildTime);
   std::set<std::string> changed(changed_list.begin(), changed_list.end());
   std::cout << absl::StrFormat("  dependencies: %d, %d changed\n", deps->size(),
                                changed.size());
@@ -66,8 +66,8 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
   absl::StatusOr<std::vector<Dependency>> session =
       store->RunDependencies(record.run_id);
   if (!session.ok()) return session.status();
-  std::vector<std::string> session_changed =
-      skipper::ChangedDependencies(*session, fingerprinter);
+  std::vector<std::string> session_changed = skipper::ChangedDependencies(
+      *session, fingerprinter, skipper::kNoBuildTime);
   std::sort(session_changed.begin(), session_changed.end());
   std::cout << absl::StrFormat(
       "  session dependencies of run #%d: %d, %d changed\n", record.run_id,

@@ -23,7 +23,8 @@ int RunImpacted(const Options& options) {
 
   std::unique_ptr<skipper::FileFingerprinter> fingerprinter =
       MakeFingerprinter(options, store.get());
-  skipper::SkipPlanner planner(store.get(), fingerprinter.get());
+  skipper::SkipPlanner planner(store.get(), fingerprinter.get(),
+                               skipper::kNoBuildTime);
   size_t total = 0, running = 0;
   for (const auto& [module, configuration] : *modules) {
     auto records = store->LoadTests(module, configuration);

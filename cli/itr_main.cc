@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -120,22 +121,23 @@ std::string FindRepoRoot(const std::string& flag) {
   return error ? root : absolute.lexically_normal().string();
 }
 
-int Main(int argc, char** argv) {
-  // Everything after `ctest` belongs to ctest.
-  if (argc > 1 && std::string(argv[1]) == "ctest") {
-    return RunCtestCommand(std::vector<std::string>(argv + 2, argv + argc),
-                           FindRepoRoot(""));
-  }
+// The command line, split into its parts.
+struct Arguments {
   std::string command, repo, store, module;
   bool help = false;
-  std::vector<std::string> positionals;
-  std::map<std::string, std::string*> valued = {
-      {"--repo", &repo}, {"--store", &store}, {"--module", &module}};
   bool module_given = false;
+  std::vector<std::string> positionals;
+};
+
+// Parses argv[1..]; on a usage error, prints it and returns its exit code.
+std::optional<int> ParseArguments(int argc, char** argv, Arguments* out) {
+  std::map<std::string, std::string*> valued = {{"--repo", &out->repo},
+                                                {"--store", &out->store},
+                                                {"--module", &out->module}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
-      help = true;
+      out->help = true;
       continue;
     }
     if (arg.size() > 1 && arg[0] == '-') {
@@ -150,69 +152,84 @@ int Main(int argc, char** argv) {
         return UsageError(name + " needs a value");
       }
       if (option->second->empty()) return UsageError(name + " is empty");
-      module_given |= name == "--module";
+      out->module_given |= name == "--module";
       continue;
     }
-    if (command.empty()) {
-      command = arg;
+    if (out->command.empty()) {
+      out->command = arg;
     } else {
-      positionals.push_back(arg);
+      out->positionals.push_back(arg);
     }
   }
+  return std::nullopt;
+}
 
-  if (command == "help") {
-    if (!positionals.empty() && positionals[0] == "ctest") {
-      std::cout << kCtestUsage;
-      return kExitOk;
-    }
-    if (positionals.empty()) {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    auto found = Commands().find(positionals[0]);
-    if (found == Commands().end()) {
-      return UsageError("unknown command " + positionals[0]);
-    }
+// `itr help [<command>]`.
+int Help(const std::vector<std::string>& positionals) {
+  if (!positionals.empty() && positionals[0] == "ctest") {
+    std::cout << kCtestUsage;
+    return kExitOk;
+  }
+  if (positionals.empty()) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  auto found = Commands().find(positionals[0]);
+  if (found == Commands().end()) {
+    return UsageError("unknown command " + positionals[0]);
+  }
+  std::cout << found->second.usage;
+  return kExitOk;
+}
+
+// Runs a store command once its arguments are known to fit it.
+int RunCommand(const Command& chosen, Arguments& args) {
+  if (args.module_given && !chosen.takes_module) {
+    return UsageError(args.command + " does not take --module", chosen.usage);
+  }
+  if (args.positionals.size() != chosen.positionals) {
+    return UsageError(
+        args.positionals.size() > chosen.positionals
+            ? "unexpected argument " + args.positionals[chosen.positionals]
+            : args.command + " needs a test name (Suite.Name)",
+        chosen.usage);
+  }
+  Options options;
+  options.repo_root = FindRepoRoot(args.repo);
+  options.settings = skipper::LoadSettings(std::getenv, options.repo_root,
+                                           skipper::ProcessDiagnostics());
+  options.store_path =
+      args.store.empty() ? options.settings.store_path : args.store;
+  options.module = args.module;
+  options.positionals = std::move(args.positionals);
+  return chosen.run(options);
+}
+
+int Main(int argc, char** argv) {
+  // Everything after `ctest` belongs to ctest.
+  if (argc > 1 && std::string(argv[1]) == "ctest") {
+    return RunCtestCommand(std::vector<std::string>(argv + 2, argv + argc),
+                           FindRepoRoot(""));
+  }
+  Arguments args;
+  if (std::optional<int> error = ParseArguments(argc, argv, &args)) {
+    return *error;
+  }
+  if (args.command == "help") return Help(args.positionals);
+  if (args.command.empty()) {
+    if (!args.help) return UsageError("no command given");
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  auto found = Commands().find(args.command);
+  if (found == Commands().end()) {
+    return UsageError("unknown command " + args.command);
+  }
+  if (args.help) {
     std::cout << found->second.usage;
     return kExitOk;
   }
-  if (command.empty()) {
-    if (help) {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    return UsageError("no command given");
-  }
-  auto found = Commands().find(command);
-  if (found == Commands().end()) {
-    return UsageError("unknown command " + command);
-  }
-  const Command& chosen = found->second;
-  if (help) {
-    std::cout << chosen.usage;
-    return kExitOk;
-  }
-  if (module_given && !chosen.takes_module) {
-    return UsageError(command + " does not take --module", chosen.usage);
-  }
-  if (positionals.size() != chosen.positionals) {
-    return UsageError(
-        positionals.size() > chosen.positionals
-            ? "unexpected argument " + positionals[chosen.positionals]
-            : command + " needs a test name (Suite.Name)",
-        chosen.usage);
-  }
-
-  Options options;
-  options.repo_root = FindRepoRoot(repo);
-  options.settings = skipper::LoadSettings(std::getenv, options.repo_root);
-  for (const std::string& warning : options.settings.warnings) {
-    std::cerr << "itr: warning: " << warning << "\n";
-  }
-  options.store_path = store.empty() ? options.settings.store_path : store;
-  options.module = module;
-  options.positionals = std::move(positionals);
-  return chosen.run(options);
+  return RunCommand(found->second, args);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "itr/coverage.hpp"
+#include "itr/coverage_export.h"
 
 namespace itr::runtime {
 
@@ -72,22 +73,24 @@ void AppendFiles(std::string* out, const itr_test_coverage& coverage,
 }  // namespace
 
 std::string CoverageJsonLine(const itr_test_coverage& coverage) {
-  std::string out = "{\"test\":";
+  std::string out = "{\"" ITR_EXPORT_TEST "\":";
   if (coverage.test_id != nullptr) {
     AppendJsonString(&out, coverage.test_id);
   } else {
     out += "null";
   }
-  out += ",\"status\":";
-  out += coverage.status == ITR_COVERAGE_COMPLETE     ? "\"complete\""
-         : coverage.status == ITR_COVERAGE_INCOMPLETE ? "\"incomplete\""
-                                                      : "\"unavailable\"";
-  out += ",\"files\":";
+  out += ",\"" ITR_EXPORT_STATUS "\":";
+  out += coverage.status == ITR_COVERAGE_COMPLETE
+             ? "\"" ITR_EXPORT_STATUS_COMPLETE "\""
+         : coverage.status == ITR_COVERAGE_INCOMPLETE
+             ? "\"" ITR_EXPORT_STATUS_INCOMPLETE "\""
+             : "\"" ITR_EXPORT_STATUS_UNAVAILABLE "\"";
+  out += ",\"" ITR_EXPORT_FILES "\":";
   AppendFiles(&out, coverage, /*external=*/false);
-  out += ",\"external\":";
+  out += ",\"" ITR_EXPORT_EXTERNAL "\":";
   AppendFiles(&out, coverage, /*external=*/true);
   if (coverage.error != nullptr) {
-    out += ",\"error\":";
+    out += ",\"" ITR_EXPORT_ERROR "\":";
     AppendJsonString(&out, coverage.error);
   }
   out += "}\n";

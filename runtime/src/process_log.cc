@@ -10,6 +10,7 @@
 #include <string>
 
 #include "coverage_session.h"
+#include "itr/coverage_export.h"
 #include "json_export.h"
 #include "module_identity.h"
 #include "module_registry.h"
@@ -56,7 +57,9 @@ void WriteRaw(const char* line, size_t length) {
 void WriteStart() {
   char line[128];
   size_t at =
-      AppendText(line, 0, sizeof(line), "{\"process\":\"start\",\"pid\":");
+      AppendText(line, 0, sizeof(line),
+                 "{\"" ITR_EXPORT_PROCESS "\":\"" ITR_EXPORT_PROCESS_START
+                 "\",\"" ITR_EXPORT_PID "\":");
   at = AppendNumber(line, at, sizeof(line), getpid());
   at = AppendText(line, at, sizeof(line), "}\n");
   WriteRaw(line, at);
@@ -107,8 +110,10 @@ void LogProcessEnd() {
   // gcc trace-pc objects do not register: the executable stands for them.
   if (built_at == INT64_MAX) built_at = ModifiedAtNs(ExecutablePath());
   std::string line =
-      "{\"process\":\"end\",\"pid\":" + std::to_string(getpid()) +
-      ",\"built_at_ns\":" + std::to_string(built_at) + "}\n";
+      "{\"" ITR_EXPORT_PROCESS "\":\"" ITR_EXPORT_PROCESS_END
+      "\",\"" ITR_EXPORT_PID "\":" +
+      std::to_string(getpid()) +
+      ",\"" ITR_EXPORT_BUILT_AT_NS "\":" + std::to_string(built_at) + "}\n";
   AppendLine(g_export_path, line);
 }
 

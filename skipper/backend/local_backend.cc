@@ -1,6 +1,7 @@
 #include "skipper/backend/local_backend.h"
 
 #include "absl/strings/str_cat.h"
+#include "skipper/base/status_macros.h"
 #include "skipper/decision/skip_planner.h"
 
 namespace itr::skipper {
@@ -9,74 +10,84 @@ namespace {
 
 constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
 
+absl::StatusOr<std::unique_ptr<LocalStore>> OpenStore(
+    const std::string& path, Diagnostics& diagnostics) {
+  absl::StatusOr<std::unique_ptr<LocalStore>> store = LocalStore::Open(path);
+  if (!store.ok() && absl::IsDataLoss(store.status())) {
+    diagnostics.Warning(absl::StrCat("the store ", path, " is corrupt (",
+                                     store.status().message(),
+                                     "); it was moved aside and rebuilt; "
+                                     "all tests run"));
+    store = LocalStore::RecreateCorrupt(path);
+  }
+  return store;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
-    const Settings& settings, const std::string& repo_root,
-    const std::string& module, const std::string& configuration,
-    int64_t built_at_ns, std::string* notice) {
-  absl::StatusOr<std::unique_ptr<LocalStore>> store =
-      LocalStore::Open(settings.store_path);
-  if (!store.ok() && absl::IsDataLoss(store.status())) {
-    *notice = absl::StrCat("the store ", settings.store_path, " is corrupt (",
-                           store.status().message(),
-                           "); it was moved aside and rebuilt");
-    store = LocalStore::RecreateCorrupt(settings.store_path);
-  }
-  if (!store.ok()) return store.status();
+    const Settings& settings, const LocalBackendOptions& options,
+    Diagnostics& diagnostics) {
   std::unique_ptr<LocalBackend> backend(new LocalBackend());
+  ITR_ASSIGN_OR_RETURN(backend->store_,
+                       OpenStore(settings.store_path, diagnostics));
   backend->settings_ = settings;
-  backend->module_ = module;
-  backend->configuration_ = configuration;
-  backend->store_ = std::move(*store);
+  backend->options_ = options;
   backend->fingerprinter_ =
-      std::make_unique<FileFingerprinter>(repo_root, built_at_ns);
+      std::make_unique<FileFingerprinter>(options.repo_root);
   if (auto cache = backend->store_->LoadStatCache(); cache.ok()) {
     for (const auto& [path, entry] : *cache) {
       backend->fingerprinter_->Seed(path, entry);
     }
   }
-  absl::StatusOr<int64_t> run =
-      backend->store_->BeginRun(module, configuration);
-  if (!run.ok()) return run.status();
-  backend->run_id_ = *run;
+  ITR_ASSIGN_OR_RETURN(
+      backend->run_id_,
+      backend->store_->BeginRun(options.module, options.configuration));
   return backend;
 }
 
 absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
     const std::vector<PlannedTest>& tests) {
-  return SkipPlanner(store_.get(), fingerprinter_.get())
-      .Plan(module_, configuration_, tests, settings_);
+  return SkipPlanner(store_.get(), fingerprinter_.get(),
+                     options_.planning_built_at_ns)
+      .Plan(options_.module, options_.configuration, tests, settings_);
 }
 
 void LocalBackend::TestStarted(const TestIdentity& test) {
-  Check(store_->MarkStarted(module_, configuration_, test, run_id_));
+  Check(store_->MarkStarted(options_.module, options_.configuration, test,
+                            run_id_));
+}
+
+void LocalBackend::TestsLaunched(const std::vector<TestIdentity>& tests) {
+  // Until each ends, its record says "running": if the runner dies, they
+  // run next time.
+  for (const TestIdentity& test : tests) TestStarted(test);
 }
 
 void LocalBackend::TestFinished(const TestRun& run) {
   // A test that executed no repository file at all ran code we cannot see
   // (an uninstrumented TU or library): nothing could ever mark it changed.
   bool usable = run.executed.complete && !run.executed.files.empty();
-  std::vector<Dependency> deps = Dependencies(run.executed);
+  std::vector<Dependency> deps = CompiledDependencies(run.executed);
   for (const std::string& file : run.uncompiled_files) {
-    deps.push_back({"file", file, fingerprinter_->Fingerprint(file, false)});
+    deps.push_back({kFileDependency, file, fingerprinter_->Content(file)});
   }
-  Check(store_->RecordResult(module_, configuration_, run.identity, run_id_,
-                             run.outcome, run.duration_ms, usable, run.forced,
-                             deps));
+  Check(store_->RecordResult(options_.module, options_.configuration,
+                             run.identity, run_id_, run.outcome,
+                             run.duration_ms, usable, run.forced, deps));
 }
 
-void LocalBackend::SessionExecuted(const ExecutedCode& executed, bool final) {
-  std::vector<Dependency> deps = Dependencies(executed);
+void LocalBackend::OutsideTestsExecuted(const ExecutedCode& executed,
+                                        bool final) {
+  std::vector<Dependency> deps = CompiledDependencies(executed);
   if (!executed.complete) {
     // Nothing this run recorded can be trusted for skipping later.
-    deps.push_back({"session", "incomplete", kUnknownFingerprint});
+    deps.push_back({kSessionDependency, "incomplete", kUnknownFingerprint});
   }
   Check(store_->SetRunDependencies(run_id_, deps, final));
   if (!final) return;
   Check(store_->SaveStatCache(fingerprinter_->updated()));
   // Old runs and fingerprints pile up as files change; sweep now and then.
-  // The fingerprint side uses the (fingerprint_id, ...) indexes.
   if (run_id_ % kGarbageCollectionPeriod == 0) {
     Check(store_->CollectGarbage().status());
   }
@@ -89,12 +100,13 @@ void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   Check(store_->RecordSkips(ids));
 }
 
-std::vector<Dependency> LocalBackend::Dependencies(
+std::vector<Dependency> LocalBackend::CompiledDependencies(
     const ExecutedCode& executed) {
   std::vector<Dependency> deps;
   deps.reserve(executed.files.size());
   for (const std::string& file : executed.files) {
-    deps.push_back({"file", file, fingerprinter_->Fingerprint(file, true)});
+    deps.push_back({kFileDependency, file,
+                    fingerprinter_->BuiltSource(file, executed.built_at_ns)});
   }
   return deps;
 }

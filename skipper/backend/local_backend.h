@@ -3,48 +3,55 @@
 #ifndef ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 #define ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "skipper/backend/backend.h"
+#include "skipper/base/diagnostics.h"
 #include "skipper/config/settings.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/store/local_store.h"
 
 namespace itr::skipper {
 
+struct LocalBackendOptions {
+  std::string repo_root;
+  std::string module;
+  std::string configuration;  // TestConfiguration::Key()
+  // Modification time of the binary whose tests are planned: a source file
+  // changed after it is not what the binary was built from. kNoBuildTime
+  // when the planner is not that binary (`itr ctest`: each recorded test
+  // brings its own time in ExecutedCode::built_at_ns).
+  int64_t planning_built_at_ns = kNoBuildTime;
+};
+
 class LocalBackend : public Backend {
  public:
-  // Opens the store (a corrupt one is moved aside and rebuilt; `*notice`
-  // then says so). Errors: the store is unusable (newer schema, unwritable).
+  // Opens the store; a corrupt one is moved aside and rebuilt, with a
+  // warning. Errors: the store is unusable (newer schema, unwritable).
   static absl::StatusOr<std::unique_ptr<LocalBackend>> Open(
-      const Settings& settings, const std::string& repo_root,
-      const std::string& module, const std::string& configuration,
-      int64_t built_at_ns, std::string* notice);
+      const Settings& settings, const LocalBackendOptions& options,
+      Diagnostics& diagnostics);
 
   absl::StatusOr<std::vector<TestDecision>> Plan(
       const std::vector<PlannedTest>& tests) override;
   void TestStarted(const TestIdentity& test) override;
+  void TestsLaunched(const std::vector<TestIdentity>& tests) override;
   void TestFinished(const TestRun& run) override;
-  void SessionExecuted(const ExecutedCode& executed, bool final) override;
+  void OutsideTestsExecuted(const ExecutedCode& executed, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
-  std::string LastError() const override { return error_; }
-
-  // Modification time of the binaries the next recorded test ran (see
-  // FileFingerprinter); for recorders of several binaries (`itr ctest`).
-  void SetBuildTime(int64_t built_at_ns) {
-    fingerprinter_->set_built_at_ns(built_at_ns);
-  }
+  std::string FirstError() const override { return error_; }
 
  private:
   LocalBackend() = default;
-  std::vector<Dependency> Dependencies(const ExecutedCode& executed);
+  std::vector<Dependency> CompiledDependencies(const ExecutedCode& executed);
   void Check(const absl::Status& status);
 
   Settings settings_;
-  std::string module_, configuration_;
+  LocalBackendOptions options_;
   std::unique_ptr<LocalStore> store_;
   std::unique_ptr<FileFingerprinter> fingerprinter_;
   int64_t run_id_ = 0;

@@ -1,11 +1,11 @@
-// Catch2 v2 adapter of the skipper: plan before the run, narrow Catch2's
-// test spec to the test cases that must run, record each through a listener.
+// Catch2 v2 adapter: plan before the run, narrow Catch2's test spec to the
+// test cases that must run, bracket and record each through a listener.
 // Config, TestSpec and the listener base: Catch2's interfaces for code
-// outside the TU that implements it.
+// outside the TU that implements it. Talks to the Intelligent Test Runner
+// only through its C API (itr/session.h).
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -13,21 +13,20 @@
 #include <vector>
 
 #include "itr/catch2_itr.h"
-#include "skipper/identity/test_identity.h"
-#include "skipper/reports/junit_skipped.h"
-#include "skipper/session/itr_session.h"
+#include "itr/session.h"
+#include "skipper/markers/unskippable.h"
 
-namespace itr::catch2 {
+namespace itr {
+namespace catch2 {
 
 namespace {
-
-using skipper::ItrSession;
 
 constexpr char kUnskippableTag[] = "datadog_itr_unskippable";
 // Added to every test case that must run; the narrowed spec selects it.
 // A tag, not names: test case names may hold any character, and one tag
 // pattern keeps Catch2's matching linear in the number of test cases.
 constexpr char kSelectedTag[] = "itr-selected";
+constexpr size_t kNotATest = static_cast<size_t>(-1);
 
 std::string Version() {
   return std::to_string(CATCH_VERSION_MAJOR) + "." +
@@ -35,10 +34,10 @@ std::string Version() {
          std::to_string(CATCH_VERSION_PATCH);
 }
 
-// What the listener needs; lives until the process ends.
+// What the listener and ReportSkipped need; lives until the process ends.
 struct Recording {
-  std::unique_ptr<ItrSession> session;
-  std::unordered_map<std::string, size_t> index;  // name -> planned index
+  itr_session* session = nullptr;
+  std::unordered_map<std::string, size_t> index;  // name -> session index
   // `-c <section>` runs only part of a test case: a pass says nothing
   // about the whole test case, so it is not recorded as one.
   bool partial = false;
@@ -47,7 +46,8 @@ struct Recording {
   // signal stack): the test stays `running` and the run unfinished, so
   // both run again next time.
   bool crashed = false;
-  std::optional<size_t> current;
+  size_t current = kNotATest;
+  std::string junit_path;  // -r junit -o <file>, when tests were skipped
 };
 Recording* g_recording = nullptr;
 
@@ -62,21 +62,22 @@ class RecordingListener : public Catch::TestEventListenerBase {
     auto it = g_recording->index.find(info.name);
     if (it == g_recording->index.end()) return;
     g_recording->current = it->second;
-    g_recording->session->TestStarted(it->second);
+    itr_session_test_started(g_recording->session, it->second);
   }
 
   void testCaseEnded(Catch::TestCaseStats const& stats) override {
-    if (g_recording->current && !g_recording->crashed) {
+    if (g_recording->current != kNotATest && !g_recording->crashed) {
       // [!mayfail] / [!shouldfail] failures count as failedButOk: not a
       // pass either, so the test case runs again next time.
       const Catch::Counts& assertions = stats.totals.assertions;
-      skipper::TestOutcome outcome =
-          assertions.failed > 0 || assertions.failedButOk > 0
-              ? skipper::TestOutcome::kFailed
-          : g_recording->partial ? skipper::TestOutcome::kSkippedByFramework
-                                 : skipper::TestOutcome::kPassed;
-      g_recording->session->TestFinished(*g_recording->current, outcome);
-      g_recording->current.reset();
+      itr_outcome outcome = assertions.failed > 0 || assertions.failedButOk > 0
+                                ? ITR_OUTCOME_FAILED
+                            : g_recording->partial
+                                ? ITR_OUTCOME_SKIPPED_BY_FRAMEWORK
+                                : ITR_OUTCOME_PASSED;
+      itr_session_test_finished(g_recording->session, g_recording->current,
+                                outcome);
+      g_recording->current = kNotATest;
     }
     TestEventListenerBase::testCaseEnded(stats);
   }
@@ -93,7 +94,7 @@ class RecordingListener : public Catch::TestEventListenerBase {
   }
 
   void testRunEnded(Catch::TestRunStats const& stats) override {
-    if (!g_recording->crashed) g_recording->session->Finish(/*clean=*/true);
+    if (!g_recording->crashed) itr_session_finish(g_recording->session, 1);
     TestEventListenerBase::testRunEnded(stats);
   }
 };
@@ -121,7 +122,7 @@ std::set<std::string> NamesSelectedBy(const Catch::ConfigData& data) {
 void NarrowSpec(Catch::ConfigData& data,
                 const std::vector<Catch::TestCase>& registered,
                 const std::set<std::string>& must_run,
-                const std::vector<size_t>& considered, ItrSession& session) {
+                const std::vector<size_t>& considered, itr_session* session) {
   // Catch2 itself retags this vector for -#; it is the one the run uses.
   auto& mutable_registered =
       const_cast<std::vector<Catch::TestCase>&>(registered);
@@ -136,11 +137,71 @@ void NarrowSpec(Catch::ConfigData& data,
   // Safety check: the narrowed spec must select exactly what must run.
   if (NamesSelectedBy(data) != must_run) {
     data.testsOrTags = user_spec;
-    skipper::SayItr("warning: cannot narrow Catch2's test spec; all tests run");
+    itr_session_warn(session,
+                     "cannot narrow Catch2's test spec; all tests run");
     for (size_t index : considered) {
-      session.RunAnyway(index, "Catch2's test spec could not be narrowed");
+      itr_session_run_anyway(session, index,
+                             "Catch2's test spec could not be narrowed");
     }
   }
+}
+
+// Every registered test case, in run order. Catch2 has no suites: the
+// suite is the source file. Named in JUnit reports as Catch2's JUnit
+// reporter names them.
+void RegisterTests(const std::vector<Catch::TestCase>& registered,
+                   const std::string& binary, Recording* recording) {
+  for (const Catch::TestCase& test : registered) {
+    std::string suite =
+        itr_session_repo_relative(recording->session, test.lineInfo.file);
+    std::string marker = HasTag(test, kUnskippableTag)
+                             ? std::string("tag [") + kUnskippableTag + "]"
+                             : skipper::RegisteredUnskippableReason(
+                                   {suite, test.name, test.lineInfo.file});
+    std::string classname =
+        binary + "." + (test.className.empty() ? "global" : test.className);
+    itr_test entry = {};
+    entry.suite = suite.c_str();
+    entry.name = test.name.c_str();
+    entry.source_file = test.lineInfo.file;
+    entry.source_line = static_cast<int>(test.lineInfo.line);
+    entry.unskippable_reason = marker.empty() ? nullptr : marker.c_str();
+    entry.report_classname = classname.c_str();
+    size_t index = recording->index.size();
+    recording->index[test.name] = index;
+    itr_session_add_test(recording->session, &entry);
+  }
+}
+
+// The user's spec (names, tags, exclusions, hidden tests, -e) decides
+// which test cases are considered; of those, the ones that must run get
+// the selection tag, and the spec becomes that tag alone.
+std::vector<size_t> SelectTests(Catch::ConfigData& data,
+                                const Catch::Config& user_config,
+                                const std::vector<Catch::TestCase>& registered,
+                                Recording* recording) {
+  std::vector<size_t> considered;
+  std::set<std::string> must_run;
+  for (const Catch::TestCase& test :
+       Catch::filterTests(registered, user_config.testSpec(), user_config)) {
+    size_t index = recording->index.at(test.name);
+    considered.push_back(index);
+    if (!itr_session_decision(recording->session, index).skip) {
+      must_run.insert(test.name);
+    }
+  }
+  // Nothing to leave out (first run, store unusable): the user's spec stays.
+  if (must_run.size() < considered.size()) {
+    NarrowSpec(data, registered, must_run, considered, recording->session);
+  }
+  // Everything skipped: the selection tag matches nothing, which `-w
+  // NoTests` would turn into exit code 2. Nothing to run is not an error
+  // here: the user's spec did match tests.
+  if (must_run.empty() && !considered.empty()) {
+    data.warnings = static_cast<Catch::WarnAbout::What>(
+        data.warnings & ~Catch::WarnAbout::NoTests);
+  }
+  return considered;
 }
 
 }  // namespace
@@ -151,85 +212,44 @@ void InstallItr(Catch::ConfigData& data, const char* compiler) {
       data.listReporters || data.showHelp || data.libIdentify) {
     return;
   }
-  std::unique_ptr<ItrSession> session =
-      ItrSession::Start(compiler, {"catch2", Version()});
-  if (!session->enabled()) return;
+  itr_session* session =
+      itr_session_start("catch2", Version().c_str(), compiler);
+  if (session == nullptr) return;
   if (data.filenamesAsTags) {
     // Catch2 adds the #file tags after this point: the user's spec could
     // not be evaluated here.
-    skipper::SayItr(
-        "warning: -# (filenames as tags) is not supported; "
-        "all tests run, none recorded");
+    itr_session_warn(session,
+                     "-# (filenames as tags) is not supported; all tests "
+                     "run, none recorded");
     return;
   }
   Catch::Config user_config(data);
   if (!user_config.testSpec().getInvalidArgs().empty()) return;  // Catch2 says
 
-  // Every registered test case, in run order. Catch2 has no suites: the
-  // suite is the source file.
   const std::vector<Catch::TestCase>& registered =
       Catch::getAllTestCasesSorted(user_config);
-  auto recording = std::make_unique<Recording>();
-  std::vector<skipper::PlannedTest> planned;
-  for (const Catch::TestCase& test : registered) {
-    skipper::PlannedTest entry;
-    entry.identity.module = session->module();
-    entry.identity.suite = session->RepoRelative(test.lineInfo.file);
-    entry.identity.name = test.name;
-    entry.identity.source_file = entry.identity.suite;
-    entry.unskippable_reason =
-        HasTag(test, kUnskippableTag)
-            ? std::string("tag [") + kUnskippableTag + "]"
-            : session->SharedUnskippableReason(entry.identity.suite, test.name,
-                                               test.lineInfo.file);
-    entry.unskippable = !entry.unskippable_reason.empty();
-    recording->index[test.name] = planned.size();
-    planned.push_back(std::move(entry));
-  }
-  session->Plan(std::move(planned));
-
-  // The user's spec (names, tags, exclusions, hidden tests, -e) decides
-  // which test cases are considered; of those, the ones that must run get
-  // the selection tag, and the spec becomes that tag alone.
-  std::vector<size_t> considered;
-  std::set<std::string> must_run;
-  for (const Catch::TestCase& test :
-       Catch::filterTests(registered, user_config.testSpec(), user_config)) {
-    size_t index = recording->index.at(test.name);
-    considered.push_back(index);
-    if (!session->decisions()[index].skip) must_run.insert(test.name);
-  }
-  // Nothing to leave out (first run, store unusable): the user's spec stays.
-  if (must_run.size() < considered.size()) {
-    NarrowSpec(data, registered, must_run, considered, *session);
-  }
-  // Everything skipped: the selection tag matches nothing, which `-w
-  // NoTests` would turn into exit code 2. Nothing to run is not an error
-  // here: the user's spec did match tests.
-  if (must_run.empty() && !considered.empty()) {
-    data.warnings = static_cast<Catch::WarnAbout::What>(
-        data.warnings & ~Catch::WarnAbout::NoTests);
-  }
-  std::vector<size_t> skipped = session->Commit(considered);
-  if (data.reporterName == "junit" && !data.outputFilename.empty() &&
-      !skipped.empty()) {
-    // Named as Catch2's JUnit reporter names test cases.
-    std::string binary = data.name.empty() ? data.processName : data.name;
-    std::vector<skipper::JunitSkippedCase> cases;
-    for (size_t index : skipped) {
-      const Catch::TestCase& test = registered[index];
-      cases.push_back(
-          {binary + "." + (test.className.empty() ? "global" : test.className),
-           test.name, "itr: " + session->decisions()[index].reason});
-    }
-    skipper::DeferJunitSkipped(data.outputFilename, std::move(cases));
+  auto recording = std::unique_ptr<Recording>(new Recording());
+  recording->session = session;
+  RegisterTests(registered, data.name.empty() ? data.processName : data.name,
+                recording.get());
+  itr_session_plan(session);
+  std::vector<size_t> considered =
+      SelectTests(data, user_config, registered, recording.get());
+  size_t skipped =
+      itr_session_select(session, considered.data(), considered.size());
+  if (data.reporterName == "junit" && skipped > 0) {
+    recording->junit_path = data.outputFilename;
   }
   recording->partial = !data.sectionsToRun.empty();
-  recording->session = std::move(session);
   g_recording = recording.release();
   Catch::ListenerRegistrar<RecordingListener> register_listener;
 }
 
-void ReportSkipped() { skipper::AddDeferredJunitSkipped(); }
+void ReportSkipped() {
+  if (g_recording == nullptr || g_recording->junit_path.empty()) return;
+  itr_session_add_skipped_to_report(g_recording->session, ITR_REPORT_JUNIT,
+                                    g_recording->junit_path.c_str());
+}
 
-}  // namespace itr::catch2
+}  // namespace catch2
+}  // namespace itr

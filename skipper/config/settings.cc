@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "itr/environment_switch.h"
 
 namespace itr::skipper {
 
@@ -28,24 +29,30 @@ void AddPatterns(const std::string& filter, std::vector<std::string>* out) {
 }  // namespace
 
 bool ParseBool(const char* name, const char* value, bool fallback,
-               std::vector<std::string>* warnings) {
-  if (value == nullptr || *value == '\0') return fallback;
-  std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(value));
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  warnings->push_back(std::string(name) + "='" + value +
+               Diagnostics& diagnostics) {
+  switch (itr_parse_switch(value)) {
+    case ITR_SWITCH_ON:
+      return true;
+    case ITR_SWITCH_OFF:
+      return false;
+    case ITR_SWITCH_UNSET:
+      return fallback;
+    case ITR_SWITCH_INVALID:
+      break;
+  }
+  diagnostics.Warning(std::string(name) + "='" + value +
                       "' is not a boolean; using " +
                       (fallback ? "true" : "false"));
   return fallback;
 }
 
-Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root) {
+Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
+                      Diagnostics& diagnostics) {
   Settings s;
-  s.itr_enabled =
-      ParseBool("DD_CIVISIBILITY_ITR_ENABLED",
-                getenv("DD_CIVISIBILITY_ITR_ENABLED"), true, &s.warnings);
+  s.itr_enabled = ParseBool(ITR_ENABLED_VARIABLE, getenv(ITR_ENABLED_VARIABLE),
+                            true, diagnostics);
   s.collect_only = ParseBool("ITR_COLLECT_ONLY", getenv("ITR_COLLECT_ONLY"),
-                             false, &s.warnings);
+                             false, diagnostics);
   s.service = Get(getenv, "DD_SERVICE");
   s.env = Get(getenv, "DD_ENV");
 
@@ -58,8 +65,8 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root) {
     } else if (level == "suite") {
       s.level = SkipLevel::kSuite;
     } else {
-      s.warnings.push_back(std::string(name) + "='" + level +
-                           "' is not 'test' or 'suite'; using 'test'");
+      diagnostics.Warning(std::string(name) + "='" + level +
+                          "' is not 'test' or 'suite'; using 'test'");
     }
   }
 
@@ -74,8 +81,8 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root) {
           (lower == "true" || lower == "yes" || lower == "on") ? 1 : 0;
       if (s.verbosity == 0 && lower != "false" && lower != "no" &&
           lower != "off") {
-        s.warnings.push_back("ITR_VERBOSE='" + verbose +
-                             "' is not 0, 1 or 2; using 0");
+        diagnostics.Warning("ITR_VERBOSE='" + verbose +
+                            "' is not 0, 1 or 2; using 0");
       }
     }
     s.verbosity = std::clamp(s.verbosity, 0, 2);
@@ -89,8 +96,8 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root) {
     if (!absl::ConsumePrefix(&key_value, "test.configuration.")) continue;
     size_t colon = key_value.find(':');
     if (colon == absl::string_view::npos || colon == 0) {
-      s.warnings.push_back("DD_TAGS entry '" + std::string(tag) +
-                           "' has no value; ignored");
+      diagnostics.Warning("DD_TAGS entry '" + std::string(tag) +
+                          "' has no value; ignored");
       continue;
     }
     s.custom_configuration[std::string(key_value.substr(0, colon))] =
@@ -102,8 +109,8 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root) {
   if (!list.empty()) {
     std::ifstream in(list);
     if (!in) {
-      s.warnings.push_back("ITR_UNSKIPPABLE_FILE '" + list +
-                           "' cannot be read: every test runs");
+      diagnostics.Warning("ITR_UNSKIPPABLE_FILE '" + list +
+                          "' cannot be read: every test runs");
       s.collect_only = true;  // the safe choice: we cannot tell which to keep
     }
     for (std::string line; std::getline(in, line);) {

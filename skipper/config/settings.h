@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "skipper/base/diagnostics.h"
+
 namespace itr::skipper {
 
 enum class SkipLevel { kTest, kSuite };
@@ -33,19 +35,19 @@ struct Settings {
   // GoogleTest filters: ITR_UNSKIPPABLE, and each line of the file named by
   // ITR_UNSKIPPABLE_FILE ('#' comments).
   std::vector<std::string> unskippable_patterns;
-  // One line each, for the user.
-  std::vector<std::string> warnings;
 };
 
 using GetEnv = std::function<const char*(const char*)>;
 
-// `repo_root` decides the default store location.
-Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root);
+// `repo_root` decides the default store location. Invalid values are
+// warned about through `diagnostics`.
+Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
+                      Diagnostics& diagnostics);
 
-// "true"/"1"/"yes"/"on" and "false"/"0"/"no"/"off", any case; otherwise
-// `fallback` and a warning.
+// itr/environment_switch.h's values; unset means `fallback`, anything
+// unreadable too, with a warning.
 bool ParseBool(const char* name, const char* value, bool fallback,
-               std::vector<std::string>* warnings);
+               Diagnostics& diagnostics);
 
 }  // namespace itr::skipper
 

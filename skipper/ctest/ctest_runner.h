@@ -4,18 +4,18 @@
 //
 //   1. `ctest --show-only=json-v1 <args>` lists the tests the user's
 //      arguments select (-R/-E/-L/-LE/-I/-C...).
-//   2. The same store and skip rule as the in-process adapters
-//      (LocalBackend, skip_planner.h) decide per test; the LABELS entry
-//      `datadog_itr_unskippable`, ITR_UNSKIPPABLE and names containing
-//      datadog_itr_unskippable force a run.
+//   2. The same session as the in-process adapters (session/itr_session.h:
+//      settings, backend, skip rule, summary) decides per test; the LABELS
+//      entry `datadog_itr_unskippable`, ITR_UNSKIPPABLE and names
+//      containing datadog_itr_unskippable force a run.
 //   3. A generated CTestTestfile.cmake in <build>/.itr-ctest/ (see
 //      wrapper_testfile.h) disables the skipped tests and gives the others
 //      ITR_TEST_ID and a coverage file; ctest runs it with the user's
 //      arguments (so -j, filters, output options, --repeat compose) and a
 //      JUnit report.
 //   4. Every instrumented process of a test appends its coverage to the
-//      test's file (process_coverage.h); with the JUnit outcome, each test
-//      that ran is recorded under module "ctest:<build dir>".
+//      test's file (coverage/exported_coverage.h); with the JUnit outcome,
+//      each test that ran is recorded under module "ctest:<build dir>".
 //
 // Returns ctest's own exit code. Fails open: when listing, planning or
 // generating fails, one warning line and ctest runs as the user asked;
@@ -26,13 +26,10 @@
 #include <string>
 #include <vector>
 
-#include "skipper/config/settings.h"
-
 namespace itr::skipper::ctest {
 
 struct CtestRunOptions {
   std::string repo_root;
-  Settings settings;            // LoadSettings(getenv, repo_root)
   std::string ctest = "ctest";  // the ctest program ($ITR_CTEST, else PATH)
   std::string cwd;              // where relative --test-dir paths start
 };

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "itr/test_optimization.h"
+#include "skipper/base/status_macros.h"
 #include "skipper/datadog/reporting/intake_sink.h"
 #include "skipper/datadog/skippable_matcher.h"
 
@@ -71,11 +72,11 @@ class TestCycleReport {
 
 absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::Open(
     const Settings& settings, const DatadogConfig& config,
-    const ProcessInfo& process, std::vector<std::string>* warnings) {
+    const ProcessInfo& process, Diagnostics& diagnostics) {
   // Nothing below should throw; if a library does (bad_alloc, a JSON or
   // thread error), the tests run rather than the binary terminating.
   try {
-    return OpenOrThrow(settings, config, process, warnings);
+    return OpenOrThrow(settings, config, process, diagnostics);
   } catch (const std::exception& error) {
     return absl::InternalError(
         absl::StrCat("unexpected error: ", error.what()));
@@ -84,18 +85,17 @@ absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::Open(
 
 absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::OpenOrThrow(
     const Settings& settings, const DatadogConfig& config,
-    const ProcessInfo& process, std::vector<std::string>* warnings) {
+    const ProcessInfo& process, Diagnostics& diagnostics) {
   std::unique_ptr<DatadogBackend> backend(new DatadogBackend());
   backend->settings_ = settings;
   backend->process_ = process;
   backend->http_ = std::make_unique<transport::HttpClient>();
-  absl::StatusOr<StartupResult> startup =
-      RunStartup(settings, config, process, backend->http_.get(),
-                 &backend->api_, &backend->upload_);
-  if (!startup.ok()) return startup.status();
-  backend->startup_ = std::move(*startup);
-  warnings->insert(warnings->end(), backend->startup_.warnings.begin(),
-                   backend->startup_.warnings.end());
+  ITR_ASSIGN_OR_RETURN(
+      Startup startup,
+      RunStartup(settings, config, process, backend->http_.get(), diagnostics));
+  backend->startup_ = std::move(startup.result);
+  backend->api_ = std::move(startup.api);
+  backend->upload_ = std::move(startup.upload);
   backend->StartReport(config);
   return backend;
 }
@@ -201,7 +201,7 @@ void DatadogBackend::TestFinished(const TestRun& run) {
   }
 }
 
-void DatadogBackend::SessionExecuted(const ExecutedCode& executed, bool) {
+void DatadogBackend::OutsideTestsExecuted(const ExecutedCode& executed, bool) {
   session_executed_ = executed;
 }
 

@@ -27,22 +27,22 @@ class TestCycleReport;  // datadog_backend.cc
 
 class DatadogBackend : public Backend {
  public:
-  // Runs the startup sequence (bounded by the startup budget). Errors: no
-  // way to reach Datadog (the caller runs everything); `*warnings` gets
-  // the lines to show either way.
+  // Runs the startup sequence (bounded by the startup budget); what it
+  // could not learn is warned about. Errors: no way to reach Datadog (the
+  // caller runs everything).
   static absl::StatusOr<std::unique_ptr<DatadogBackend>> Open(
       const Settings& settings, const DatadogConfig& config,
-      const ProcessInfo& process, std::vector<std::string>* warnings);
+      const ProcessInfo& process, Diagnostics& diagnostics);
   ~DatadogBackend() override;
 
   absl::StatusOr<std::vector<TestDecision>> Plan(
       const std::vector<PlannedTest>& tests) override;
   void TestStarted(const TestIdentity& test) override;
   void TestFinished(const TestRun& run) override;
-  void SessionExecuted(const ExecutedCode& executed, bool final) override;
+  void OutsideTestsExecuted(const ExecutedCode& executed, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
   void SessionEnded(bool clean) override;
-  std::string LastError() const override { return error_; }
+  std::string FirstError() const override { return error_; }
 
   const StartupResult& startup() const { return startup_; }
 
@@ -50,7 +50,7 @@ class DatadogBackend : public Backend {
   DatadogBackend() = default;
   static absl::StatusOr<std::unique_ptr<DatadogBackend>> OpenOrThrow(
       const Settings& settings, const DatadogConfig& config,
-      const ProcessInfo& process, std::vector<std::string>* warnings);
+      const ProcessInfo& process, Diagnostics& diagnostics);
   void StartReport(const DatadogConfig& config);
 
   // A test's coverage, sent at the end with the session's files added.

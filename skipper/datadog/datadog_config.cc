@@ -19,16 +19,16 @@ bool IsSet(const GetEnv& getenv, const char* name) {
 
 }  // namespace
 
-DatadogConfig LoadDatadogConfig(const GetEnv& getenv) {
+DatadogConfig LoadDatadogConfig(const GetEnv& getenv,
+                                Diagnostics& diagnostics) {
   DatadogConfig config;
-  config.connection = transport::LoadConnectionSettings(getenv);
-  config.warnings = config.connection.warnings;
+  config.connection = transport::LoadConnectionSettings(getenv, diagnostics);
   config.git_upload = ParseBool("DD_CIVISIBILITY_GIT_UPLOAD_ENABLED",
                                 getenv("DD_CIVISIBILITY_GIT_UPLOAD_ENABLED"),
-                                true, &config.warnings);
+                                true, diagnostics);
   config.git_unshallow = ParseBool(
       "DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED",
-      getenv("DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED"), true, &config.warnings);
+      getenv("DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED"), true, diagnostics);
   config.session_name = Get(getenv, "DD_TEST_SESSION_NAME");
 
   std::string explicit_backend =
@@ -41,7 +41,7 @@ DatadogConfig LoadDatadogConfig(const GetEnv& getenv) {
     config.backend = BackendKind::kDatadog;
     config.why = "ITR_BACKEND=datadog";
   } else if (!explicit_backend.empty()) {
-    config.warnings.push_back(absl::StrCat(
+    diagnostics.Warning(absl::StrCat(
         "ITR_BACKEND='", explicit_backend,
         "' is neither 'local' nor 'datadog'; choosing from DD_* variables"));
   }
@@ -57,7 +57,7 @@ DatadogConfig LoadDatadogConfig(const GetEnv& getenv) {
   }
   if (config.backend == BackendKind::kDatadog && config.connection.agentless &&
       config.connection.api_key.empty()) {
-    config.warnings.push_back(
+    diagnostics.Warning(
         "DD_CIVISIBILITY_AGENTLESS_ENABLED needs DD_API_KEY; using the local "
         "store");
     config.backend = BackendKind::kLocal;

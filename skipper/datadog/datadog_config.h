@@ -29,10 +29,10 @@ struct DatadogConfig {
   // DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED (default true).
   bool git_unshallow = true;
   std::string session_name;  // DD_TEST_SESSION_NAME
-  std::vector<std::string> warnings;
 };
 
-DatadogConfig LoadDatadogConfig(const GetEnv& getenv);
+// Invalid values are warned about.
+DatadogConfig LoadDatadogConfig(const GetEnv& getenv, Diagnostics& diagnostics);
 
 // DD_SERVICE's default, as the tracers derive it: the repository name from
 // its URL ("https://host/org/Repo.git" → "repo"), else "test".

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "skipper/base/status_macros.h"
 #include "skipper/ci/ci_tags.h"
 #include "skipper/datadog/git_upload_flow.h"
 #include "skipper/git/git_cli.h"
@@ -110,24 +111,18 @@ std::string GitUploadTask::Join() {
   return outcome_.get();
 }
 
-absl::StatusOr<StartupResult> RunStartup(
-    const Settings& settings, const DatadogConfig& config,
-    const ProcessInfo& process, transport::HttpClient* http,
-    std::unique_ptr<ApiClient>* api, std::unique_ptr<GitUploadTask>* upload) {
-  absl::Time deadline = absl::Now() + config.connection.startup_budget;
-  absl::StatusOr<transport::Endpoints> endpoints =
-      transport::Endpoints::Resolve(config.connection, *http, deadline);
-  if (!endpoints.ok()) return endpoints.status();
-  *api = std::make_unique<ApiClient>(*endpoints, http);
+namespace {
 
-  StartupResult result;
-  result.environment_tags =
-      CollectEnvironmentTags(getenv, ProcessEnvNames, process.repo_root);
-  RunContext& run = result.run;
-  run.repository_url = TagOr(result.environment_tags, kTagRepositoryUrl);
-  run.branch = TagOr(result.environment_tags, kTagBranch);
-  if (run.branch.empty()) run.branch = TagOr(result.environment_tags, kTagTag);
-  run.sha = TagOr(result.environment_tags, kTagCommitSha);
+// What the requests say about this run, and the event tags that describe
+// where it runs (git.*, ci.*, os.*, runtime.*).
+RunContext DescribeRun(const Settings& settings, const ProcessInfo& process,
+                       std::map<std::string, std::string>* tags) {
+  *tags = CollectEnvironmentTags(getenv, ProcessEnvNames, process.repo_root);
+  RunContext run;
+  run.repository_url = TagOr(*tags, kTagRepositoryUrl);
+  run.branch = TagOr(*tags, kTagBranch);
+  if (run.branch.empty()) run.branch = TagOr(*tags, kTagTag);
+  run.sha = TagOr(*tags, kTagCommitSha);
   run.service = settings.service.empty()
                     ? DefaultServiceName(run.repository_url)
                     : settings.service;
@@ -135,88 +130,117 @@ absl::StatusOr<StartupResult> RunStartup(
   run.test_level = settings.level == SkipLevel::kSuite ? "suite" : "test";
   run.configurations = RequestConfigurations(process.compiler);
   run.custom = settings.custom_configuration;
-  for (const auto& [key, value] : run.configurations) {
-    result.environment_tags[key] = value;
-  }
+  for (const auto& [key, value] : run.configurations) (*tags)[key] = value;
+  return run;
+}
 
-  auto fail = [&](const char* request, const std::string& why) {
-    result.configuration_errors.push_back(request);
+// The library settings; when the backend requires git metadata first, again
+// after the upload (within the deadline only: past it the settings stand as
+// they are, "best effort" as the tracers proceed).
+absl::StatusOr<LibrarySettings> FetchLibrarySettings(ApiClient& api,
+                                                     const RunContext& run,
+                                                     GitUploadTask* upload,
+                                                     absl::Time deadline,
+                                                     Diagnostics& diagnostics) {
+  absl::StatusOr<LibrarySettings> library = api.FetchSettings(run, deadline);
+  if (library.ok() && library->require_git && upload != nullptr) {
+    std::string outcome = upload->Wait(deadline);
+    if (!outcome.empty()) diagnostics.Warning(outcome);
+    absl::StatusOr<LibrarySettings> again = api.FetchSettings(run, deadline);
+    if (again.ok()) library = again;
+  }
+  return library;
+}
+
+// Why the skippable list (about commit `sha`) cannot apply to this checkout:
+// the tests must be built from exactly that commit, with nothing changed on
+// top. "" when it applies.
+std::string CheckoutMismatch(const std::string& repo_root,
+                             const std::string& sha) {
+  std::string local_head =
+      repo_root.empty() ? ""
+                        : TagOr(ReadLocalGitTags(repo_root), kTagCommitSha);
+  if (local_head != sha) {
+    return local_head.empty()
+               ? "no git checkout to compare with commit " + sha
+               : absl::StrCat("the checkout (", local_head.substr(0, 12),
+                              ") is not commit ", sha.substr(0, 12));
+  }
+  absl::StatusOr<std::vector<std::string>> dirty =
+      UncommittedChanges(repo_root);
+  if (!dirty.ok()) {
+    return absl::StrCat("cannot read the work tree status (",
+                        dirty.status().message(), ")");
+  }
+  if (!dirty->empty()) {
+    return absl::StrCat(dirty->size(), " uncommitted change(s), e.g. ",
+                        dirty->front(), ": Datadog only knows commits");
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<Startup> RunStartup(const Settings& settings,
+                                   const DatadogConfig& config,
+                                   const ProcessInfo& process,
+                                   transport::HttpClient* http,
+                                   Diagnostics& diagnostics) {
+  absl::Time deadline = absl::Now() + config.connection.startup_budget;
+  ITR_ASSIGN_OR_RETURN(
+      transport::Endpoints endpoints,
+      transport::Endpoints::Resolve(config.connection, *http, deadline));
+  Startup startup;
+  startup.api = std::make_unique<ApiClient>(endpoints, http);
+  StartupResult& result = startup.result;
+  result.run = DescribeRun(settings, process, &result.environment_tags);
+  const RunContext& run = result.run;
+
+  auto no_skipping = [&](const std::string& why) {
     result.no_skipping_reason = why;
-    result.warnings.push_back(why + "; all tests run");
+    diagnostics.Warning(why + "; all tests run");
+    return std::move(startup);
+  };
+  auto failed = [&](const char* request, const std::string& why) {
+    result.configuration_errors.push_back(request);
+    return no_skipping(why);
   };
   if (run.repository_url.empty() || run.sha.empty()) {
     // As the Go client: the backend cannot key anything without them.
-    fail("settings",
-         "no git repository URL or commit sha (a git checkout, the CI's "
-         "variables or DD_GIT_REPOSITORY_URL/DD_GIT_COMMIT_SHA)");
-    return result;
+    return failed("settings",
+                  "no git repository URL or commit sha (a git checkout, the "
+                  "CI's variables or DD_GIT_REPOSITORY_URL/DD_GIT_COMMIT_SHA)");
   }
   if (config.git_upload && !process.repo_root.empty()) {
-    *upload = std::make_unique<GitUploadTask>(
-        api->get(), process.repo_root, run.repository_url, config.git_unshallow,
-        absl::Now() + kGitUploadBudget);
+    startup.upload = std::make_unique<GitUploadTask>(
+        startup.api.get(), process.repo_root, run.repository_url,
+        config.git_unshallow, absl::Now() + kGitUploadBudget);
   }
-  absl::StatusOr<LibrarySettings> library =
-      (*api)->FetchSettings(run, deadline);
-  if (library.ok() && library->require_git && *upload != nullptr) {
-    // Within the start-up budget only; past it the settings stand as they
-    // are ("best effort", as the tracers proceed).
-    std::string outcome = (*upload)->Wait(deadline);
-    if (!outcome.empty()) result.warnings.push_back(outcome);
-    absl::StatusOr<LibrarySettings> again =
-        (*api)->FetchSettings(run, deadline);
-    if (again.ok()) library = again;
-  }
+  absl::StatusOr<LibrarySettings> library = FetchLibrarySettings(
+      *startup.api, run, startup.upload.get(), deadline, diagnostics);
   if (!library.ok()) {
-    fail("settings", absl::StrCat("Datadog settings unavailable (",
-                                  library.status().message(), ")"));
-    return result;
+    return failed("settings", absl::StrCat("Datadog settings unavailable (",
+                                           library.status().message(), ")"));
   }
   result.settings = *library;
   if (!library->itr_enabled || !library->tests_skipping) {
     result.no_skipping_reason =
         "test skipping is off for this service (Datadog settings)";
-    return result;
+    return startup;
   }
-  // The skippable list is about commit run.sha: the tests must be built
-  // from exactly that commit, with nothing changed on top.
-  std::string local_head =
-      process.repo_root.empty()
-          ? ""
-          : TagOr(ReadLocalGitTags(process.repo_root), kTagCommitSha);
-  if (local_head != run.sha) {
-    result.no_skipping_reason =
-        local_head.empty()
-            ? "no git checkout to compare with commit " + run.sha
-            : absl::StrCat("the checkout (", local_head.substr(0, 12),
-                           ") is not commit ", run.sha.substr(0, 12));
-    result.warnings.push_back(result.no_skipping_reason + "; all tests run");
-    return result;
-  }
-  {
-    absl::StatusOr<std::vector<std::string>> dirty =
-        UncommittedChanges(process.repo_root);
-    if (!dirty.ok() || !dirty->empty()) {
-      result.no_skipping_reason =
-          dirty.ok()
-              ? absl::StrCat(dirty->size(), " uncommitted change(s), e.g. ",
-                             dirty->front(), ": Datadog only knows commits")
-              : absl::StrCat("cannot read the work tree status (",
-                             dirty.status().message(), ")");
-      result.warnings.push_back(result.no_skipping_reason + "; all tests run");
-      return result;
-    }
+  if (std::string why = CheckoutMismatch(process.repo_root, run.sha);
+      !why.empty()) {
+    return no_skipping(why);
   }
   absl::StatusOr<SkippableList> skippable =
-      (*api)->FetchSkippable(run, deadline);
+      startup.api->FetchSkippable(run, deadline);
   if (!skippable.ok()) {
-    fail("skippable_tests",
-         absl::StrCat("Datadog skippable tests unavailable (",
-                      skippable.status().message(), ")"));
-    return result;
+    return failed("skippable_tests",
+                  absl::StrCat("Datadog skippable tests unavailable (",
+                               skippable.status().message(), ")"));
   }
   result.skippable = std::move(*skippable);
-  return result;
+  return startup;
 }
 
 }  // namespace itr::skipper::datadog

@@ -42,7 +42,6 @@ struct StartupResult {
   std::string no_skipping_reason;
   // "settings", "skippable_tests": requests that failed (event tags).
   std::vector<std::string> configuration_errors;
-  std::vector<std::string> warnings;  // one line each
 };
 
 // The git upload, started in the background and joined later. Owns its
@@ -66,14 +65,22 @@ class GitUploadTask {
   std::shared_future<std::string> outcome_;
 };
 
-// Runs the start-up sequence. Errors only when there is no way to talk to
-// Datadog at all (endpoints unresolved); the caller then runs everything.
-// `api` receives the client for later reporting requests; `upload` the
-// background git upload, when one was started.
-absl::StatusOr<StartupResult> RunStartup(
-    const Settings& settings, const DatadogConfig& config,
-    const ProcessInfo& process, transport::HttpClient* http,
-    std::unique_ptr<ApiClient>* api, std::unique_ptr<GitUploadTask>* upload);
+// What the start-up sequence leaves: its result, the API client for later
+// reporting requests, and the background git upload when one was started.
+struct Startup {
+  StartupResult result;
+  std::unique_ptr<ApiClient> api;
+  std::unique_ptr<GitUploadTask> upload;
+};
+
+// Runs the start-up sequence; what keeps tests from being skipped is warned
+// about. Errors only when there is no way to talk to Datadog at all
+// (endpoints unresolved); the caller then runs everything.
+absl::StatusOr<Startup> RunStartup(const Settings& settings,
+                                   const DatadogConfig& config,
+                                   const ProcessInfo& process,
+                                   transport::HttpClient* http,
+                                   Diagnostics& diagnostics);
 
 // os.* and runtime.* for the requests' configurations: os.platform
 // ("linux"), os.version (kernel release), os.architecture ("x86_64"),

@@ -1,9 +1,9 @@
-// doctest adapter of the skipper: plan before the run, mark the test cases
-// to leave out as skipped, record each through a listener.
+// doctest adapter: plan before the run, mark the test cases to leave out as
+// skipped, bracket and record each through a listener. Talks to the
+// Intelligent Test Runner only through its C API (itr/session.h).
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -11,15 +11,15 @@
 
 #include "itr/doctest_itr.h"
 #include "itr/doctest_unskippable.h"
-#include "skipper/identity/test_identity.h"
-#include "skipper/reports/junit_skipped.h"
-#include "skipper/session/itr_session.h"
+#include "itr/session.h"
+#include "skipper/markers/unskippable.h"
 
-namespace itr::doctest {
+namespace itr {
+namespace doctest {
 
 namespace {
 
-using skipper::ItrSession;
+constexpr size_t kNotATest = static_cast<size_t>(-1);
 
 // Marked through the unskippable() decorator, during static initialization.
 struct DecoratorMarks {
@@ -32,9 +32,9 @@ DecoratorMarks& Marks() {
   return *marks;
 }
 
-// What the listener needs; lives until the process ends.
+// What the listener and ReportSkipped need; lives until the process ends.
 struct Recording {
-  std::unique_ptr<ItrSession> session;
+  itr_session* session = nullptr;
   std::map<const ::doctest::TestCaseData*, size_t> index;
   bool partial = false;
   // A signal arrived: doctest reports the rest from its signal handler.
@@ -42,7 +42,8 @@ struct Recording {
   // signal stack): the test stays `running` and the run unfinished, so
   // both run again next time.
   bool crashed = false;
-  std::optional<size_t> current;
+  size_t current = kNotATest;
+  std::string junit_path;  // when tests were skipped
 };
 Recording* g_recording = nullptr;
 
@@ -56,21 +57,21 @@ class RecordingListener : public ::doctest::IReporter {
     auto it = g_recording->index.find(&test);
     if (it == g_recording->index.end()) return;
     g_recording->current = it->second;
-    g_recording->session->TestStarted(it->second);
+    itr_session_test_started(g_recording->session, it->second);
   }
 
   void test_case_end(const ::doctest::CurrentTestCaseStats& stats) override {
-    if (!g_recording->current || g_recording->crashed) return;
+    if (g_recording->current == kNotATest || g_recording->crashed) return;
     // may_fail / should_fail / expected_failures leave failure flags even
     // when doctest counts the test case a success: not a pass for ITR.
     bool passed = stats.testCaseSuccess && stats.failure_flags == 0 &&
                   stats.numAssertsFailedCurrentTest == 0;
-    g_recording->session->TestFinished(
-        *g_recording->current, !passed ? skipper::TestOutcome::kFailed
-                               : g_recording->partial
-                                   ? skipper::TestOutcome::kSkippedByFramework
-                                   : skipper::TestOutcome::kPassed);
-    g_recording->current.reset();
+    itr_session_test_finished(g_recording->session, g_recording->current,
+                              !passed ? ITR_OUTCOME_FAILED
+                              : g_recording->partial
+                                  ? ITR_OUTCOME_SKIPPED_BY_FRAMEWORK
+                                  : ITR_OUTCOME_PASSED);
+    g_recording->current = kNotATest;
   }
 
   // A signal: doctest still ends the test case and the run, then dies.
@@ -79,7 +80,7 @@ class RecordingListener : public ::doctest::IReporter {
   }
 
   void test_run_end(const ::doctest::TestRunStats&) override {
-    if (!g_recording->crashed) g_recording->session->Finish(/*clean=*/true);
+    if (!g_recording->crashed) itr_session_finish(g_recording->session, 1);
   }
 
   void report_query(const ::doctest::QueryData&) override {}
@@ -92,14 +93,60 @@ class RecordingListener : public ::doctest::IReporter {
   void test_case_skipped(const ::doctest::TestCaseData&) override {}
 };
 
-std::string DecoratorReason(const ::doctest::TestCaseData& test) {
-  DecoratorMarks& marks = Marks();
-  std::lock_guard<std::mutex> lock(marks.mutex);
-  if (marks.test_cases.count({test.m_file.c_str(), test.m_line}) != 0 ||
-      marks.suites.count(test.m_test_suite) != 0) {
-    return "decorator itr::doctest::unskippable()";
+// The framework's own reason for a test case to always run ("" if none).
+std::string MarkerReason(const ::doctest::TestCaseData& test,
+                         const std::string& suite) {
+  {
+    DecoratorMarks& marks = Marks();
+    std::lock_guard<std::mutex> lock(marks.mutex);
+    if (marks.test_cases.count({test.m_file.c_str(), test.m_line}) != 0 ||
+        marks.suites.count(test.m_test_suite) != 0) {
+      return "decorator itr::doctest::unskippable()";
+    }
   }
-  return "";
+  return skipper::RegisteredUnskippableReason(
+      {suite, test.m_name, test.m_file.c_str()});
+}
+
+// Identity: the doctest suite, or the source file for test cases outside
+// any suite; the name. doctest allows equal names (other file or line):
+// such test cases share one record, so they always run. Named in JUnit
+// reports as doctest's JUnit reporter names them.
+void RegisterTests(const std::vector<RegisteredTest>& tests,
+                   Recording* recording) {
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < tests.size(); ++i) {
+    const ::doctest::TestCaseData& test = *tests[i].test;
+    std::string file =
+        itr_session_repo_relative(recording->session, test.m_file.c_str());
+    std::string suite = test.m_test_suite[0] != '\0' ? test.m_test_suite : file;
+    by_key[suite + "." + test.m_name].push_back(i);
+  }
+  std::set<size_t> duplicates;
+  for (const auto& entry : by_key) {
+    if (entry.second.size() > 1) {
+      duplicates.insert(entry.second.begin(), entry.second.end());
+    }
+  }
+  for (size_t i = 0; i < tests.size(); ++i) {
+    const ::doctest::TestCaseData& test = *tests[i].test;
+    std::string file =
+        itr_session_repo_relative(recording->session, test.m_file.c_str());
+    std::string suite = test.m_test_suite[0] != '\0' ? test.m_test_suite : file;
+    std::string marker = duplicates.count(i) != 0 ? "duplicate test name"
+                                                  : MarkerReason(test, suite);
+    std::string classname =
+        ::doctest::skipPathFromFilename(test.m_file.c_str());
+    itr_test entry = {};
+    entry.suite = suite.c_str();
+    entry.name = test.m_name;
+    entry.source_file = test.m_file.c_str();
+    entry.source_line = static_cast<int>(test.m_line);
+    entry.unskippable_reason = marker.empty() ? nullptr : marker.c_str();
+    entry.report_classname = classname.c_str();
+    recording->index[&test] = i;
+    itr_session_add_test(recording->session, &entry);
+  }
 }
 
 }  // namespace
@@ -117,70 +164,42 @@ void MarkUnskippableTestSuite(const char* suite) {
 }
 
 void InstallItr(Selection& selection, const char* compiler) {
-  std::unique_ptr<ItrSession> session =
-      ItrSession::Start(compiler, {"doctest", DOCTEST_VERSION_STR});
-  if (!session->enabled()) return;
-
-  // Identity: the doctest suite, or the source file for test cases outside
-  // any suite; the name. doctest allows equal names (other file or line):
-  // such test cases share one record, so they always run.
-  auto recording = std::make_unique<Recording>();
-  std::vector<skipper::PlannedTest> planned;
-  std::map<std::string, size_t> first_with_key;
-  for (const RegisteredTest& registered : selection.tests) {
-    const ::doctest::TestCaseData& test = *registered.test;
-    skipper::PlannedTest entry;
-    entry.identity.module = session->module();
-    entry.identity.source_file = session->RepoRelative(test.m_file.c_str());
-    entry.identity.suite = test.m_test_suite[0] != '\0'
-                               ? std::string(test.m_test_suite)
-                               : entry.identity.source_file;
-    entry.identity.name = test.m_name;
-    entry.unskippable_reason = DecoratorReason(test);
-    if (entry.unskippable_reason.empty()) {
-      entry.unskippable_reason = session->SharedUnskippableReason(
-          entry.identity.suite, entry.identity.name, test.m_file.c_str());
-    }
-    auto [first, inserted] =
-        first_with_key.emplace(entry.identity.Key(), planned.size());
-    if (!inserted) {
-      entry.unskippable_reason = "duplicate test name";
-      planned[first->second].unskippable_reason = "duplicate test name";
-      planned[first->second].unskippable = true;
-    }
-    entry.unskippable = !entry.unskippable_reason.empty();
-    recording->index[&test] = planned.size();
-    planned.push_back(std::move(entry));
-  }
-  session->Plan(std::move(planned));
-
+  itr_session* session =
+      itr_session_start("doctest", DOCTEST_VERSION_STR, compiler);
+  if (session == nullptr) return;
+  auto recording = std::unique_ptr<Recording>(new Recording());
+  recording->session = session;
+  RegisterTests(selection.tests, recording.get());
+  itr_session_plan(session);
   std::vector<size_t> considered;
   for (size_t i = 0; i < selection.tests.size(); ++i) {
     if (!selection.tests[i].considered) continue;
     considered.push_back(i);
     if (!selection.cannot_skip.empty()) {
-      session->RunAnyway(i, "nothing is skipped with " + selection.cannot_skip);
+      itr_session_run_anyway(
+          session, i,
+          ("nothing is skipped with " + selection.cannot_skip).c_str());
     }
   }
-  std::vector<size_t> skipped = session->Commit(considered);
-  for (size_t i : skipped) selection.tests[i].skip = true;
-  if (!selection.junit_path.empty() && !skipped.empty()) {
-    // Named as doctest's JUnit reporter names test cases.
-    std::vector<skipper::JunitSkippedCase> cases;
-    for (size_t i : skipped) {
-      const ::doctest::TestCaseData& test = *selection.tests[i].test;
-      cases.push_back({::doctest::skipPathFromFilename(test.m_file.c_str()),
-                       test.m_name, "itr: " + session->decisions()[i].reason});
-    }
-    skipper::DeferJunitSkipped(selection.junit_path, std::move(cases));
+  size_t skipped =
+      itr_session_select(session, considered.data(), considered.size());
+  for (size_t i : considered) {
+    if (itr_session_decision(session, i).skip) selection.tests[i].skip = true;
+  }
+  if (!selection.junit_path.empty() && skipped > 0) {
+    recording->junit_path = selection.junit_path;
   }
   recording->partial = selection.partial;
-  recording->session = std::move(session);
   g_recording = recording.release();
   ::doctest::registerReporter<RecordingListener>("itr", 0,
                                                  /*isReporter=*/false);
 }
 
-void ReportSkipped() { skipper::AddDeferredJunitSkipped(); }
+void ReportSkipped() {
+  if (g_recording == nullptr || g_recording->junit_path.empty()) return;
+  itr_session_add_skipped_to_report(g_recording->session, ITR_REPORT_JUNIT,
+                                    g_recording->junit_path.c_str());
+}
 
-}  // namespace itr::doctest
+}  // namespace doctest
+}  // namespace itr

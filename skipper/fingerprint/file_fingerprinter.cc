@@ -23,9 +23,21 @@ void EnsureLibgit2() {
 
 }  // namespace
 
-FileFingerprinter::FileFingerprinter(std::string repo_root, int64_t built_at_ns)
-    : repo_root_(std::move(repo_root)), built_at_ns_(built_at_ns) {
+FileFingerprinter::FileFingerprinter(std::string repo_root)
+    : repo_root_(std::move(repo_root)) {
   EnsureLibgit2();
+}
+
+std::string FileFingerprinter::BuiltSource(const std::string& path,
+                                           int64_t built_at_ns) {
+  std::string fingerprint = Fingerprint(path, built_at_ns);
+  // Recording "missing" would read as unchanged while it stays missing: a
+  // compiled file we cannot see is an unknown dependency.
+  return fingerprint == kMissingFile ? kUnknownFingerprint : fingerprint;
+}
+
+std::string FileFingerprinter::Content(const std::string& path) {
+  return Fingerprint(path, kNoBuildTime);
 }
 
 void FileFingerprinter::Seed(const std::string& path, const StatEntry& entry) {
@@ -33,22 +45,18 @@ void FileFingerprinter::Seed(const std::string& path, const StatEntry& entry) {
 }
 
 std::string FileFingerprinter::Fingerprint(const std::string& path,
-                                           bool for_recording) {
+                                           int64_t built_at_ns) {
   std::string absolute =
       path.empty() || path[0] == '/' ? path : repo_root_ + "/" + path;
   struct stat st {};
-  if (stat(absolute.c_str(), &st) != 0) {
-    // Recording "missing" would read as unchanged while it stays missing:
-    // a covered file we cannot see is an unknown dependency.
-    return for_recording ? kUnknownFingerprint : kMissingFile;
-  }
+  if (stat(absolute.c_str(), &st) != 0) return kMissingFile;
   StatEntry now;
   now.size = st.st_size;
   now.mtime_ns = Ns(st.st_mtim);
   now.ctime_ns = Ns(st.st_ctim);
   now.inode = static_cast<int64_t>(st.st_ino);
-  if (for_recording && built_at_ns_ != kNoBuildTime &&
-      std::max(now.mtime_ns, now.ctime_ns) > built_at_ns_) {
+  if (built_at_ns != kNoBuildTime &&
+      std::max(now.mtime_ns, now.ctime_ns) > built_at_ns) {
     return kUnknownFingerprint;  // changed after the binary was built
   }
   auto cached = cache_.find(path);
@@ -76,13 +84,6 @@ std::string FileFingerprinter::Fingerprint(const std::string& path,
     updated_[path] = now;
   }
   return now.fingerprint;
-}
-
-int64_t ExecutableModifiedAtNs() {
-  struct stat st {};
-  // Unknown: every file counts as newer, so nothing recorded is trusted.
-  if (stat("/proc/self/exe", &st) != 0) return 0;
-  return Ns(st.st_mtim);
 }
 
 }  // namespace itr::skipper

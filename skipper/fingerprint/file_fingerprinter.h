@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "skipper/model/dependency.h"
+
 namespace itr::skipper {
 
 // What a file looked like when it was fingerprinted.
@@ -19,32 +21,28 @@ struct StatEntry {
   std::string fingerprint;
 };
 
-inline constexpr char kMissingFile[] = "missing";
 inline constexpr int64_t kNoBuildTime = -1;
-// Never equal to a real fingerprint: the dependency always reads as changed.
-inline constexpr char kUnknownFingerprint[] = "unknown";
 
 class FileFingerprinter {
  public:
-  // `repo_root`: paths are relative to it. `built_at_ns`: modification time
-  // of the test binary; a file changed after it may not be what the binary
-  // was built from, so with `for_recording` its fingerprint is unknown (and
-  // an unknown build time, 0, makes every file unknown). kNoBuildTime turns
-  // the rule off (tools that only plan, like the CLI).
-  FileFingerprinter(std::string repo_root, int64_t built_at_ns);
-
-  // Changes the build time for the next calls (a recorder of several
-  // binaries' tests, e.g. `itr ctest`, sets each test's own).
-  void set_built_at_ns(int64_t built_at_ns) { built_at_ns_ = built_at_ns; }
+  // `repo_root`: relative paths are relative to it.
+  explicit FileFingerprinter(std::string repo_root);
 
   // Seeds the stat cache (e.g. from the store).
   void Seed(const std::string& path, const StatEntry& entry);
 
-  // Fingerprint of the file now: a 40-hex git blob id, kMissingFile, or
-  // kUnknownFingerprint (unreadable; with `for_recording`, also missing or
-  // newer than the binary). The test binary plans with `for_recording` too:
-  // a dependency newer than the binary is not what the binary contains.
-  std::string Fingerprint(const std::string& path, bool for_recording);
+  // A source file compiled into a binary built at `built_at_ns` (its
+  // modification time): the file's 40-hex git blob id now, or
+  // kUnknownFingerprint when it is unreadable, missing, or changed after
+  // that build (then it may not be what the binary holds; an unknown build
+  // time, 0, makes every file unknown). kNoBuildTime turns the time rule off
+  // (a planner that is not the binary, like the CLI). Used alike when
+  // recording and when planning.
+  std::string BuiltSource(const std::string& path, int64_t built_at_ns);
+
+  // Any file read as it is (a script, a data file): its blob id,
+  // kMissingFile, or kUnknownFingerprint when unreadable.
+  std::string Content(const std::string& path);
 
   // Entries (re)computed in this process: to be saved back.
   const std::unordered_map<std::string, StatEntry>& updated() const {
@@ -53,15 +51,15 @@ class FileFingerprinter {
   size_t hashed_files() const { return hashed_; }
 
  private:
+  // The fingerprint, or kMissingFile / kUnknownFingerprint; with a build
+  // time, a file newer than it is unknown.
+  std::string Fingerprint(const std::string& path, int64_t built_at_ns);
+
   std::string repo_root_;
-  int64_t built_at_ns_;
   std::unordered_map<std::string, StatEntry> cache_;
   std::unordered_map<std::string, StatEntry> updated_;
   size_t hashed_ = 0;
 };
-
-// Modification time of the running executable, in ns since the epoch.
-int64_t ExecutableModifiedAtNs();
 
 }  // namespace itr::skipper
 

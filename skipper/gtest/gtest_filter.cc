@@ -1,9 +1,9 @@
 #include "gtest_filter.h"
 
-#include "absl/strings/str_join.h"
 #include "skipper/markers/unskippable.h"
 
-namespace itr::gtest {
+namespace itr {
+namespace gtest {
 
 bool MatchesFilter(const std::string& filter, const std::string& full_name) {
   return skipper::MatchesGtestFilter(filter, full_name);
@@ -12,9 +12,14 @@ bool MatchesFilter(const std::string& filter, const std::string& full_name) {
 std::string FilterExcluding(const std::string& filter,
                             const std::vector<std::string>& excluded) {
   if (excluded.empty()) return filter;
-  std::string list = absl::StrJoin(excluded, ":");
+  std::string list;
+  for (const std::string& name : excluded) {
+    if (!list.empty()) list += ':';
+    list += name;
+  }
   if (filter.find('-') != std::string::npos) return filter + ":" + list;
   return (filter.empty() ? std::string("*") : filter) + "-" + list;
 }
 
-}  // namespace itr::gtest
+}  // namespace gtest
+}  // namespace itr

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-namespace itr::gtest {
+namespace itr {
+namespace gtest {
 
 // "POSITIVE[-NEGATIVE]", ':'-separated wildcard patterns; an empty positive
 // part means "*".
@@ -16,6 +17,7 @@ bool MatchesFilter(const std::string& filter, const std::string& full_name);
 std::string FilterExcluding(const std::string& filter,
                             const std::vector<std::string>& excluded);
 
-}  // namespace itr::gtest
+}  // namespace gtest
+}  // namespace itr
 
 #endif  // ITR_SKIPPER_GTEST_GTEST_FILTER_H_

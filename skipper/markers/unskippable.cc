@@ -93,25 +93,27 @@ std::string BaseTestName(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(0, slash);
 }
 
+std::string RegisteredUnskippableReason(const TestForMarkers& test) {
+  std::string suite = BaseSuiteName(test.suite);
+  std::string name = BaseTestName(test.name);
+  std::lock_guard<std::mutex> lock(MarkersMutex());
+  for (const Marker& m : Markers()) {
+    if (!m.file.empty()) {
+      if (m.file == test.source_file) return "DATADOG_ITR_UNSKIPPABLE_FILE";
+      continue;
+    }
+    if (m.suite != suite) continue;
+    if (m.name == "*") return "DATADOG_ITR_UNSKIPPABLE_SUITE";
+    if (m.name == name) return "DATADOG_ITR_UNSKIPPABLE";
+  }
+  return "";
+}
+
 std::string UnskippableBy(const TestForMarkers& test,
                           const std::vector<std::string>& patterns) {
   if (test.suite.find(kUnskippableMarker) != std::string::npos ||
       test.name.find(kUnskippableMarker) != std::string::npos) {
     return std::string("name contains ") + kUnskippableMarker;
-  }
-  std::string suite = BaseSuiteName(test.suite);
-  std::string name = BaseTestName(test.name);
-  {
-    std::lock_guard<std::mutex> lock(MarkersMutex());
-    for (const Marker& m : Markers()) {
-      if (!m.file.empty()) {
-        if (m.file == test.source_file) return "DATADOG_ITR_UNSKIPPABLE_FILE";
-        continue;
-      }
-      if (m.suite != suite) continue;
-      if (m.name == "*") return "DATADOG_ITR_UNSKIPPABLE_SUITE";
-      if (m.name == name) return "DATADOG_ITR_UNSKIPPABLE";
-    }
   }
   std::string full = test.suite + "." + test.name;
   for (const std::string& filter : patterns) {

@@ -9,6 +9,11 @@
 // name: TEST(Ledger, BalanceInvariant_datadog_itr_unskippable).
 // For tests you cannot edit: ITR_UNSKIPPABLE="Suite.*:Other.Name" (GoogleTest
 // filter syntax) or ITR_UNSKIPPABLE_FILE=<file with one pattern per line>.
+//
+// A dependency-free library: the registrations happen in the test binary
+// (static initializers), where the framework adapters read them
+// (RegisteredUnskippableReason); the session checks the markers every
+// framework shares (UnskippableBy).
 #ifndef ITR_SKIPPER_MARKERS_UNSKIPPABLE_H_
 #define ITR_SKIPPER_MARKERS_UNSKIPPABLE_H_
 
@@ -28,12 +33,17 @@ struct UnskippableRegistration {
 struct TestForMarkers {
   std::string suite;        // GoogleTest's: "Inst/Suite", "Suite/0"
   std::string name;         // "Case/3" for TEST_P
-  std::string source_file;  // as TestInfo::file() reports it
+  std::string source_file;  // as the framework reports it (registry only)
 };
 
-// Returns the marker that makes the test unskippable ("" when none):
-// "DATADOG_ITR_UNSKIPPABLE", "..._SUITE", "..._FILE", "name contains ...",
-// or "ITR_UNSKIPPABLE filter '<f>'". `patterns` are GoogleTest filters.
+// The registered marker that makes the test unskippable ("" when none):
+// "DATADOG_ITR_UNSKIPPABLE", "..._SUITE" or "..._FILE".
+std::string RegisteredUnskippableReason(const TestForMarkers& test);
+
+// The markers every framework shares ("" when none): "name contains
+// datadog_itr_unskippable" (suite or name), or "ITR_UNSKIPPABLE filter
+// '<f>'" for the first of `patterns` (GoogleTest filters on Suite.Name)
+// that matches.
 std::string UnskippableBy(const TestForMarkers& test,
                           const std::vector<std::string>& patterns);
 

@@ -1,117 +1,141 @@
-// One test process under the Intelligent Test Runner, whatever its test
-// framework. A framework adapter (GoogleTest, Catch2, doctest, a CTest
-// child) does only what is framework-specific — list the tests, apply the
-// skip list with the framework's own filter, observe each test's start and
-// end — and the session does the rest: settings, backend choice, planning,
-// coverage brackets, recording, the summary line and the warnings.
+// One test process (or one `itr ctest` run) under the Intelligent Test
+// Runner, whatever its test framework. The runner does only what is
+// framework-specific — list the tests, apply the skip list with the
+// framework's own filter, report each test's start and end — and the
+// session does the rest, once for everyone: settings, backend choice,
+// planning, the summary line and the warnings, coverage brackets and
+// recording.
 //
-//   auto session = ItrSession::Start(BuildConfiguration(), {"catch2", "2.13"});
-//   if (!session->enabled()) return;            // ITR off: touch nothing
-//   std::vector<TestDecision> d = session->Plan(tests);
-//   ...adapter filters; then tells which planned tests it considered:
-//   session->Commit(considered_indices);        // summary line
+//   auto session = ItrSession::Start(std::move(options));
+//   if (!session->enabled()) return;              // ITR off: touch nothing
+//   session->Plan(tests);
+//   ...the runner applies its own filters, then says which it considered:
+//   session->SelectTests(considered);             // the summary line
 //   session->TestStarted(i); ... session->TestFinished(i, outcome);
 //   session->Finish(/*clean=*/true);
 //
 // Fail open by construction: any error (no instrumentation, store unusable,
-// planning failed) turns the backend into a NullBackend, so every test runs,
-// with one warning line on stderr.
+// planning failed) turns the backend into a NullBackend, so every test
+// runs, with one warning line.
 #ifndef ITR_SKIPPER_SESSION_ITR_SESSION_H_
 #define ITR_SKIPPER_SESSION_ITR_SESSION_H_
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "skipper/backend/backend.h"
+#include "skipper/base/diagnostics.h"
 #include "skipper/config/settings.h"
-#include "skipper/decision/skip_planner.h"
-#include "skipper/identity/test_identity.h"
-#include "skipper/store/local_store.h"
+#include "skipper/coverage/coverage_source.h"
+#include "skipper/model/planning.h"
+#include "skipper/model/test_outcome.h"
+#include "skipper/model/test_run.h"
 
 namespace itr::skipper {
 
-struct Framework {
-  std::string name;     // "gtest", "catch2", "doctest", "ctest"
-  std::string version;  // "1.12.1"
+struct SessionOptions {
+  std::string framework;  // "gtest", "catch2", "doctest", "ctest"
+  std::string framework_version;
+  // itr::BuildConfiguration() of the test binary (or of the build tree).
+  std::string build_configuration;
+  std::string module;   // "" : the running executable's name
+  std::string command;  // "" : this process's command line
+  std::string repo_root;
+  // Modification time of the binary whose tests are planned, or
+  // kNoBuildTime when the planner is not that binary.
+  int64_t planning_built_at_ns = 0;
+  std::unique_ptr<CoverageSource> coverage;  // required
+  Diagnostics* diagnostics = nullptr;        // "" : ProcessDiagnostics()
+  GetEnv getenv;                             // empty: the process's
+};
+
+// When a test ran, where the runner knows better than the session's clock
+// (`itr ctest` reads it from CTest's report after the fact).
+struct TestTiming {
+  int64_t start_unix_ns = 0;
+  double duration_ms = 0;
 };
 
 class ItrSession {
  public:
-  // Reads the environment and opens the backend. Never fails; when ITR is
-  // disabled, enabled() is false and the adapter should change nothing.
-  // `compiler` identifies the build (itr::BuildConfiguration() of the test
-  // binary's TU).
-  static std::unique_ptr<ItrSession> Start(const std::string& compiler,
-                                           Framework framework);
+  // Reads the settings. Never fails; when ITR is disabled, enabled() is
+  // false and the runner should change nothing. The backend is chosen and
+  // opened by the first Plan().
+  static std::unique_ptr<ItrSession> Start(SessionOptions options);
   ~ItrSession();
 
   bool enabled() const { return enabled_; }
+  // After Plan: false when nothing is planned from records or recorded
+  // (the backend is a NullBackend).
+  bool records() const { return backend_ != nullptr && backend_->Records(); }
   const Settings& settings() const { return settings_; }
-  const Framework& framework() const { return framework_; }
-  const std::string& module() const { return module_; }
-  const std::string& repo_root() const { return repo_root_; }
+  const std::string& module() const { return options_.module; }
+  Diagnostics& diagnostics() { return *options_.diagnostics; }
 
   // `file` relative to the repository root when it lies inside it.
   std::string RepoRelative(const std::string& file) const;
 
-  // The unskippable markers every framework shares (registered
-  // DATADOG_ITR_UNSKIPPABLE*, a name containing datadog_itr_unskippable,
-  // ITR_UNSKIPPABLE filters); "" when none.
+  // The markers every framework shares: a suite or name containing
+  // datadog_itr_unskippable, ITR_UNSKIPPABLE filters; "" when none.
   std::string SharedUnskippableReason(const std::string& suite,
-                                      const std::string& name,
-                                      const std::string& raw_file) const;
+                                      const std::string& name) const;
 
-  // One decision per test, in order. Errors fail open (all run).
-  // The session keeps `tests` and the decisions for what follows.
+  // One decision per test, in order. Errors fail open (all run). The
+  // session keeps the tests and decisions for what follows.
   const std::vector<TestDecision>& Plan(std::vector<PlannedTest> tests);
 
-  // The adapter's final choice: indices into the planned tests that passed
-  // its own filters and sharding. Those whose decision says skip are
-  // skipped; the others run. Prints the summary (and, verbose, each
-  // decision). Returns the indices skipped.
-  std::vector<size_t> Commit(const std::vector<size_t>& considered);
-
-  // Before Commit: the adapter cannot skip this planned test safely (e.g.
-  // its framework cannot exclude it alone), so it runs, with `reason`.
+  // Before SelectTests: the runner cannot skip this planned test safely
+  // (e.g. its framework cannot leave it out alone), so it runs, with
+  // `reason`.
   void RunAnyway(size_t index, const std::string& reason);
 
-  // Brackets one planned test with the coverage runtime and records it.
-  void TestStarted(size_t index);
-  void TestFinished(size_t index, TestOutcome outcome);
+  // The runner's final choice: indices of the planned tests that passed its
+  // own filters and sharding. Those whose decision says skip are skipped,
+  // the others run. Prints the summary line (and, verbose, each decision).
+  // Returns the indices skipped.
+  std::vector<size_t> SelectTests(const std::vector<size_t>& considered);
 
-  // Session coverage before the first test, in case the process dies.
-  void ReportEarlySessionCoverage();
-  // At the end of the process; `clean`: no failure outside any test.
+  // Brackets one planned test with the coverage source and records it.
+  void TestStarted(size_t index);
+  // Process-level runners: these planned tests are about to run in other
+  // processes; each then ends with TestFinished (with its timing) or never.
+  void TestsLaunched(const std::vector<size_t>& indices);
+  void TestFinished(size_t index, TestOutcome outcome,
+                    const std::optional<TestTiming>& timing = std::nullopt);
+
+  // Records what ran outside the tests so far, in case the process dies
+  // before Finish (done by the first TestStarted too).
+  void RecordCodeBeforeTests();
+  // At the end; `clean`: no failure outside any test. Idempotent.
   void Finish(bool clean);
 
   const std::vector<PlannedTest>& planned() const { return planned_; }
   const std::vector<TestDecision>& decisions() const { return decisions_; }
+  // The tests SelectTests skipped, in order.
+  const std::vector<SkippedTest>& skipped() const { return skipped_; }
 
  private:
-  ItrSession() = default;
-  void WarnOnce();
+  explicit ItrSession(SessionOptions options);
+  void OpenBackend();
+  void WarnAboutRecording();
 
+  SessionOptions options_;
   bool enabled_ = false;
   Settings settings_;
-  Framework framework_;
-  std::string module_, repo_root_;
   std::unique_ptr<Backend> backend_;
   std::vector<PlannedTest> planned_;
   std::vector<TestDecision> decisions_;
   std::vector<SkippedTest> skipped_;
-  bool early_session_reported_ = false;
+  bool code_before_tests_recorded_ = false;
   bool finished_ = false;
-  bool warned_ = false;
-  bool print_coverage_ = false;
+  bool warned_about_recording_ = false;
   std::chrono::steady_clock::time_point started_;
   int64_t started_unix_ns_ = 0;
 };
-
-// Writes "itr: <line>" to stderr.
-void SayItr(const std::string& line);
 
 }  // namespace itr::skipper
 

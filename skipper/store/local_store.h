@@ -30,17 +30,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/identity/test_identity.h"
+#include "skipper/model/dependency.h"
+#include "skipper/model/test_identity.h"
+#include "skipper/model/test_outcome.h"
 
 namespace itr::skipper {
 
 class StatementCache;
-
-struct Dependency {
-  std::string kind;  // "file"
-  std::string key;   // repo-relative path
-  std::string fingerprint;
-};
 
 struct StoredFingerprint {
   int64_t id;
@@ -81,8 +77,6 @@ struct PlanningRecords {
     return absl::string_view(keys.data() + row.key_offset, row.key_size);
   }
 };
-
-enum class TestOutcome { kPassed, kFailed, kSkippedByFramework };
 
 // One thread at a time per LocalStore (the connection is opened without
 // SQLite's per-call mutex; adapters use it from the runner thread only).

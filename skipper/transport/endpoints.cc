@@ -26,20 +26,6 @@ std::string WithoutTrailingSlashes(std::string url) {
   return url;
 }
 
-// Same spelling rules as skipper/config's ParseBool; kept local so the
-// transport does not depend on the skipper library.
-bool ParseFlag(const char* name, const std::string& value, bool fallback,
-               std::vector<std::string>* warnings) {
-  if (value.empty()) return fallback;
-  std::string v = absl::AsciiStrToLower(value);
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  warnings->push_back(absl::StrCat(name, "='", value,
-                                   "' is not a boolean; using ",
-                                   fallback ? "true" : "false"));
-  return fallback;
-}
-
 const char* Subdomain(Intake intake) {
   switch (intake) {
     case Intake::kApi:
@@ -54,11 +40,12 @@ const char* Subdomain(Intake intake) {
 
 }  // namespace
 
-ConnectionSettings LoadConnectionSettings(const GetEnv& getenv) {
+ConnectionSettings LoadConnectionSettings(const GetEnv& getenv,
+                                          Diagnostics& diagnostics) {
   ConnectionSettings s;
-  s.agentless = ParseFlag("DD_CIVISIBILITY_AGENTLESS_ENABLED",
-                          Get(getenv, "DD_CIVISIBILITY_AGENTLESS_ENABLED"),
-                          false, &s.warnings);
+  s.agentless = ParseBool("DD_CIVISIBILITY_AGENTLESS_ENABLED",
+                          getenv("DD_CIVISIBILITY_AGENTLESS_ENABLED"), false,
+                          diagnostics);
   s.api_key = Get(getenv, "DD_API_KEY");
   if (std::string site = Get(getenv, "DD_SITE"); !site.empty()) s.site = site;
   s.agentless_url =
@@ -80,14 +67,14 @@ ConnectionSettings LoadConnectionSettings(const GetEnv& getenv) {
     if (absl::SimpleAtoi(budget, &ms) && ms >= 0) {
       s.startup_budget = absl::Milliseconds(ms);
     } else {
-      s.warnings.push_back(
+      diagnostics.Warning(
           absl::StrCat("ITR_NETWORK_BUDGET_MS='", budget,
                        "' is not a number of milliseconds; using ",
                        absl::ToInt64Milliseconds(kDefaultStartupBudget)));
     }
   }
   if (s.agentless && s.api_key.empty()) {
-    s.warnings.push_back(
+    diagnostics.Warning(
         "DD_CIVISIBILITY_AGENTLESS_ENABLED is set but DD_API_KEY is empty");
   }
   return s;

@@ -41,10 +41,11 @@ struct ConnectionSettings {
   // Total network wait allowed before the first test (settings, skippable):
   // ITR_NETWORK_BUDGET_MS, default kDefaultStartupBudget.
   absl::Duration startup_budget = kDefaultStartupBudget;
-  std::vector<std::string> warnings;  // one line each, never the key
 };
 
-ConnectionSettings LoadConnectionSettings(const GetEnv& getenv);
+// Invalid values are warned about (never with the key in the line).
+ConnectionSettings LoadConnectionSettings(const GetEnv& getenv,
+                                          Diagnostics& diagnostics);
 
 enum class Intake { kApi, kTestCycle, kCoverage };
 

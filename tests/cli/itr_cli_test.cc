@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/identity/test_identity.h"
+#include "skipper/model/test_identity.h"
 #include "skipper/store/local_store.h"
 
 namespace {
@@ -83,10 +83,10 @@ class ItrCliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   std::vector<Dependency> Files(const std::vector<std::string>& paths) {
-    FileFingerprinter fingerprinter(repo_.string(), itr::skipper::kNoBuildTime);
+    FileFingerprinter fingerprinter(repo_.string());
     std::vector<Dependency> deps;
     for (const std::string& path : paths) {
-      deps.push_back({"file", path, fingerprinter.Fingerprint(path, false)});
+      deps.push_back({"file", path, fingerprinter.Content(path)});
     }
     return deps;
   }

@@ -333,15 +333,16 @@ TEST_F(TransportTest, ServerReportsMalformedRequests) {
 
 TEST_F(TransportTest, AgentlessWithCustomUrl) {
   const std::string url = server_->base_url() + "/";  // trailing / dropped
-  ConnectionSettings settings =
-      LoadConnectionSettings([&url](const char* name) -> const char* {
+  ConnectionSettings settings = LoadConnectionSettings(
+      [&url](const char* name) -> const char* {
         if (std::string(name) == "DD_CIVISIBILITY_AGENTLESS_ENABLED")
           return "1";
         if (std::string(name) == "DD_API_KEY") return kApiKey;
         if (std::string(name) == "DD_CIVISIBILITY_AGENTLESS_URL")
           return url.c_str();
         return nullptr;
-      });
+      },
+      ProcessDiagnostics());
   HttpClient client(FastPolicy());
   auto endpoints =
       Endpoints::Resolve(settings, client, absl::Now() + absl::Seconds(20));

@@ -90,17 +90,26 @@ GetEnv FakeEnv(std::map<std::string, std::string> values) {
   };
 }
 
+// Loads with a Diagnostics that counts warnings into *warnings.
+ConnectionSettings Load(const GetEnv& env, size_t* warnings = nullptr) {
+  Diagnostics diagnostics([](const std::string&) {});
+  ConnectionSettings s = LoadConnectionSettings(env, diagnostics);
+  if (warnings != nullptr) *warnings = diagnostics.warning_count();
+  return s;
+}
+
 TEST(ConnectionSettings, Defaults) {
-  ConnectionSettings s = LoadConnectionSettings(FakeEnv({}));
+  size_t warnings = 0;
+  ConnectionSettings s = Load(FakeEnv({}), &warnings);
   EXPECT_FALSE(s.agentless);
   EXPECT_EQ(s.site, "datadoghq.com");
   EXPECT_EQ(s.agent_url, "");
   EXPECT_EQ(s.startup_budget, absl::Seconds(15));
-  EXPECT_TRUE(s.warnings.empty());
+  EXPECT_EQ(warnings, 0u);
 }
 
 TEST(ConnectionSettings, FromEnvironment) {
-  ConnectionSettings s = LoadConnectionSettings(FakeEnv({
+  ConnectionSettings s = Load(FakeEnv({
       {"DD_CIVISIBILITY_AGENTLESS_ENABLED", "true"},
       {"DD_API_KEY", "k"},
       {"DD_SITE", "datadoghq.eu"},
@@ -117,23 +126,23 @@ TEST(ConnectionSettings, FromEnvironment) {
 }
 
 TEST(ConnectionSettings, AgentUrlWinsOverHostAndPort) {
-  EXPECT_EQ(
-      LoadConnectionSettings(FakeEnv({{"DD_TRACE_AGENT_URL", "http://a:1/"},
-                                      {"DD_AGENT_HOST", "b"}}))
-          .agent_url,
-      "http://a:1");
-  EXPECT_EQ(
-      LoadConnectionSettings(FakeEnv({{"DD_TRACE_AGENT_PORT", "9"}})).agent_url,
-      "http://localhost:9");
+  EXPECT_EQ(Load(FakeEnv({{"DD_TRACE_AGENT_URL", "http://a:1/"},
+                          {"DD_AGENT_HOST", "b"}}))
+                .agent_url,
+            "http://a:1");
+  EXPECT_EQ(Load(FakeEnv({{"DD_TRACE_AGENT_PORT", "9"}})).agent_url,
+            "http://localhost:9");
 }
 
 TEST(ConnectionSettings, InvalidValuesWarnAndKeepDefaults) {
-  ConnectionSettings s = LoadConnectionSettings(
-      FakeEnv({{"DD_CIVISIBILITY_AGENTLESS_ENABLED", "maybe"},
-               {"ITR_NETWORK_BUDGET_MS", "fast"}}));
+  size_t warnings = 0;
+  ConnectionSettings s =
+      Load(FakeEnv({{"DD_CIVISIBILITY_AGENTLESS_ENABLED", "maybe"},
+                    {"ITR_NETWORK_BUDGET_MS", "fast"}}),
+           &warnings);
   EXPECT_FALSE(s.agentless);
   EXPECT_EQ(s.startup_budget, kDefaultStartupBudget);
-  EXPECT_EQ(s.warnings.size(), 2u);
+  EXPECT_EQ(warnings, 2u);
 }
 
 TEST(Endpoints, AgentlessDefaultSiteUrls) {

@@ -77,10 +77,8 @@ SessionOptions SessionOptionsFromEnvironment(std::string framework,
 
 absl::StatusOr<std::shared_ptr<EventSink>> IntakeSinkFromEnvironment() {
   skipper::transport::ConnectionSettings settings =
-      skipper::transport::LoadConnectionSettings(Env);
-  for (const std::string& warning : settings.warnings) {
-    std::fprintf(stderr, "itr: warning: %s\n", warning.c_str());
-  }
+      skipper::transport::LoadConnectionSettings(Env,
+                                                 skipper::ProcessDiagnostics());
   skipper::transport::HttpClient client;
   auto endpoints = skipper::transport::Endpoints::Resolve(
       settings, client, absl::Now() + settings.startup_budget);

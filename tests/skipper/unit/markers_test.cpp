@@ -1,3 +1,4 @@
+// skipper/markers: the datadog_itr_unskippable markers.
 #include "gtest/gtest.h"
 #include "skipper/markers/unskippable.h"
 
@@ -24,21 +25,30 @@ TEST(Markers, BaseNamesDropInstantiationAndIndex) {
 }
 
 TEST(Markers, MacrosMarkATestAndASuiteWithAllInstances) {
-  EXPECT_EQ(UnskippableBy({"MarkedSuite", "MarkedTest", ""}, {}),
+  EXPECT_EQ(RegisteredUnskippableReason({"MarkedSuite", "MarkedTest", ""}),
             "DATADOG_ITR_UNSKIPPABLE");
-  EXPECT_EQ(UnskippableBy({"Inst/MarkedSuite", "MarkedTest/2", ""}, {}),
-            "DATADOG_ITR_UNSKIPPABLE");
-  EXPECT_EQ(UnskippableBy({"MarkedSuite", "Other", ""}, {}), "");
-  EXPECT_EQ(UnskippableBy({"WholeSuite/1", "Anything", ""}, {}),
+  EXPECT_EQ(
+      RegisteredUnskippableReason({"Inst/MarkedSuite", "MarkedTest/2", ""}),
+      "DATADOG_ITR_UNSKIPPABLE");
+  EXPECT_EQ(RegisteredUnskippableReason({"MarkedSuite", "Other", ""}), "");
+  EXPECT_EQ(RegisteredUnskippableReason({"WholeSuite/1", "Anything", ""}),
+            "DATADOG_ITR_UNSKIPPABLE_SUITE");
+  EXPECT_EQ(RegisteredUnskippableReason({"Prefix/WholeSuite/2", "Case", ""}),
             "DATADOG_ITR_UNSKIPPABLE_SUITE");
 }
 
 TEST(Markers, FileMarkerMatchesTestsOfThatFile) {
   UnskippableRegistration file_marker("*", "*", "/src/tests/db_test.cpp");
-  EXPECT_EQ(UnskippableBy({"Db", "Query", "/src/tests/db_test.cpp"}, {}),
-            "DATADOG_ITR_UNSKIPPABLE_FILE");
-  EXPECT_EQ(UnskippableBy({"Db", "Query", "/src/tests/other_test.cpp"}, {}),
-            "");
+  EXPECT_EQ(
+      RegisteredUnskippableReason({"Db", "Query", "/src/tests/db_test.cpp"}),
+      "DATADOG_ITR_UNSKIPPABLE_FILE");
+  EXPECT_EQ(
+      RegisteredUnskippableReason({"Db", "Query", "/src/tests/other_test.cpp"}),
+      "");
+}
+
+TEST(Markers, RegisteredMarkersAreTheAdaptersNotTheSessions) {
+  EXPECT_EQ(UnskippableBy({"MarkedSuite", "MarkedTest", ""}, {}), "");
 }
 
 TEST(Markers, NameAndPatterns) {
@@ -50,8 +60,6 @@ TEST(Markers, NameAndPatterns) {
   // A negative part applies, as in --gtest_filter.
   EXPECT_NE(UnskippableBy({"Db", "Fast", ""}, {"Db.*-Db.Slow"}), "");
   EXPECT_EQ(UnskippableBy({"Db", "Slow", ""}, {"Db.*-Db.Slow"}), "");
-  EXPECT_EQ(UnskippableBy({"Prefix/WholeSuite/2", "Case", ""}, {}),
-            "DATADOG_ITR_UNSKIPPABLE_SUITE");
 }
 
 }  // namespace

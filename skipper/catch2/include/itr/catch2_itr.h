@@ -22,7 +22,8 @@
 #include "itr/build_configuration.h"
 #include "itr/coverage.h"
 
-namespace itr::catch2 {
+namespace itr {
+namespace catch2 {
 
 // Plans and narrows `config` (its test spec) to the test cases that must
 // run, and registers the recording listener. Does nothing when ITR is off,
@@ -50,6 +51,7 @@ ITR_NO_COVERAGE inline int Run(int argc, char* argv[]) {
 }
 #endif  // CATCH_CONFIG_RUNNER
 
-}  // namespace itr::catch2
+}  // namespace catch2
+}  // namespace itr
 
 #endif  // ITR_CATCH2_ITR_H_

@@ -27,7 +27,8 @@
 #include "itr/build_configuration.h"
 #include "itr/coverage.h"
 
-namespace itr::doctest {
+namespace itr {
+namespace doctest {
 
 // Internal: what Run() tells the adapter about the registered test cases.
 struct RegisteredTest {
@@ -125,6 +126,7 @@ ITR_NO_COVERAGE inline int Run(int argc, char** argv) {
 }
 #endif  // DOCTEST_CONFIG_IMPLEMENT
 
-}  // namespace itr::doctest
+}  // namespace doctest
+}  // namespace itr
 
 #endif  // ITR_DOCTEST_ITR_H_

@@ -14,7 +14,8 @@
 
 #include "skipper/markers/unskippable.h"
 
-namespace itr::doctest {
+namespace itr {
+namespace doctest {
 
 // Recorded from the decorators (static initialization).
 void MarkUnskippableTestCase(const char* file, unsigned line);
@@ -31,6 +32,7 @@ struct unskippable {
   }
 };
 
-}  // namespace itr::doctest
+}  // namespace doctest
+}  // namespace itr
 
 #endif  // ITR_DOCTEST_UNSKIPPABLE_H_

@@ -9,7 +9,7 @@
 // Before any test runs it decides, from the local store, which tests are
 // unchanged since they passed, and filters them out (composing with
 // --gtest_filter and GoogleTest sharding); while tests run it records each
-// result with the files it executed. Markers: itr/gtest_unskippable.h.
+// result with what it executed. Markers: itr/gtest_unskippable.h.
 // Any failure (store unreadable, no instrumentation) runs every test, with a
 // one-line warning.
 #ifndef ITR_GTEST_ITR_H_
@@ -20,18 +20,18 @@
 #include "itr/build_configuration.h"
 #include "itr/coverage.h"
 
-namespace itr::gtest {
+namespace itr {
+namespace gtest {
 
 // `compiler` identifies the build configuration; InstallItr() passes
 // BuildConfiguration() of the TU calling it, i.e. of the test binary.
 void InstallItrWithCompiler(const char* compiler);
 
-using ::itr::BuildConfiguration;
-
 ITR_NO_COVERAGE inline void InstallItr() {
-  InstallItrWithCompiler(BuildConfiguration().c_str());
+  InstallItrWithCompiler(::itr::BuildConfiguration().c_str());
 }
 
-}  // namespace itr::gtest
+}  // namespace gtest
+}  // namespace itr
 
 #endif  // ITR_GTEST_ITR_H_

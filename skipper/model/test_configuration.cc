@@ -1,7 +1,6 @@
-#include "skipper/identity/test_identity.h"
+#include "skipper/model/test_configuration.h"
 
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -28,14 +27,6 @@ TestConfiguration TestConfiguration::Current(
   c.compiler = compiler;
   c.custom = custom;
   return c;
-}
-
-std::string CurrentModuleName() {
-  char buffer[4096];
-  ssize_t n = readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
-  if (n <= 0) return "unknown";
-  std::string path(buffer, static_cast<size_t>(n));
-  return path.substr(path.rfind('/') + 1);
 }
 
 }  // namespace itr::skipper

@@ -1,6 +1,6 @@
-// White-box tests of `itr ctest`'s parts (skipper/ctest/) on real text and
-// files: command line, json-v1 listing, wrapper test file, JUnit report,
-// per-test process coverage. The whole driver runs in skipper.e2e.ctest.
+// skipper/ctest: `itr ctest`'s parts on real text and files: command line,
+// json-v1 listing, wrapper test file, JUnit report, command files. The whole
+// driver runs in skipper.e2e.ctest.
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,7 +12,6 @@
 #include "skipper/ctest/ctest_invocation.h"
 #include "skipper/ctest/ctest_listing.h"
 #include "skipper/ctest/junit_results.h"
-#include "skipper/ctest/process_coverage.h"
 #include "skipper/ctest/wrapper_testfile.h"
 
 namespace itr::skipper::ctest {
@@ -97,62 +96,9 @@ TEST(JunitResults, StatusTimeAndEscapedNames) {
   EXPECT_FALSE(ParseJunit("").ok());
 }
 
-class ProcessCoverageTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    path_ = fs::temp_directory_path() /
-            ("itr-ctest-parts-" + std::to_string(getpid()) + ".jsonl");
-    fs::remove(path_);
-  }
-  void TearDown() override { fs::remove(path_); }
-  void Write(const std::string& text) { std::ofstream(path_) << text; }
-  fs::path path_;
-};
-
-TEST_F(ProcessCoverageTest, UnionOfEveryProcess) {
-  Write(
-      R"({"process":"start","pid":1}
-{"test":null,"status":"complete","files":{"a.cpp":[3,1]},"external":{}}
-{"process":"end","pid":1,"built_at_ns":200}
-{"process":"start","pid":2}
-{"test":"S.T","status":"complete","files":{"b.cpp":[]},"external":{"/usr/x.h":[1]}}
-{"test":null,"status":"complete","files":{"a.cpp":[2]},"external":{}}
-{"process":"end","pid":2,"built_at_ns":100}
-)");
-  ProcessCoverage got = ReadProcessCoverage(path_.string());
-  EXPECT_TRUE(got.executed.complete) << got.incomplete_reason;
-  EXPECT_EQ(got.processes, 2u);
-  EXPECT_EQ(got.built_at_ns, 100);
-  EXPECT_EQ(got.executed.files, (std::vector<std::string>{"a.cpp", "b.cpp"}));
-  EXPECT_EQ(got.executed.lines[0], (std::vector<uint32_t>{1, 2, 3}));
-}
-
-TEST_F(ProcessCoverageTest, AProcessThatDidNotEndIsIncomplete) {
-  Write(
-      R"({"process":"start","pid":1}
-{"test":null,"status":"complete","files":{"a.cpp":[1]},"external":{}}
-{"process":"end","pid":1,"built_at_ns":200}
-{"process":"start","pid":2}
-)");
-  EXPECT_FALSE(ReadProcessCoverage(path_.string()).executed.complete);
-}
-
-TEST_F(ProcessCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
-  Write(
-      R"({"process":"start","pid":1}
-{"test":null,"status":"incomplete","files":{"a.cpp":[1]},"external":{},"error":"x"}
-{"process":"end","pid":1,"built_at_ns":200}
-)");
-  EXPECT_FALSE(ReadProcessCoverage(path_.string()).executed.complete);
-  fs::remove(path_);
-  ProcessCoverage none = ReadProcessCoverage(path_.string());
-  EXPECT_FALSE(none.executed.complete);
-  EXPECT_EQ(none.processes, 0u);
-  EXPECT_EQ(none.built_at_ns, 0);
-}
-
-TEST_F(ProcessCoverageTest, CommandFilesInTheRepositoryButNotTheBuildTree) {
-  fs::path repo = path_.string() + ".repo";
+TEST(CommandFiles, InTheRepositoryButNotTheBuildTree) {
+  fs::path repo = fs::temp_directory_path() /
+                  ("itr-command-files-" + std::to_string(getpid()));
   fs::create_directories(repo / "build");
   std::ofstream(repo / "run.sh") << "#!/bin/sh\n";
   std::ofstream(repo / "build" / "prog") << "binary";

@@ -1,30 +1,46 @@
-#include "skipper/config/settings.h"
-
+// skipper/config: settings from the environment.
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
+#include "skipper/config/settings.h"
 
 namespace itr::skipper {
 namespace {
 
-Settings Load(const std::map<std::string, std::string>& env) {
-  return LoadSettings(
+// The settings, and how many warnings reading them gave.
+struct Loaded {
+  Settings settings;
+  std::vector<std::string> warnings;
+};
+
+Loaded LoadWithWarnings(const std::map<std::string, std::string>& env) {
+  Loaded loaded;
+  Diagnostics diagnostics(
+      [&](const std::string& line) { loaded.warnings.push_back(line); });
+  loaded.settings = LoadSettings(
       [&](const char* name) -> const char* {
         auto it = env.find(name);
         return it == env.end() ? nullptr : it->second.c_str();
       },
-      "/repo");
+      "/repo", diagnostics);
+  return loaded;
+}
+
+Settings Load(const std::map<std::string, std::string>& env) {
+  return LoadWithWarnings(env).settings;
 }
 
 TEST(Settings, DefaultsAreOnTestLevelAndInTheRepository) {
-  Settings s = Load({});
+  Loaded loaded = LoadWithWarnings({});
+  const Settings& s = loaded.settings;
   EXPECT_TRUE(s.itr_enabled);
   EXPECT_FALSE(s.collect_only);
   EXPECT_EQ(s.level, SkipLevel::kTest);
   EXPECT_EQ(s.store_path, "/repo/.itr/itr.sqlite");
-  EXPECT_TRUE(s.warnings.empty());
+  EXPECT_TRUE(loaded.warnings.empty());
 }
 
 TEST(Settings, ItrEnabledAcceptsFalseAndZero) {
@@ -38,13 +54,14 @@ TEST(Settings, ItrEnabledAcceptsFalseAndZero) {
 }
 
 TEST(Settings, InvalidValuesWarnAndKeepTheSafeDefault) {
-  Settings s = Load({{"DD_CIVISIBILITY_ITR_ENABLED", "maybe"},
-                     {"ITR_SKIPPING_LEVEL", "module"},
-                     {"ITR_VERBOSE", "loud"}});
+  Loaded loaded = LoadWithWarnings({{"DD_CIVISIBILITY_ITR_ENABLED", "maybe"},
+                                    {"ITR_SKIPPING_LEVEL", "module"},
+                                    {"ITR_VERBOSE", "loud"}});
+  const Settings& s = loaded.settings;
   EXPECT_TRUE(s.itr_enabled);  // the documented default
   EXPECT_EQ(s.level, SkipLevel::kTest);
   EXPECT_EQ(s.verbosity, 0);
-  EXPECT_EQ(s.warnings.size(), 3u);
+  EXPECT_EQ(loaded.warnings.size(), 3u);
 }
 
 TEST(Settings, SkippingLevelFromDatadogOrItrVariable) {
@@ -55,12 +72,14 @@ TEST(Settings, SkippingLevelFromDatadogOrItrVariable) {
 }
 
 TEST(Settings, CustomConfigurationFromDdTags) {
-  Settings s = Load({{"DD_TAGS",
-                      "team:core,test.configuration.gpu:a100 "
-                      "test.configuration.build:asan,test.configuration.bad"}});
-  EXPECT_EQ(s.custom_configuration, (std::map<std::string, std::string>{
-                                        {"build", "asan"}, {"gpu", "a100"}}));
-  EXPECT_EQ(s.warnings.size(), 1u);
+  Loaded loaded = LoadWithWarnings(
+      {{"DD_TAGS",
+        "team:core,test.configuration.gpu:a100 "
+        "test.configuration.build:asan,test.configuration.bad"}});
+  EXPECT_EQ(
+      loaded.settings.custom_configuration,
+      (std::map<std::string, std::string>{{"build", "asan"}, {"gpu", "a100"}}));
+  EXPECT_EQ(loaded.warnings.size(), 1u);
 }
 
 TEST(Settings, UnskippablePatternsFromVariableAndFile) {
@@ -73,9 +92,11 @@ TEST(Settings, UnskippablePatternsFromVariableAndFile) {
 }
 
 TEST(Settings, UnreadableUnskippableFileMeansRecordOnly) {
-  Settings s = Load({{"ITR_UNSKIPPABLE_FILE", "/nonexistent/list"}});
-  EXPECT_TRUE(s.collect_only) << "we cannot tell which tests must run";
-  EXPECT_EQ(s.warnings.size(), 1u);
+  Loaded loaded =
+      LoadWithWarnings({{"ITR_UNSKIPPABLE_FILE", "/nonexistent/list"}});
+  EXPECT_TRUE(loaded.settings.collect_only)
+      << "we cannot tell which tests must run";
+  EXPECT_EQ(loaded.warnings.size(), 1u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-#include "gtest_filter.h"
-
+// skipper/gtest: the adapter's own GoogleTest semantics (filters, reports).
 #include "gtest/gtest.h"
+#include "gtest_filter.h"
+#include "gtest_output.h"
 
 namespace itr::gtest {
 namespace {
@@ -23,6 +24,15 @@ TEST(GtestFilter, ExcludingKeepsTheUserFilter) {
   EXPECT_FALSE(MatchesFilter(composed, "A.B"));
   EXPECT_FALSE(MatchesFilter(composed, "A.C"));
   EXPECT_TRUE(MatchesFilter(composed, "A.D"));
+}
+
+TEST(GtestOutput, ReportFileFollowsGoogleTestsRules) {
+  EXPECT_EQ(ReportFileFor("", "t").path, "");
+  EXPECT_EQ(ReportFileFor("xml", "t").path, "test_detail.xml");
+  EXPECT_EQ(ReportFileFor("xml:out/r.xml", "t").path, "out/r.xml");
+  EXPECT_EQ(ReportFileFor("json:dir/", "tests").path, "dir/tests.json");
+  EXPECT_EQ(ReportFileFor("json:dir/", "tests").format, ITR_REPORT_GTEST_JSON);
+  EXPECT_EQ(ReportFileFor("yaml:x", "t").path, "");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// The store and the skip rule on real SQLite files and real source files.
+// skipper/decision (with skipper/store): the skip rule on real SQLite files
+// and real source files.
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -16,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class StoreTest : public ::testing::Test {
+class PlannerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ =
@@ -47,8 +48,8 @@ class StoreTest : public ::testing::Test {
   }
 
   Dependency File(const std::string& path) {
-    FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
-    return {"file", path, fp.Fingerprint(path, true)};
+    FileFingerprinter fp((dir_ / "repo").string());
+    return {kFileDependency, path, fp.BuiltSource(path, kNoBuildTime)};
   }
 
   TestIdentity Id(const std::string& name) {
@@ -75,15 +76,15 @@ class StoreTest : public ::testing::Test {
 
   std::vector<TestDecision> Plan(const Settings& settings = Settings(),
                                  bool a_unskippable = false) {
-    FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
+    FileFingerprinter fp((dir_ / "repo").string());
     std::vector<PlannedTest> tests(3);
     tests[0].identity = Id("A");
     tests[0].unskippable = a_unskippable;
     tests[0].unskippable_reason = "marker";
     tests[1].identity = Id("B");
     tests[2].identity = Id("New");
-    auto decisions =
-        SkipPlanner(store_.get(), &fp).Plan("tests", "cfg", tests, settings);
+    auto decisions = SkipPlanner(store_.get(), &fp, kNoBuildTime)
+                         .Plan("tests", "cfg", tests, settings);
     EXPECT_TRUE(decisions.ok()) << decisions.status();
     return decisions.ok() ? *decisions : std::vector<TestDecision>{};
   }
@@ -93,7 +94,7 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<LocalStore> store_;
 };
 
-TEST_F(StoreTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
+TEST_F(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
   RecordBaseline();
   auto d = Plan();
   EXPECT_TRUE(d[0].skip) << d[0].reason;
@@ -103,7 +104,7 @@ TEST_F(StoreTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
   EXPECT_DOUBLE_EQ(d[0].estimated_saving_ms, 5);
 }
 
-TEST_F(StoreTest, AChangedFileRunsExactlyItsTests) {
+TEST_F(PlannerTest, AChangedFileRunsExactlyItsTests) {
   RecordBaseline();
   Write("src/a.cpp", "int a = 1;");
   auto d = Plan();
@@ -112,13 +113,13 @@ TEST_F(StoreTest, AChangedFileRunsExactlyItsTests) {
   EXPECT_TRUE(d[1].skip);
 }
 
-TEST_F(StoreTest, ADeletedFileIsAChange) {
+TEST_F(PlannerTest, ADeletedFileIsAChange) {
   RecordBaseline();
   fs::remove(dir_ / "repo" / "src" / "b.cpp");
   EXPECT_FALSE(Plan()[1].skip);
 }
 
-TEST_F(StoreTest, ASessionChangeRunsEveryTestOfThatRun) {
+TEST_F(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
   RecordBaseline();
   Write("src/init.cpp", "int init = 2;");
   auto d = Plan();
@@ -127,19 +128,19 @@ TEST_F(StoreTest, ASessionChangeRunsEveryTestOfThatRun) {
   EXPECT_EQ(d[0].reason, "session dependency changed: src/init.cpp");
 }
 
-TEST_F(StoreTest, FailedRunningAndUnfinishedRecordsRun) {
+TEST_F(PlannerTest, FailedRunningAndUnfinishedRecordsRun) {
   RecordBaseline(TestOutcome::kFailed);
   EXPECT_FALSE(Plan()[1].skip);
   ASSERT_TRUE(store_->MarkStarted("tests", "cfg", Id("A"), 99).ok());
   EXPECT_EQ(Plan()[0].reason, "its last run did not finish (crash or abort)");
 }
 
-TEST_F(StoreTest, TestsOfARunThatDidNotFinishRun) {
+TEST_F(PlannerTest, TestsOfARunThatDidNotFinishRun) {
   RecordBaseline(TestOutcome::kPassed, /*finish=*/false);
   EXPECT_FALSE(Plan()[0].skip);
 }
 
-TEST_F(StoreTest, IncompleteCoverageAndUnknownFingerprintsRun) {
+TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run,
@@ -156,7 +157,7 @@ TEST_F(StoreTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   EXPECT_FALSE(d[1].skip);
 }
 
-TEST_F(StoreTest, UnknownDependencyKindsReadAsChanged) {
+TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run,
@@ -167,17 +168,18 @@ TEST_F(StoreTest, UnknownDependencyKindsReadAsChanged) {
   EXPECT_FALSE(Plan()[0].skip);
 }
 
-TEST_F(StoreTest, OtherConfigurationsDoNotCount) {
+TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
   RecordBaseline();
-  FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
+  FileFingerprinter fp((dir_ / "repo").string());
   std::vector<PlannedTest> tests(1);
   tests[0].identity = Id("A");
-  auto d = SkipPlanner(store_.get(), &fp).Plan("tests", "other-cfg", tests, {});
+  auto d = SkipPlanner(store_.get(), &fp, kNoBuildTime)
+               .Plan("tests", "other-cfg", tests, {});
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE((*d)[0].skip);
 }
 
-TEST_F(StoreTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
+TEST_F(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   RecordBaseline();
   auto forced = Plan(Settings(), /*a_unskippable=*/true);
   EXPECT_FALSE(forced[0].skip);
@@ -195,7 +197,7 @@ TEST_F(StoreTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   EXPECT_FALSE(d[1].skip);
 }
 
-TEST_F(StoreTest, GarbageCollectionKeepsWhatDecisionsNeed) {
+TEST_F(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
   RecordBaseline();
   Write("src/a.cpp", "int a = 1;");
   RecordBaseline();  // a second run: the first one and old a.cpp are orphans
@@ -210,66 +212,6 @@ TEST_F(StoreTest, GarbageCollectionKeepsWhatDecisionsNeed) {
   auto again = store_->CollectGarbage();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
-}
-
-TEST_F(StoreTest, StoreFromANewerSchemaIsLeftAlone) {
-  store_.reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(store_path_.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "PRAGMA user_version = 42", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  auto store = LocalStore::Open(store_path_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
-}
-
-TEST_F(StoreTest, CorruptStoreIsDataLossAndCanBeRebuiltAside) {
-  store_.reset();
-  fs::remove(store_path_ + "-wal");
-  fs::remove(store_path_ + "-shm");
-  std::ofstream(store_path_, std::ios::trunc) << std::string(4096, 'x');
-  auto store = LocalStore::Open(store_path_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_TRUE(absl::IsDataLoss(store.status())) << store.status();
-  auto rebuilt = LocalStore::RecreateCorrupt(store_path_);
-  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
-  bool kept = false;
-  for (const auto& entry : fs::directory_iterator(dir_ / ".itr")) {
-    kept |=
-        entry.path().filename().string().find(".corrupt-") != std::string::npos;
-  }
-  EXPECT_TRUE(kept);
-}
-
-TEST_F(StoreTest, TheStoreDirectoryIgnoresItself) {
-  std::ifstream ignore(dir_ / ".itr" / ".gitignore");
-  std::string line;
-  std::getline(ignore, line);
-  EXPECT_EQ(line, "*");
-}
-
-TEST_F(StoreTest, FingerprintsAreGitBlobIdsAndUseTheStatCache) {
-  FileFingerprinter fp((dir_ / "repo").string(), kNoBuildTime);
-  // `printf 'int a;' | git hash-object --stdin`
-  EXPECT_EQ(fp.Fingerprint("src/a.cpp", false),
-            "68dd955ef82237d7e60ee1414920945caa9ac4b1");
-  EXPECT_EQ(fp.Fingerprint("src/missing.cpp", false), kMissingFile);
-  ASSERT_TRUE(store_->SaveStatCache(fp.updated()).ok());
-  FileFingerprinter again((dir_ / "repo").string(), kNoBuildTime);
-  auto cache = store_->LoadStatCache();
-  ASSERT_TRUE(cache.ok());
-  for (const auto& [path, entry] : *cache) again.Seed(path, entry);
-  EXPECT_EQ(again.Fingerprint("src/a.cpp", false),
-            fp.Fingerprint("src/a.cpp", false));
-  EXPECT_EQ(again.hashed_files(), 0u);
-}
-
-TEST_F(StoreTest, FilesNewerThanTheBinaryAreRecordedAsUnknown) {
-  FileFingerprinter fp((dir_ / "repo").string(), /*built_at_ns=*/1);
-  EXPECT_EQ(fp.Fingerprint("src/a.cpp", /*for_recording=*/true),
-            kUnknownFingerprint);
-  EXPECT_NE(fp.Fingerprint("src/a.cpp", /*for_recording=*/false),
-            kUnknownFingerprint);
 }
 
 }  // namespace

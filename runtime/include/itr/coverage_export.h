@@ -1,0 +1,33 @@
+/* itr/coverage_export.h — the ITR_COVERAGE_EXPORT file format, shared by its
+ * writer (the runtime) and its readers (`itr ctest`, tools).
+ *
+ * One JSON object per line, appended with one write(2) each:
+ *   coverage of a test, or of the code outside every test ("test": null):
+ *     {"test": "<id>"|null, "status": "complete"|"incomplete"|"unavailable",
+ *      "files": {"<repo-relative path>": [<lines>]},
+ *      "external": {"<absolute path>": [<lines>]}, "error": "<why incomplete>"}
+ *   with ITR_TEST_ID set (one process of an `itr ctest` test):
+ *     {"process": "start", "pid": <pid>}                 at start and in forks
+ *     {"process": "end", "pid": <pid>, "built_at_ns": <ns>}  after the last
+ *                                                         coverage line
+ * A process whose "end" line is missing did not finish normally, and a
+ * coverage line that could not be written suppresses it.
+ */
+#ifndef ITR_COVERAGE_EXPORT_H_
+#define ITR_COVERAGE_EXPORT_H_
+
+#define ITR_EXPORT_TEST "test"
+#define ITR_EXPORT_STATUS "status"
+#define ITR_EXPORT_STATUS_COMPLETE "complete"
+#define ITR_EXPORT_STATUS_INCOMPLETE "incomplete"
+#define ITR_EXPORT_STATUS_UNAVAILABLE "unavailable"
+#define ITR_EXPORT_FILES "files"
+#define ITR_EXPORT_EXTERNAL "external"
+#define ITR_EXPORT_ERROR "error"
+#define ITR_EXPORT_PROCESS "process"
+#define ITR_EXPORT_PROCESS_START "start"
+#define ITR_EXPORT_PROCESS_END "end"
+#define ITR_EXPORT_PID "pid"
+#define ITR_EXPORT_BUILT_AT_NS "built_at_ns"
+
+#endif /* ITR_COVERAGE_EXPORT_H_ */

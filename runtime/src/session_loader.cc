@@ -1,0 +1,148 @@
+// The public session API (itr/session.h): decides before loading anything
+// whether ITR has work in this process, then loads the Intelligent Test
+// Runner (libitr_skipper.so, beside this library) and forwards each call to
+// it. A binary with ITR off, or run as one process of an `itr ctest` test,
+// never loads SQLite, libcurl or the rest.
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "diagnostics.h"
+#include "itr/environment_switch.h"
+#include "itr/internal/session_table.h"
+#include "itr/session.h"
+
+namespace itr::runtime {
+
+namespace {
+
+const itr_session_table* g_table = nullptr;
+
+// The skipper library's path: beside the file holding this code.
+std::string SkipperLibraryPath() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&SkipperLibraryPath), &info) == 0 ||
+      info.dli_fname == nullptr) {
+    return ITR_SKIPPER_LIBRARY;
+  }
+  std::string self = info.dli_fname;
+  size_t slash = self.rfind('/');
+  return slash == std::string::npos
+             ? ITR_SKIPPER_LIBRARY
+             : self.substr(0, slash + 1) + ITR_SKIPPER_LIBRARY;
+}
+
+const itr_session_table* LoadTable() {
+  if (g_table != nullptr) return g_table;
+  std::string path = SkipperLibraryPath();
+  void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    Warn(
+        "warning: cannot load the Intelligent Test Runner (%s); all tests "
+        "run",
+        dlerror());
+    return nullptr;
+  }
+  auto entry = reinterpret_cast<itr_session_table_function>(
+      dlsym(library, ITR_SESSION_TABLE_SYMBOL));
+  const itr_session_table* table = entry != nullptr ? entry() : nullptr;
+  if (table == nullptr || table->version != ITR_SESSION_TABLE_VERSION) {
+    Warn(
+        "warning: %s is not the Intelligent Test Runner of this itr-cpp "
+        "runtime; all tests run",
+        path.c_str());
+    return nullptr;
+  }
+  g_table = table;
+  return g_table;
+}
+
+}  // namespace
+
+}  // namespace itr::runtime
+
+using itr::runtime::g_table;
+
+extern "C" {
+
+ITR_API itr_session* itr_session_start(const char* framework,
+                                       const char* framework_version,
+                                       const char* build_configuration) {
+  if (itr_parse_switch(getenv(ITR_ENABLED_VARIABLE)) == ITR_SWITCH_OFF) {
+    itr::runtime::Warn("%s", ITR_DISABLED_LINE);
+    return nullptr;
+  }
+  // A process of a CTest test run by `itr ctest`: the whole process is the
+  // unit that is skipped or recorded, so nothing inside it is skipped.
+  if (const char* unit = getenv("ITR_TEST_ID"); unit != nullptr && *unit) {
+    itr::runtime::Verbose("part of %s (itr ctest); all tests run", unit);
+    return nullptr;
+  }
+  const itr_session_table* table = itr::runtime::LoadTable();
+  if (table == nullptr) return nullptr;
+  return table->start(framework ? framework : "",
+                      framework_version ? framework_version : "",
+                      build_configuration ? build_configuration : "");
+}
+
+ITR_API void itr_session_add_test(itr_session* s, const itr_test* test) {
+  if (s != nullptr) g_table->add_test(s, test);
+}
+
+ITR_API void itr_session_plan(itr_session* s) {
+  if (s != nullptr) g_table->plan(s);
+}
+
+ITR_API itr_decision itr_session_decision(const itr_session* s, size_t i) {
+  if (s == nullptr) return itr_decision{0, 0, "no session"};
+  return g_table->decision(s, i);
+}
+
+ITR_API void itr_session_run_anyway(itr_session* s, size_t i,
+                                    const char* reason) {
+  if (s != nullptr) g_table->run_anyway(s, i, reason ? reason : "");
+}
+
+ITR_API size_t itr_session_select(itr_session* s, const size_t* considered,
+                                  size_t count) {
+  return s != nullptr ? g_table->select(s, considered, count) : 0;
+}
+
+ITR_API void itr_session_test_started(itr_session* s, size_t i) {
+  if (s != nullptr) g_table->test_started(s, i);
+}
+
+ITR_API void itr_session_test_finished(itr_session* s, size_t i,
+                                       itr_outcome outcome) {
+  if (s != nullptr) g_table->test_finished(s, i, outcome);
+}
+
+ITR_API void itr_session_finish(itr_session* s, int clean) {
+  if (s != nullptr) g_table->finish(s, clean);
+}
+
+ITR_API void itr_session_add_skipped_to_report(itr_session* s,
+                                               itr_report_format format,
+                                               const char* path) {
+  if (s != nullptr && path != nullptr) {
+    g_table->add_skipped_to_report(s, format, path);
+  }
+}
+
+ITR_API const char* itr_session_module(const itr_session* s) {
+  return s != nullptr ? g_table->module(s) : "";
+}
+
+ITR_API const char* itr_session_repo_relative(itr_session* s,
+                                              const char* path) {
+  if (s == nullptr || path == nullptr) return path ? path : "";
+  return g_table->repo_relative(s, path);
+}
+
+ITR_API void itr_session_warn(itr_session* s, const char* text) {
+  if (s != nullptr && text != nullptr) g_table->warn(s, text);
+}
+
+}  // extern "C"

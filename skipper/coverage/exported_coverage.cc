@@ -1,0 +1,133 @@
+#include "skipper/coverage/exported_coverage.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <set>
+
+#include "itr/coverage_export.h"
+#include "nlohmann/json.hpp"
+
+namespace itr::skipper {
+
+namespace {
+
+// Accumulates the lines of one export file.
+class ExportedLines {
+ public:
+  void Add(const nlohmann::json& line) {
+    if (line.contains(ITR_EXPORT_PROCESS)) {
+      AddProcessLine(line);
+    } else {
+      AddCoverageLine(line);
+    }
+  }
+  void AddTornLine() { Incomplete("unreadable coverage line"); }
+
+  ExportedFile Finish() {
+    for (const auto& [pid, open] : open_processes_) {
+      if (open > 0) {
+        Incomplete("a process did not exit normally (crash, _exit or exec)");
+      }
+    }
+    if (!any_coverage_) Incomplete("no instrumented process ran");
+    ExportedFile result;
+    result.processes = processes_;
+    result.executed.complete = complete_;
+    result.executed.incomplete_reason = incomplete_reason_;
+    for (auto& [file, lines] : files_) {
+      result.executed.files.push_back(file);
+      result.executed.lines.emplace_back(lines.begin(), lines.end());
+    }
+    result.executed.built_at_ns = built_at_ == INT64_MAX ? 0 : built_at_;
+    return result;
+  }
+
+ private:
+  void Incomplete(const std::string& reason) {
+    complete_ = false;
+    incomplete_reason_ = reason;
+  }
+
+  void AddProcessLine(const nlohmann::json& line) {
+    int64_t pid = line.value(ITR_EXPORT_PID, int64_t{-1});
+    if (line[ITR_EXPORT_PROCESS] == ITR_EXPORT_PROCESS_START) {
+      ++open_processes_[pid];
+      ++processes_;
+    } else if (line[ITR_EXPORT_PROCESS] == ITR_EXPORT_PROCESS_END) {
+      --open_processes_[pid];
+      built_at_ =
+          std::min(built_at_, line.value(ITR_EXPORT_BUILT_AT_NS, int64_t{0}));
+    }
+  }
+
+  void AddCoverageLine(const nlohmann::json& line) {
+    any_coverage_ = true;
+    if (line.value(ITR_EXPORT_STATUS, "") != ITR_EXPORT_STATUS_COMPLETE) {
+      Incomplete(line.value(ITR_EXPORT_ERROR, "incomplete coverage"));
+    }
+    if (!line.contains(ITR_EXPORT_FILES) ||
+        !line[ITR_EXPORT_FILES].is_object()) {
+      return;
+    }
+    for (const auto& [file, lines] : line[ITR_EXPORT_FILES].items()) {
+      std::set<uint32_t>& merged = files_[file];
+      if (!lines.is_array()) continue;
+      for (const nlohmann::json& n : lines) {
+        if (n.is_number_unsigned()) merged.insert(n.get<uint32_t>());
+      }
+    }
+  }
+
+  std::map<std::string, std::set<uint32_t>> files_;
+  std::map<int64_t, int64_t> open_processes_;  // pid -> starts - ends
+  size_t processes_ = 0;
+  bool any_coverage_ = false;
+  bool complete_ = true;
+  std::string incomplete_reason_;
+  int64_t built_at_ = INT64_MAX;
+};
+
+}  // namespace
+
+ExportedFile ReadExportedCoverage(const std::string& path) {
+  ExportedLines lines;
+  std::ifstream in(path);
+  std::string text;
+  while (std::getline(in, text)) {
+    if (text.empty()) continue;
+    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      lines.AddTornLine();  // something is missing
+      continue;
+    }
+    lines.Add(doc);
+  }
+  return lines.Finish();
+}
+
+void ExportedCoverage::SetFile(const TestIdentity& test, std::string path) {
+  files_[test.Key()] = std::move(path);
+}
+
+ExecutedCode ExportedCoverage::TestEnded(const TestIdentity& test) {
+  auto found = files_.find(test.Key());
+  if (found == files_.end()) {
+    last_processes_ = 0;
+    ExecutedCode unknown;
+    unknown.incomplete_reason = "no coverage file for this test";
+    return unknown;
+  }
+  ExportedFile file = ReadExportedCoverage(found->second);
+  last_processes_ = file.processes;
+  return std::move(file.executed);
+}
+
+ExecutedCode ExportedCoverage::OutsideTests() {
+  // Everything a test's processes executed is that test's own.
+  ExecutedCode nothing;
+  nothing.complete = true;
+  return nothing;
+}
+
+}  // namespace itr::skipper

@@ -1,0 +1,34 @@
+// The questions and answers of planning: the tests a process is about to run
+// and, for each, whether it may be skipped and why.
+#ifndef ITR_SKIPPER_MODEL_PLANNING_H_
+#define ITR_SKIPPER_MODEL_PLANNING_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "skipper/model/test_identity.h"
+
+namespace itr::skipper {
+
+struct PlannedTest {
+  TestIdentity identity;
+  bool unskippable = false;
+  std::string unskippable_reason;  // which marker
+  // Files the test depends on that are not compiled into a test binary (a
+  // CTest test's script and data files named on its command line).
+  std::vector<std::string> uncompiled_files;
+};
+
+struct TestDecision {
+  bool skip = false;
+  // Would have been skipped, but a marker forces it to run.
+  bool forced = false;
+  std::string reason;  // why it runs, or "unchanged"
+  int64_t record_id = 0;
+  double estimated_saving_ms = 0;
+};
+
+}  // namespace itr::skipper
+
+#endif  // ITR_SKIPPER_MODEL_PLANNING_H_

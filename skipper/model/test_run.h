@@ -1,0 +1,52 @@
+// What a process reports after running tests: what each test (and the code
+// outside every test) executed, how each ended, and what was skipped.
+#ifndef ITR_SKIPPER_MODEL_TEST_RUN_H_
+#define ITR_SKIPPER_MODEL_TEST_RUN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "skipper/model/planning.h"
+#include "skipper/model/test_identity.h"
+#include "skipper/model/test_outcome.h"
+
+namespace itr::skipper {
+
+// What one test (or the code outside every test) executed, as the coverage
+// runtime saw it.
+struct ExecutedCode {
+  bool complete = false;  // false: the executed code is not fully known
+  std::string incomplete_reason;
+  std::vector<std::string> files;  // repository-relative paths
+  // Executed lines of files[i] (ascending), when known; may be empty.
+  std::vector<std::vector<uint32_t>> lines;
+  // Modification time of the binaries that executed it (ns since the
+  // epoch): a source file changed after it is not what they were built
+  // from. 0: unknown (every file counts as newer).
+  int64_t built_at_ns = 0;
+};
+
+// One test that ran to its end.
+struct TestRun {
+  TestIdentity identity;
+  TestOutcome outcome = TestOutcome::kPassed;
+  int64_t start_unix_ns = 0;
+  double duration_ms = 0;
+  bool unskippable = false;
+  bool forced = false;  // was skippable, ran because it is unskippable
+  ExecutedCode executed;
+  // See PlannedTest::uncompiled_files: the "newer than the binary" rule
+  // does not apply to them.
+  std::vector<std::string> uncompiled_files;
+};
+
+// One test a process skipped, with the decision that skipped it.
+struct SkippedTest {
+  TestIdentity identity;
+  TestDecision decision;
+};
+
+}  // namespace itr::skipper
+
+#endif  // ITR_SKIPPER_MODEL_TEST_RUN_H_

@@ -1,0 +1,113 @@
+// skipper/backend: what a test binary records is only trusted when it is
+// whole (LocalBackend on a real store and real files).
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "scratch_repo.h"
+#include "skipper/backend/local_backend.h"
+
+namespace itr::skipper {
+namespace {
+
+ExecutedCode Executed(std::vector<std::string> files,
+                      int64_t built_at_ns = kBuiltNow) {
+  ExecutedCode executed;
+  executed.complete = true;
+  executed.files = std::move(files);
+  executed.built_at_ns = built_at_ns;
+  return executed;
+}
+
+class LocalBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    repo_.Write("src/a.cpp", "int a;");
+    settings_.store_path = repo_.store_path();
+  }
+
+  std::unique_ptr<LocalBackend> Open() {
+    LocalBackendOptions options;
+    options.repo_root = repo_.root();
+    options.module = "tests";
+    options.configuration = "cfg";
+    // Built "now": the source above is older, so it can be trusted.
+    options.planning_built_at_ns = kBuiltNow;
+    auto backend = LocalBackend::Open(settings_, options, diagnostics_);
+    EXPECT_TRUE(backend.ok()) << backend.status();
+    return backend.ok() ? std::move(*backend) : nullptr;
+  }
+
+  // Records one passing test that executed `executed`, then plans it.
+  TestDecision RecordThenPlan(const ExecutedCode& executed, bool clean_end) {
+    {
+      auto backend = Open();
+      backend->OutsideTestsExecuted(Executed({"src/a.cpp"}), false);
+      backend->TestStarted(test_);
+      TestRun run;
+      run.identity = test_;
+      run.executed = executed;
+      backend->TestFinished(run);
+      backend->OutsideTestsExecuted(Executed({"src/a.cpp"}), clean_end);
+      EXPECT_EQ(backend->FirstError(), "");
+    }
+    return Plan();
+  }
+
+  TestDecision Plan() {
+    std::vector<PlannedTest> planned(1);
+    planned[0].identity = test_;
+    auto decisions = Open()->Plan(planned);
+    EXPECT_TRUE(decisions.ok());
+    return (*decisions)[0];
+  }
+
+  ScratchRepo repo_;
+  Settings settings_;
+  Diagnostics diagnostics_{[](const std::string&) {}};
+  TestIdentity test_{"tests", "Suite", "Case", "", "", 0};
+};
+
+TEST_F(LocalBackendTest, AWholeRecordIsSkippedNextTime) {
+  EXPECT_TRUE(RecordThenPlan(Executed({"src/a.cpp"}), true).skip);
+}
+
+TEST_F(LocalBackendTest, ATestThatExecutedNoRepositoryFileRuns) {
+  TestDecision d = RecordThenPlan(Executed({}), true);
+  EXPECT_FALSE(d.skip) << "nothing could ever mark it changed";
+}
+
+TEST_F(LocalBackendTest, AMissingCoveredFileIsAnUnknownDependency) {
+  EXPECT_FALSE(
+      RecordThenPlan(Executed({"src/generated_then_deleted.cpp"}), true).skip);
+}
+
+TEST_F(LocalBackendTest, ARunThatEndedWithAFailureOutsideTestsIsNotTrusted) {
+  TestDecision d = RecordThenPlan(Executed({"src/a.cpp"}), /*clean_end=*/false);
+  EXPECT_FALSE(d.skip);
+  EXPECT_EQ(d.reason, "the run that recorded it did not finish cleanly");
+}
+
+TEST_F(LocalBackendTest, UnknownBuildTimeTrustsNothing) {
+  EXPECT_FALSE(
+      RecordThenPlan(Executed({"src/a.cpp"}, /*built_at_ns=*/0), true).skip);
+}
+
+TEST_F(LocalBackendTest, LaunchedTestsRunUntilTheyEnd) {
+  EXPECT_TRUE(RecordThenPlan(Executed({"src/a.cpp"}), true).skip);
+  Open()->TestsLaunched({test_});
+  EXPECT_EQ(Plan().reason, "its last run did not finish (crash or abort)");
+}
+
+TEST(NullBackend, RunsEverythingAndRecordsNothing) {
+  NullBackend backend("why");
+  auto decisions = backend.Plan(std::vector<PlannedTest>(2));
+  ASSERT_TRUE(decisions.ok());
+  EXPECT_EQ(decisions->size(), 2u);
+  EXPECT_FALSE((*decisions)[0].skip);
+  EXPECT_EQ((*decisions)[1].reason, "why");
+  EXPECT_FALSE(backend.Records());
+}
+
+}  // namespace
+}  // namespace itr::skipper

@@ -1,0 +1,92 @@
+// skipper/coverage: what the processes of a test reported in their
+// ITR_COVERAGE_EXPORT file.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "skipper/coverage/exported_coverage.h"
+
+namespace itr::skipper {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ExportedCoverageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = fs::temp_directory_path() /
+            ("itr-ctest-parts-" + std::to_string(getpid()) + ".jsonl");
+    fs::remove(path_);
+  }
+  void TearDown() override { fs::remove(path_); }
+  void Write(const std::string& text) { std::ofstream(path_) << text; }
+  fs::path path_;
+};
+
+TEST_F(ExportedCoverageTest, UnionOfEveryProcess) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"a.cpp":[3,1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":200}
+{"process":"start","pid":2}
+{"test":"S.T","status":"complete","files":{"b.cpp":[]},"external":{"/usr/x.h":[1]}}
+{"test":null,"status":"complete","files":{"a.cpp":[2]},"external":{}}
+{"process":"end","pid":2,"built_at_ns":100}
+)");
+  ExportedFile got = ReadExportedCoverage(path_.string());
+  EXPECT_TRUE(got.executed.complete) << got.executed.incomplete_reason;
+  EXPECT_EQ(got.processes, 2u);
+  EXPECT_EQ(got.executed.built_at_ns, 100);
+  EXPECT_EQ(got.executed.files, (std::vector<std::string>{"a.cpp", "b.cpp"}));
+  EXPECT_EQ(got.executed.lines[0], (std::vector<uint32_t>{1, 2, 3}));
+}
+
+TEST_F(ExportedCoverageTest, AProcessThatDidNotEndIsIncomplete) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"a.cpp":[1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":200}
+{"process":"start","pid":2}
+)");
+  EXPECT_FALSE(ReadExportedCoverage(path_.string()).executed.complete);
+}
+
+TEST_F(ExportedCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"incomplete","files":{"a.cpp":[1]},"external":{},"error":"x"}
+{"process":"end","pid":1,"built_at_ns":200}
+)");
+  EXPECT_FALSE(ReadExportedCoverage(path_.string()).executed.complete);
+  fs::remove(path_);
+  ExportedFile none = ReadExportedCoverage(path_.string());
+  EXPECT_FALSE(none.executed.complete);
+  EXPECT_EQ(none.processes, 0u);
+  EXPECT_EQ(none.executed.built_at_ns, 0);
+}
+
+TEST(ExportedCoverage, TestEndedReadsTheTestsOwnFile) {
+  std::string path = ::testing::TempDir() + "/itr-exported-source.jsonl";
+  std::ofstream(path) << R"({"process":"start","pid":7}
+{"test":null,"status":"complete","files":{"a.cpp":[4]},"external":{}}
+{"process":"end","pid":7,"built_at_ns":5}
+)";
+  ExportedCoverage source;
+  TestIdentity test{"m", "ctest", "t", "", "", 0};
+  EXPECT_FALSE(source.TestEnded(test).complete) << "no file: unknown";
+  source.SetFile(test, path);
+  ExecutedCode executed = source.TestEnded(test);
+  EXPECT_TRUE(executed.complete) << executed.incomplete_reason;
+  EXPECT_EQ(executed.files, (std::vector<std::string>{"a.cpp"}));
+  EXPECT_EQ(executed.built_at_ns, 5);
+  EXPECT_EQ(source.last_processes(), 1u);
+  EXPECT_TRUE(source.OutsideTests().complete);
+  EXPECT_TRUE(source.OutsideTests().files.empty());
+  fs::remove(path);
+}
+
+}  // namespace
+}  // namespace itr::skipper

@@ -1,0 +1,171 @@
+// skipper/session: ItrSession against a real LocalBackend on a temporary
+// store, with the real coverage runtime of this process (this binary links
+// instrumented fixtures) or the coverage files of child processes.
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "covered_math.h"
+#include "gtest/gtest.h"
+#include "itr/coverage.h"
+#include "scratch_repo.h"
+#include "skipper/base/process_info.h"
+#include "skipper/coverage/exported_coverage.h"
+#include "skipper/coverage/in_process_coverage.h"
+#include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/session/itr_session.h"
+
+namespace itr::skipper {
+namespace {
+
+class SessionTest : public ::testing::Test {
+ protected:
+  // A session of this process, reading `env` only.
+  std::unique_ptr<ItrSession> Start(std::map<std::string, std::string> env) {
+    env.emplace("ITR_STORE", repo_.store_path());
+    env_ = std::move(env);
+    lines_.clear();
+    SessionOptions options;
+    options.framework = "unit";
+    options.framework_version = "1";
+    options.build_configuration = "test build";
+    options.repo_root = itr_repository_root();
+    options.planning_built_at_ns = ExecutableModifiedAtNs();
+    options.coverage = std::make_unique<InProcessCoverage>(/*print=*/false);
+    options.diagnostics = &diagnostics_;
+    options.getenv = [this](const char* name) -> const char* {
+      auto it = env_.find(name);
+      return it == env_.end() ? nullptr : it->second.c_str();
+    };
+    return ItrSession::Start(std::move(options));
+  }
+
+  static std::vector<PlannedTest> Tests(bool second_unskippable = false) {
+    std::vector<PlannedTest> tests(2);
+    tests[0].identity = {"session_test", "Math", "Covered", "", "", 0};
+    tests[1].identity = {"session_test", "Math", "Other", "", "", 0};
+    tests[1].unskippable = second_unskippable;
+    tests[1].unskippable_reason = "marker";
+    return tests;
+  }
+
+  // Plans, selects both tests and runs the ones that run, each calling
+  // fixture code; returns the summary line.
+  std::string RunBoth(ItrSession& session, bool second_unskippable = false) {
+    session.Plan(Tests(second_unskippable));
+    std::vector<size_t> skipped = session.SelectTests({0, 1});
+    for (size_t i = 0; i < 2; ++i) {
+      if (session.decisions()[i].skip) continue;
+      session.TestStarted(i);
+      (i == 0 ? CoveredF : OtherH)(3);
+      session.TestFinished(i, TestOutcome::kPassed);
+    }
+    session.Finish(/*clean=*/true);
+    for (const std::string& line : lines_) {
+      if (line.find("itr: skipped ") == 0) return line;
+    }
+    return "";
+  }
+
+  ScratchRepo repo_;
+  std::map<std::string, std::string> env_;
+  std::vector<std::string> lines_;
+  Diagnostics diagnostics_{
+      [this](const std::string& line) { lines_.push_back(line); }};
+};
+
+TEST_F(SessionTest, DisabledChangesNothing) {
+  auto session = Start({{"DD_CIVISIBILITY_ITR_ENABLED", "false"}});
+  EXPECT_FALSE(session->enabled());
+  EXPECT_EQ(lines_, (std::vector<std::string>{
+                        "itr: disabled (DD_CIVISIBILITY_ITR_ENABLED); all "
+                        "tests run"}));
+}
+
+TEST_F(SessionTest, RecordsThenSkipsUnchangedTests) {
+  EXPECT_EQ(RunBoth(*Start({})), "itr: skipped 0 of 2 tests, est. 0.0 s saved");
+  auto again = Start({});
+  EXPECT_EQ(RunBoth(*again), "itr: skipped 2 of 2 tests, est. 0.0 s saved");
+  EXPECT_EQ(again->skipped().size(), 2u);
+  EXPECT_EQ(again->decisions()[0].reason, "unchanged");
+}
+
+TEST_F(SessionTest, UnskippableTestsAreForcedAndRunAnywayRuns) {
+  RunBoth(*Start({}));
+  auto session = Start({});
+  std::string summary = RunBoth(*session, /*second_unskippable=*/true);
+  EXPECT_EQ(summary,
+            "itr: skipped 1 of 2 tests, est. 0.0 s saved (1 unskippable "
+            "forced to run)");
+  EXPECT_TRUE(session->decisions()[1].forced);
+  auto third = Start({});
+  third->Plan(Tests());
+  third->RunAnyway(0, "the framework cannot leave it out");
+  EXPECT_EQ(third->SelectTests({0, 1}), (std::vector<size_t>{1}));
+  EXPECT_EQ(third->decisions()[0].reason, "the framework cannot leave it out");
+}
+
+TEST_F(SessionTest, CollectOnlyRecordsButNeverSkips) {
+  RunBoth(*Start({}));
+  EXPECT_EQ(RunBoth(*Start({{"ITR_COLLECT_ONLY", "1"}})),
+            "itr: skipped 0 of 2 tests, est. 0.0 s saved [collect-only]");
+}
+
+TEST_F(SessionTest, VerboseListsEachDecision) {
+  RunBoth(*Start({}));
+  RunBoth(*Start({{"ITR_VERBOSE", "2"}}));
+  EXPECT_NE(std::find(lines_.begin(), lines_.end(),
+                      "itr: skip Math.Covered: unchanged"),
+            lines_.end());
+}
+
+TEST_F(SessionTest, AnUnusableStoreRunsEverythingWithOneWarning) {
+  auto session = Start({{"ITR_STORE", "/proc/itr/cannot/be/here.sqlite"}});
+  session->Plan(Tests());
+  EXPECT_FALSE(session->records());
+  EXPECT_EQ(session->SelectTests({0, 1}).size(), 0u);
+  EXPECT_EQ(diagnostics_.warning_count(), 1u);
+}
+
+TEST_F(SessionTest, ProcessLevelRunnersLaunchThenRecordFromCoverageFiles) {
+  std::string file = repo_.dir().string() + "/test.jsonl";
+  std::ofstream(file) << R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"src/a.cpp":[1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":4611686018427387904}
+)";
+  repo_.Write("src/a.cpp", "int a;");
+  auto record = [&](const char* expected_summary) {
+    SessionOptions options;
+    options.framework = "ctest";
+    options.module = "ctest:build";
+    options.repo_root = repo_.root();
+    options.planning_built_at_ns = kNoBuildTime;
+    auto coverage = std::make_unique<ExportedCoverage>();
+    ExportedCoverage* files = coverage.get();
+    options.coverage = std::move(coverage);
+    options.diagnostics = &diagnostics_;
+    options.getenv = [this](const char* name) -> const char* {
+      return std::string(name) == "ITR_STORE" ? env_["ITR_STORE"].c_str()
+                                              : nullptr;
+    };
+    env_["ITR_STORE"] = repo_.store_path();
+    lines_.clear();
+    auto session = ItrSession::Start(std::move(options));
+    std::vector<PlannedTest> tests(1);
+    tests[0].identity = {"ctest:build", "ctest", "t", "", "", 0};
+    session->Plan(tests);
+    session->SelectTests({0});
+    EXPECT_EQ(lines_.back(), expected_summary);
+    if (session->decisions()[0].skip) return;
+    files->SetFile(tests[0].identity, file);
+    session->TestsLaunched({0});
+    session->TestFinished(0, TestOutcome::kPassed, TestTiming{1, 2.5});
+    session->Finish(true);
+  };
+  record("itr: skipped 0 of 1 tests, est. 0.0 s saved");
+  record("itr: skipped 1 of 1 tests, est. 0.0 s saved");
+}
+
+}  // namespace
+}  // namespace itr::skipper
