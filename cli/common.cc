@@ -40,8 +40,9 @@ skipper::PlannedTest PlannedFromKey(const std::string& key,
                                     const skipper::Settings& settings) {
   skipper::PlannedTest test;
   test.identity = IdentityFromKey(key);
-  test.unskippable_reason = skipper::UnskippableBy(
-      {test.identity.suite, test.identity.name}, settings.unskippable_patterns);
+  test.unskippable_reason =
+      skipper::UnskippableBy({test.identity.suite, test.identity.name, ""},
+                             settings.unskippable_patterns);
   test.unskippable = !test.unskippable_reason.empty();
   return test;
 }
