@@ -2,8 +2,10 @@
 
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "skipper/base/diagnostics.h"
 #include "skipper/markers/unskippable.h"
 
 namespace itr::cli {
@@ -79,7 +81,8 @@ std::string FormatDuration(double ms) {
 }
 
 int StoreError(const std::string& what, const absl::Status& status) {
-  std::cerr << "itr: " << what << ": " << status.message() << "\n";
+  skipper::ProcessDiagnostics().Info(
+      absl::StrCat(what, ": ", status.message()));
   return kExitStoreError;
 }
 

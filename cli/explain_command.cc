@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "skipper/base/status_macros.h"
 
 namespace itr::cli {
 
@@ -23,7 +24,7 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
   skipper::SkipPlanner planner(store, fingerprinter, skipper::kNoBuildTime);
   absl::StatusOr<std::vector<skipper::TestDecision>> decisions =
       planner.Plan(module, configuration, {test}, options.settings);
-  if (!decisions.ok()) return decisions.status();
+  ITR_RETURN_IF_ERROR(decisions.status());
   const skipper::TestDecision& decision = decisions->front();
 
   std::cout << "\n" << module << "  [" << configuration << "]\n";
@@ -48,7 +49,7 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
 
   absl::StatusOr<std::vector<Dependency>> deps =
       store->TestDependencies(record.id);
-  if (!deps.ok()) return deps.status();
+  ITR_RETURN_IF_ERROR(deps.status());
   std::sort(
       deps->begin(), deps->end(),
       [](const Dependency& a, const Dependency& b) { return a.key < b.key; });
@@ -65,7 +66,7 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
 
   absl::StatusOr<std::vector<Dependency>> session =
       store->RunDependencies(record.run_id);
-  if (!session.ok()) return session.status();
+  ITR_RETURN_IF_ERROR(session.status());
   std::vector<std::string> session_changed = skipper::ChangedDependencies(
       *session, fingerprinter, skipper::kNoBuildTime);
   std::sort(session_changed.begin(), session_changed.end());

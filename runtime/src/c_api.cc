@@ -1,40 +1,40 @@
 // extern "C" surface of itr/coverage.h.
-#include "coverage_session.h"
+#include "coverage_recorder.h"
 #include "itr/coverage.h"
 #include "source_paths.h"
 
-using itr::runtime::CoverageSession;
+using itr::runtime::CoverageRecorder;
 
 extern "C" {
 
 itr_coverage_status itr_coverage_state(void) {
-  return CoverageSession::Get().State();
+  return CoverageRecorder::Get().State();
 }
 
-const char* itr_coverage_mode(void) { return CoverageSession::Get().Mode(); }
+const char* itr_coverage_mode(void) { return CoverageRecorder::Get().Mode(); }
 
 void itr_test_begin(const char* test_id) {
-  CoverageSession::Get().BeginTest(test_id);
+  CoverageRecorder::Get().BeginTest(test_id);
 }
 
 const itr_test_coverage* itr_test_end(void) {
-  return CoverageSession::Get().EndTest(/*attribute=*/true);
+  return CoverageRecorder::Get().EndTest(/*attribute=*/true);
 }
 
 void itr_test_end_collect_only(void) {
-  CoverageSession::Get().EndTest(/*attribute=*/false);
+  CoverageRecorder::Get().EndTest(/*attribute=*/false);
 }
 
 const itr_test_coverage* itr_last_test_coverage(void) {
-  return CoverageSession::Get().LastTest();
+  return CoverageRecorder::Get().LastTest();
 }
 
 const itr_test_coverage* itr_session_coverage(void) {
-  return CoverageSession::Get().Session();
+  return CoverageRecorder::Get().Session();
 }
 
 void itr_test_mark_incomplete(const char* reason) {
-  CoverageSession::Get().MarkIncomplete(reason ? reason : "marked incomplete");
+  CoverageRecorder::Get().MarkIncomplete(reason ? reason : "marked incomplete");
 }
 
 const char* itr_repository_root(void) {
@@ -42,11 +42,11 @@ const char* itr_repository_root(void) {
 }
 
 size_t itr_coverage_probe_count(void) {
-  return CoverageSession::Get().ProbeCount();
+  return CoverageRecorder::Get().ProbeCount();
 }
 
 size_t itr_coverage_resolve_all(void) {
-  return CoverageSession::Get().ResolveAll();
+  return CoverageRecorder::Get().ResolveAll();
 }
 
 }  // extern "C"

@@ -26,10 +26,10 @@ struct Module {
   const PcTableEntry* pcs = nullptr;  // same length as flags when present
   // Scratch owned by the collector, allocated at registration so that ending
   // a test never allocates. Indices set during the current test; capacity
-  // 2 * num_flags (see CoverageSession::CollectTest).
+  // 2 * num_flags (see CoverageRecorder::CollectTest).
   uint32_t* touched = nullptr;
   size_t num_touched = 0;
-  uint8_t* session = nullptr;  // probes seen outside any test
+  uint8_t* outside_tests = nullptr;  // probes seen outside any test
   bool has_session_probes = false;
   std::atomic<bool> loaded{false};
 };

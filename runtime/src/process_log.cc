@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "coverage_session.h"
+#include "coverage_recorder.h"
 #include "itr/coverage_export.h"
 #include "json_export.h"
 #include "module_identity.h"
@@ -92,7 +92,7 @@ void LogProcessStartInForkChild() {
 
 void LogProcessEnd() {
   // A lost coverage line must not look like a complete process.
-  if (!g_active || CoverageSession::Get().ExportFailed()) return;
+  if (!g_active || CoverageRecorder::Get().ExportFailed()) return;
   // The oldest instrumented object; unknown (0) makes every file "newer".
   // Only instrumented ones: an interpreter loading an instrumented plugin
   // says nothing about when the plugin was built.

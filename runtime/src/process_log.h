@@ -26,7 +26,7 @@ namespace itr::runtime {
 void LogProcessStart();
 // pthread_atfork child handler: the child is a process of its own.
 void LogProcessStartInForkChild();
-// At exit, after CoverageSession::Finish(): writes "end".
+// At exit, after CoverageRecorder::Finish(): writes "end".
 void LogProcessEnd();
 
 }  // namespace itr::runtime

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "coverage_session.h"
+#include "coverage_recorder.h"
 #include "itr/coverage.h"
 #include "module_registry.h"
 #include "pc_trace.h"
@@ -43,7 +43,7 @@ ITR_API int dlclose(void* handle) {
   using DlcloseFn = int (*)(void*);
   static DlcloseFn real =
       reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
-  itr::runtime::CoverageSession::Get().PrepareForUnload();
+  itr::runtime::CoverageRecorder::Get().PrepareForUnload();
   return real != nullptr ? real(handle) : -1;
 }
 
@@ -70,16 +70,16 @@ ITR_API int execv(const char* path, char* const argv[]) {
 namespace {
 
 void FinishAtExit() {
-  itr::runtime::CoverageSession::Get().Finish();
+  itr::runtime::CoverageRecorder::Get().Finish();
   itr::runtime::LogProcessEnd();  // after the export: "end" means complete
 }
 
-void AfterForkInParent() { itr::runtime::CoverageSession::Get().NoteFork(); }
+void AfterForkInParent() { itr::runtime::CoverageRecorder::Get().NoteFork(); }
 
 // Registered from this library's constructor, i.e. before the executable's
 // own static objects, so it runs after their destructors.
 __attribute__((constructor(101))) void RegisterExitHook() {
-  itr::runtime::CoverageSession::Get();
+  itr::runtime::CoverageRecorder::Get();
   atexit(FinishAtExit);
   pthread_atfork(nullptr, AfterForkInParent,
                  itr::runtime::LogProcessStartInForkChild);

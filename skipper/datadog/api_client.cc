@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/status_macros.h"
 #include "skipper/transport/multipart.h"
 
 namespace itr::skipper::datadog {
@@ -80,7 +81,7 @@ std::string SettingsRequestBody(const RunContext& run, std::string_view id) {
 
 absl::StatusOr<LibrarySettings> ParseSettingsResponse(std::string_view body) {
   absl::StatusOr<json> parsed = ParseObject(body, "settings");
-  if (!parsed.ok()) return parsed.status();
+  ITR_RETURN_IF_ERROR(parsed.status());
   const json& data = (*parsed)["data"];
   if (!data.is_object() || !data.contains("attributes") ||
       !data["attributes"].is_object()) {
@@ -110,7 +111,7 @@ std::string SkippableRequestBody(const RunContext& run) {
 
 absl::StatusOr<SkippableList> ParseSkippableResponse(std::string_view body) {
   absl::StatusOr<json> parsed = ParseObject(body, "skippable tests");
-  if (!parsed.ok()) return parsed.status();
+  ITR_RETURN_IF_ERROR(parsed.status());
   const json& data = (*parsed)["data"];
   if (!data.is_array()) {
     return absl::DataLossError("the skippable tests response has no data");
@@ -157,7 +158,7 @@ std::string SearchCommitsRequestBody(const std::string& repository_url,
 absl::StatusOr<std::vector<std::string>> ParseSearchCommitsResponse(
     std::string_view body) {
   absl::StatusOr<json> parsed = ParseObject(body, "search_commits");
-  if (!parsed.ok()) return parsed.status();
+  ITR_RETURN_IF_ERROR(parsed.status());
   const json& data = (*parsed)["data"];
   if (!data.is_array()) {
     return absl::DataLossError("the search_commits response has no data");
@@ -188,7 +189,7 @@ absl::StatusOr<std::string> ApiClient::PostJson(std::string_view path,
   request.body = std::move(body);
   absl::StatusOr<transport::HttpResponse> response =
       client_->Send(request, deadline);
-  if (!response.ok()) return response.status();
+  ITR_RETURN_IF_ERROR(response.status());
   if (response->status < 200 || response->status > 299) {
     return absl::UnavailableError(
         absl::StrCat(std::string(path), " answered HTTP ", response->status));
@@ -202,7 +203,7 @@ absl::StatusOr<LibrarySettings> ApiClient::FetchSettings(const RunContext& run,
   std::string id = absl::StrCat(absl::ToUnixNanos(absl::Now()));
   absl::StatusOr<std::string> body =
       PostJson(kSettingsPath, SettingsRequestBody(run, id), deadline);
-  if (!body.ok()) return body.status();
+  ITR_RETURN_IF_ERROR(body.status());
   return ParseSettingsResponse(*body);
 }
 
@@ -210,7 +211,7 @@ absl::StatusOr<SkippableList> ApiClient::FetchSkippable(const RunContext& run,
                                                         absl::Time deadline) {
   absl::StatusOr<std::string> body =
       PostJson(kSkippablePath, SkippableRequestBody(run), deadline);
-  if (!body.ok()) return body.status();
+  ITR_RETURN_IF_ERROR(body.status());
   return ParseSkippableResponse(*body);
 }
 
@@ -220,7 +221,7 @@ absl::StatusOr<std::vector<std::string>> ApiClient::SearchCommits(
   absl::StatusOr<std::string> body =
       PostJson(kSearchCommitsPath,
                SearchCommitsRequestBody(repository_url, shas), deadline);
-  if (!body.ok()) return body.status();
+  ITR_RETURN_IF_ERROR(body.status());
   return ParseSearchCommitsResponse(*body);
 }
 
@@ -250,7 +251,7 @@ absl::Status ApiClient::UploadPackfile(const std::string& repository_url,
   request.body = std::move(multipart.body);
   absl::StatusOr<transport::HttpResponse> response =
       client_->Send(request, deadline);
-  if (!response.ok()) return response.status();
+  ITR_RETURN_IF_ERROR(response.status());
   if (response->status < 200 || response->status > 299) {
     return absl::UnavailableError(
         absl::StrCat(kPackfilePath, " answered HTTP ", response->status));

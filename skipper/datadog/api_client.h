@@ -27,7 +27,7 @@ namespace itr::skipper::datadog {
 
 // What the settings and skippable requests say about this run. The backend
 // keys its skippable lists by `configurations`, so they must be the same
-// from one run to the next (see RequestConfigurations).
+// from one run to the next (see skipper/ci/test_environment.h HostTags).
 struct RunContext {
   std::string service;
   std::string env;

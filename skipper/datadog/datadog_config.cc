@@ -66,14 +66,4 @@ DatadogConfig LoadDatadogConfig(const GetEnv& getenv,
   return config;
 }
 
-std::string DefaultServiceName(const std::string& repository_url) {
-  std::string name = repository_url;
-  while (!name.empty() && name.back() == '/') name.pop_back();
-  size_t cut = name.find_last_of("/:");
-  if (cut != std::string::npos) name = name.substr(cut + 1);
-  if (absl::EndsWith(name, ".git")) name.resize(name.size() - 4);
-  name = absl::AsciiStrToLower(name);
-  return name.empty() ? "test" : name;
-}
-
 }  // namespace itr::skipper::datadog

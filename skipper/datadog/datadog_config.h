@@ -34,10 +34,6 @@ struct DatadogConfig {
 // Invalid values are warned about.
 DatadogConfig LoadDatadogConfig(const GetEnv& getenv, Diagnostics& diagnostics);
 
-// DD_SERVICE's default, as the tracers derive it: the repository name from
-// its URL ("https://host/org/Repo.git" → "repo"), else "test".
-std::string DefaultServiceName(const std::string& repository_url);
-
 }  // namespace itr::skipper::datadog
 
 #endif  // ITR_SKIPPER_DATADOG_DATADOG_CONFIG_H_

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/ci/ci_tags.h"
+#include "skipper/ci/test_environment.h"
 #include "skipper/datadog/git_upload_flow.h"
 #include "skipper/git/git_cli.h"
 #include "skipper/git/git_metadata.h"
@@ -38,24 +39,6 @@ void JoinRunningTaskAtExit() {
 }
 
 }  // namespace
-
-std::map<std::string, std::string> RequestConfigurations(
-    const std::string& compiler) {
-  std::map<std::string, std::string> c;
-  struct utsname system {};
-  if (uname(&system) == 0) {
-    std::string platform = system.sysname;
-    for (char& ch : platform) ch = static_cast<char>(tolower(ch));
-    c["os.platform"] = platform;
-    c["os.version"] = system.release;
-    c["os.architecture"] = system.machine;
-  }
-  size_t space = compiler.find(' ');
-  c["runtime.name"] = compiler.substr(0, space);
-  c["runtime.version"] =
-      space == std::string::npos ? "" : compiler.substr(space + 1);
-  return c;
-}
 
 GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
                              std::string repository_url, bool unshallow,
@@ -128,7 +111,7 @@ RunContext DescribeRun(const Settings& settings, const ProcessInfo& process,
                     : settings.service;
   run.env = settings.env.empty() ? "none" : settings.env;
   run.test_level = settings.level == SkipLevel::kSuite ? "suite" : "test";
-  run.configurations = RequestConfigurations(process.compiler);
+  run.configurations = HostTags(process.compiler);
   run.custom = settings.custom_configuration;
   for (const auto& [key, value] : run.configurations) (*tags)[key] = value;
   return run;

@@ -82,14 +82,6 @@ absl::StatusOr<Startup> RunStartup(const Settings& settings,
                                    transport::HttpClient* http,
                                    Diagnostics& diagnostics);
 
-// os.* and runtime.* for the requests' configurations: os.platform
-// ("linux"), os.version (kernel release), os.architecture ("x86_64"),
-// runtime.name (compiler, "clang"), runtime.version (its version and the
-// build flavour: "14.0.6 optimized NDEBUG"), so Debug and Release records
-// never share a skippable list.
-std::map<std::string, std::string> RequestConfigurations(
-    const std::string& compiler);
-
 }  // namespace itr::skipper::datadog
 
 #endif  // ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_

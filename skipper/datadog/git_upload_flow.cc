@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "skipper/base/status_macros.h"
 #include "skipper/git/git_upload.h"
 
 namespace itr::skipper::datadog {
@@ -23,11 +24,11 @@ absl::StatusOr<CommitState> AskBackend(ApiClient& api,
                                        absl::Time deadline) {
   CommitState state;
   absl::StatusOr<std::vector<std::string>> latest = LatestCommits(repo_root);
-  if (!latest.ok()) return latest.status();
+  ITR_RETURN_IF_ERROR(latest.status());
   state.latest = std::move(*latest);
   absl::StatusOr<std::vector<std::string>> known =
       api.SearchCommits(repository_url, state.latest, deadline);
-  if (!known.ok()) return known.status();
+  ITR_RETURN_IF_ERROR(known.status());
   state.known = std::move(*known);
   return state;
 }
@@ -46,7 +47,7 @@ absl::StatusOr<GitUploadResult> UploadGitMetadata(
   GitUploadResult result;
   absl::StatusOr<CommitState> state =
       AskBackend(api, repo_root, repository_url, deadline);
-  if (!state.ok()) return state.status();
+  ITR_RETURN_IF_ERROR(state.status());
   if (AllKnown(*state)) {
     result.unnecessary = true;
     return result;
@@ -57,7 +58,7 @@ absl::StatusOr<GitUploadResult> UploadGitMetadata(
     if (deepened.ok()) {
       result.unshallowed = true;
       state = AskBackend(api, repo_root, repository_url, deadline);
-      if (!state.ok()) return state.status();
+      ITR_RETURN_IF_ERROR(state.status());
     } else {
       result.warning =
           absl::StrCat("cannot unshallow the clone (", deepened.message(),
@@ -71,10 +72,10 @@ absl::StatusOr<GitUploadResult> UploadGitMetadata(
   }
   absl::StatusOr<std::vector<std::string>> objects =
       ObjectsToUpload(repo_root, state->known, missing);
-  if (!objects.ok()) return objects.status();
+  ITR_RETURN_IF_ERROR(objects.status());
   if (objects->empty()) return result;
   absl::StatusOr<std::string> dir = MakePackDirectory(repo_root);
-  if (!dir.ok()) return dir.status();
+  ITR_RETURN_IF_ERROR(dir.status());
   absl::Status status = absl::OkStatus();
   absl::StatusOr<std::vector<std::string>> packs =
       BuildPackfiles(repo_root, *objects, *dir);
@@ -87,7 +88,7 @@ absl::StatusOr<GitUploadResult> UploadGitMetadata(
   }
   std::error_code ignored;
   std::filesystem::remove_all(*dir, ignored);
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return result;
 }
 

@@ -16,7 +16,7 @@
 
 #include "skipper/config/settings.h"
 #include "skipper/datadog/api_client.h"
-#include "skipper/decision/skip_planner.h"
+#include "skipper/model/planning.h"
 
 namespace itr::skipper::datadog {
 

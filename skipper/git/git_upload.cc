@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "skipper/base/status_macros.h"
 #include "skipper/git/commit_walk.h"
 #include "skipper/git/git_cli.h"
 #include "skipper/git/libgit2_handles.h"
@@ -194,7 +195,7 @@ absl::StatusOr<std::vector<std::string>> BuildPackfiles(
     group_bytes += bytes;
   }
   git_odb_free(odb);
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
 
   std::vector<std::string> packs;
   for (const std::vector<git_oid>& group : groups) {

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "skipper/base/status_macros.h"
 #include "skipper/store/sqlite_statement.h"
 
 namespace itr::skipper {
@@ -139,12 +140,6 @@ class WriteTransaction {
   bool done_ = false;
 };
 
-#define ITR_RETURN_IF_ERROR(expr)                \
-  do {                                           \
-    absl::Status status_macro = (expr);          \
-    if (!status_macro.ok()) return status_macro; \
-  } while (0)
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::Open(
@@ -271,7 +266,7 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> LocalStore::FinishedRuns(
                  "AND finished_at IS NOT NULL");
   runs.Bind(1, module).Bind(2, configuration);
   while (runs.Step(&status)) finished.insert(runs.Int(0));
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return finished;
 }
 
@@ -279,7 +274,7 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     const std::string& module, const std::string& configuration) {
   absl::StatusOr<absl::flat_hash_set<int64_t>> finished =
       FinishedRuns(module, configuration);
-  if (!finished.ok()) return finished.status();
+  ITR_RETURN_IF_ERROR(finished.status());
   absl::Status status;
   Statement query(
       db_,
@@ -300,7 +295,7 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
     r.skips = query.Int(6);
     r.saved_ms = query.Double(7);
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return records;
 }
 
@@ -309,7 +304,7 @@ absl::StatusOr<PlanningRecords> LocalStore::LoadPlanningRecords(
     size_t expected) {
   absl::StatusOr<absl::flat_hash_set<int64_t>> finished =
       FinishedRuns(module, configuration);
-  if (!finished.ok()) return finished.status();
+  ITR_RETURN_IF_ERROR(finished.status());
   absl::Status status;
   // Only the columns planning needs, read without a string per row.
   Statement query(
@@ -339,7 +334,7 @@ absl::StatusOr<PlanningRecords> LocalStore::LoadPlanningRecords(
     r.run_id = query.Int(5);
     r.run_finished = finished->contains(r.run_id);
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   if (records.keys.size() > UINT32_MAX) {
     return absl::ResourceExhaustedError("test keys exceed 4 GiB");
   }
@@ -354,7 +349,7 @@ absl::StatusOr<std::vector<StoredFingerprint>> LocalStore::LoadFingerprints() {
     out.push_back(
         {query.Int(0), {query.Text(1), query.Text(2), query.Text(3)}});
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return out;
 }
 
@@ -369,7 +364,7 @@ absl::StatusOr<LocalStore::Dependents> IdsDependingOn(
     query.Reset();
     query.Bind(1, id);
     while (query.Step(&status)) out.emplace_back(query.Int(0), id);
-    if (!status.ok()) return status;
+    ITR_RETURN_IF_ERROR(status);
   }
   return out;
 }
@@ -402,7 +397,7 @@ absl::StatusOr<std::vector<Dependency>> DependenciesOf(sqlite3* db,
   while (query.Step(&status)) {
     out.push_back({query.Text(0), query.Text(1), query.Text(2)});
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return out;
 }
 
@@ -439,7 +434,7 @@ LocalStore::LoadStatCache() {
     out[query.Text(0)] = StatEntry{query.Int(1), query.Int(2), query.Int(3),
                                    query.Int(4), query.Text(5)};
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return out;
 }
 
@@ -493,10 +488,10 @@ absl::StatusOr<int64_t> LocalStore::FingerprintId(const Dependency& dep) {
   if (upsert.Step(&status)) {
     int64_t id = upsert.Int(0);
     absl::Status rest = upsert.Run();
-    if (!rest.ok()) return rest;
+    ITR_RETURN_IF_ERROR(rest);
     return id;
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return absl::InternalError("fingerprint upsert returned no id");
 }
 
@@ -515,7 +510,7 @@ absl::Status LocalStore::SetRunDependencies(int64_t run_id,
       "VALUES (?1, ?2)");
   for (const Dependency& dep : deps) {
     absl::StatusOr<int64_t> id = FingerprintId(dep);
-    if (!id.ok()) return id.status();
+    ITR_RETURN_IF_ERROR(id.status());
     link.Reset();
     link.Bind(1, run_id).Bind(2, *id);
     ITR_RETURN_IF_ERROR(link.Run());
@@ -555,10 +550,10 @@ absl::StatusOr<int64_t> LocalStore::UpsertTest(const std::string& module,
   if (upsert.Step(&step)) {
     int64_t id = upsert.Int(0);
     absl::Status rest = upsert.Run();
-    if (!rest.ok()) return rest;
+    ITR_RETURN_IF_ERROR(rest);
     return id;
   }
-  if (!step.ok()) return step;
+  ITR_RETURN_IF_ERROR(step);
   return absl::InternalError("upsert returned no id");
 }
 
@@ -569,7 +564,7 @@ absl::Status LocalStore::MarkStarted(const std::string& module,
   ITR_RETURN_IF_ERROR(transaction.status());
   absl::StatusOr<int64_t> id =
       UpsertTest(module, configuration, test, run_id, "running");
-  if (!id.ok()) return id.status();
+  ITR_RETURN_IF_ERROR(id.status());
   return transaction.Commit();
 }
 
@@ -586,7 +581,7 @@ absl::Status LocalStore::RecordResult(const std::string& module,
   ITR_RETURN_IF_ERROR(transaction.status());
   absl::StatusOr<int64_t> id =
       UpsertTest(module, configuration, test, run_id, status);
-  if (!id.ok()) return id.status();
+  ITR_RETURN_IF_ERROR(id.status());
   Statement details(
       statements_.get(),
       "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
@@ -606,7 +601,7 @@ absl::Status LocalStore::RecordResult(const std::string& module,
       "VALUES (?1, ?2)");
   for (const Dependency& dep : deps) {
     absl::StatusOr<int64_t> fp = FingerprintId(dep);
-    if (!fp.ok()) return fp.status();
+    ITR_RETURN_IF_ERROR(fp.status());
     link.Reset();
     link.Bind(1, *id).Bind(2, *fp);
     ITR_RETURN_IF_ERROR(link.Run());
@@ -648,7 +643,7 @@ absl::StatusOr<LocalStore::Summary> LocalStore::Summarize() {
     s.saved_ms = query.Double(5);
     s.runs = query.Int(6);
   }
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return s;
 }
 
@@ -660,7 +655,7 @@ LocalStore::Modules() {
   std::vector<std::pair<std::string, std::string>> out;
   absl::Status status;
   while (query.Step(&status)) out.emplace_back(query.Text(0), query.Text(1));
-  if (!status.ok()) return status;
+  ITR_RETURN_IF_ERROR(status);
   return out;
 }
 

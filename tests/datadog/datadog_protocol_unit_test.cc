@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "skipper/ci/test_environment.h"
 #include "skipper/datadog/api_client.h"
 #include "skipper/datadog/datadog_config.h"
 #include "skipper/datadog/datadog_startup.h"
@@ -254,8 +255,8 @@ TEST(DefaultService, IsTheRepositoryName) {
   EXPECT_EQ(DefaultServiceName(""), "test");
 }
 
-TEST(RequestConfigurations, SplitCompilerAndKeepTheBuildFlavour) {
-  auto c = RequestConfigurations("clang 14.0.6 optimized NDEBUG");
+TEST(HostTags, SplitCompilerAndKeepTheBuildFlavour) {
+  auto c = HostTags("clang 14.0.6 optimized NDEBUG");
   EXPECT_EQ(c["runtime.name"], "clang");
   EXPECT_EQ(c["runtime.version"], "14.0.6 optimized NDEBUG");
   EXPECT_EQ(c["os.platform"], "linux");

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "skipper/base/diagnostics.h"
 #include "skipper/datadog/reporting/citestcycle_encoding.h"
 #include "skipper/datadog/reporting/coverage_encoding.h"
 #include "skipper/transport/multipart.h"
@@ -138,10 +139,9 @@ bool IntakeSink::Post(Intake intake, const char* path,
     return true;
   }
   failed_ = true;
-  std::fprintf(stderr,
-               "itr: warning: Datadog test reporting stopped, events from "
-               "here on are dropped: %s\n",
-               problem.c_str());
+  skipper::ProcessDiagnostics().Warning(
+      "Datadog test reporting stopped, events from here on are dropped: " +
+      problem);
   return false;
 }
 

@@ -1,8 +1,8 @@
 // The per-process coverage state machine behind itr/coverage.h: which test
 // is open, what it and the session executed, and the attribution of probes
 // to files and lines.
-#ifndef ITR_RUNTIME_COVERAGE_SESSION_H_
-#define ITR_RUNTIME_COVERAGE_SESSION_H_
+#ifndef ITR_RUNTIME_COVERAGE_RECORDER_H_
+#define ITR_RUNTIME_COVERAGE_RECORDER_H_
 
 #include <memory>
 #include <mutex>
@@ -17,10 +17,10 @@
 
 namespace itr::runtime {
 
-class CoverageSession {
+class CoverageRecorder {
  public:
   // Never destroyed: usable from atexit handlers and late destructors.
-  static CoverageSession& Get();
+  static CoverageRecorder& Get();
 
   void BeginTest(const char* test_id);
   // Scans and clears the probes of the open test. With `attribute`, also
@@ -83,7 +83,7 @@ class CoverageSession {
   };
   class Attributor;
 
-  CoverageSession();
+  CoverageRecorder();
   void CollectTest();
   void LoseTestProbes(const char* reason);
   void DrainToSession();
@@ -130,4 +130,4 @@ class CoverageSession {
 
 }  // namespace itr::runtime
 
-#endif  // ITR_RUNTIME_COVERAGE_SESSION_H_
+#endif  // ITR_RUNTIME_COVERAGE_RECORDER_H_

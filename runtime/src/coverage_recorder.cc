@@ -1,4 +1,4 @@
-#include "coverage_session.h"
+#include "coverage_recorder.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -18,9 +18,9 @@ namespace itr::runtime {
 
 // Marks lines into the shared file slots, then turns the marked slots into a
 // Result and clears them.
-class CoverageSession::Attributor {
+class CoverageRecorder::Attributor {
  public:
-  explicit Attributor(CoverageSession* session) : s_(session) {
+  explicit Attributor(CoverageRecorder* session) : s_(session) {
     s_->used_files_.clear();
   }
 
@@ -111,7 +111,7 @@ class CoverageSession::Attributor {
   }
 
  private:
-  CoverageSession* s_;
+  CoverageRecorder* s_;
   std::string error_;
   bool incomplete_ = false;
   std::vector<FileLine> scratch_;
@@ -123,12 +123,12 @@ bool CoverageAvailable() { return Registry().size() > 0 || PcTracingSeen(); }
 
 }  // namespace
 
-CoverageSession& CoverageSession::Get() {
-  static CoverageSession* session = new CoverageSession();
+CoverageRecorder& CoverageRecorder::Get() {
+  static CoverageRecorder* session = new CoverageRecorder();
   return *session;
 }
 
-CoverageSession::CoverageSession() {
+CoverageRecorder::CoverageRecorder() {
   if (const char* path = getenv("ITR_COVERAGE_EXPORT"); path && *path) {
     export_path_ = path;
   }
@@ -137,7 +137,7 @@ CoverageSession::CoverageSession() {
   none_.c.error = none_.error.c_str();
 }
 
-void CoverageSession::BeginTest(const char* test_id) {
+void CoverageRecorder::BeginTest(const char* test_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   if (test_open_) CollectTest();  // an unfinished test: its data is dropped
@@ -173,7 +173,7 @@ void CoverageSession::BeginTest(const char* test_id) {
 // Appends the open test's set flags to each module's touched list. The list
 // can receive several drains in one test (a dlclose mid-test drains early);
 // compacting it first keeps room for a full drain within 2 * num_flags.
-void CoverageSession::CollectTest() {
+void CoverageRecorder::CollectTest() {
   ModuleRegistry& registry = Registry();
   DiscoverUnregisteredModules(registry);  // e.g. dlopen'ed during the test
   if (registry.RefreshLoadedState() && !unload_prepared_) {
@@ -209,7 +209,7 @@ void CoverageSession::CollectTest() {
   }
 }
 
-void CoverageSession::DrainToSession() {
+void CoverageRecorder::DrainToSession() {
   ModuleRegistry& registry = Registry();
   DiscoverUnregisteredModules(registry);
   if (registry.RefreshLoadedState() && !unload_prepared_) {
@@ -220,7 +220,7 @@ void CoverageSession::DrainToSession() {
     Module& m = registry.at(i);
     if (!m.loaded.load(std::memory_order_relaxed)) continue;
     bool any = false;
-    AccumulateAndClearFlags(m.flags, m.num_flags, m.session, &any);
+    AccumulateAndClearFlags(m.flags, m.num_flags, m.outside_tests, &any);
     if (any) {
       m.has_session_probes = true;
       session_dirty_ = true;
@@ -241,19 +241,19 @@ void CoverageSession::DrainToSession() {
   }
 }
 
-void CoverageSession::LoseTestProbes(const char* reason) {
+void CoverageRecorder::LoseTestProbes(const char* reason) {
   if (!test_lost_probes_) test_lost_reason_ = reason;
   test_lost_probes_ = true;
 }
 
-void CoverageSession::MarkIncomplete(const std::string& reason) {
+void CoverageRecorder::MarkIncomplete(const std::string& reason) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) return;
   if (!test_lost_probes_) test_lost_reason_ = reason;
   test_lost_probes_ = true;
 }
 
-void CoverageSession::NoteFork() {
+void CoverageRecorder::NoteFork() {
   // Runs in the parent right after fork(), on the forking thread, which is
   // never inside a runtime call (the runtime does not fork).
   std::lock_guard<std::mutex> lock(mutex_);
@@ -265,7 +265,7 @@ void CoverageSession::NoteFork() {
   test_lost_probes_ = true;
 }
 
-const itr_test_coverage* CoverageSession::EndTest(bool attribute) {
+const itr_test_coverage* CoverageRecorder::EndTest(bool attribute) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) return &none_.c;
   CollectTest();
@@ -279,13 +279,13 @@ const itr_test_coverage* CoverageSession::EndTest(bool attribute) {
   return &last_.c;
 }
 
-const itr_test_coverage* CoverageSession::LastTest() {
+const itr_test_coverage* CoverageRecorder::LastTest() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!last_attributed_) AttributeLastTest();
   return &last_.c;
 }
 
-void CoverageSession::AttributeLastTest() {
+void CoverageRecorder::AttributeLastTest() {
   last_attributed_ = true;
   Attributor attributor(this);
   if (last_lost_probes_) attributor.Incomplete(last_lost_reason_);
@@ -306,7 +306,7 @@ void CoverageSession::AttributeLastTest() {
   Export(last_.c);
 }
 
-void CoverageSession::AttributeSession() {
+void CoverageRecorder::AttributeSession() {
   Attributor attributor(this);
   if (session_lost_probes_) {
     attributor.Incomplete("probes were lost (PC table full)");
@@ -323,7 +323,7 @@ void CoverageSession::AttributeSession() {
       continue;
     }
     for (size_t k = 0; k < m.num_flags; ++k) {
-      if (m.session[k])
+      if (m.outside_tests[k])
         attributor.MarkProbe(modules_[i], static_cast<uint32_t>(k));
     }
   }
@@ -331,14 +331,14 @@ void CoverageSession::AttributeSession() {
   attributor.Finish(nullptr, CoverageAvailable(), &session_);
 }
 
-const itr_test_coverage* CoverageSession::Session() {
+const itr_test_coverage* CoverageRecorder::Session() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) DrainToSession();
   AttributeSession();
   return &session_.c;
 }
 
-bool CoverageSession::ResolveModule(size_t index) {
+bool CoverageRecorder::ResolveModule(size_t index) {
   ModuleRegistry& registry = Registry();
   if (modules_.size() < registry.size()) modules_.resize(registry.size());
   ModuleState& state = modules_[index];
@@ -389,7 +389,7 @@ bool CoverageSession::ResolveModule(size_t index) {
   return true;
 }
 
-uint32_t CoverageSession::GlobalFile(const std::string& absolute) {
+uint32_t CoverageRecorder::GlobalFile(const std::string& absolute) {
   auto [it, inserted] =
       file_ids_.try_emplace(absolute, static_cast<uint32_t>(files_.size()));
   if (inserted) {
@@ -402,7 +402,8 @@ uint32_t CoverageSession::GlobalFile(const std::string& absolute) {
   return it->second;
 }
 
-CoverageSession::TracedObject* CoverageSession::TracedObjectFor(uintptr_t pc) {
+CoverageRecorder::TracedObject* CoverageRecorder::TracedObjectFor(
+    uintptr_t pc) {
   for (auto& object : traced_objects_) {
     if (pc >= object->begin && pc < object->end) return object.get();
   }
@@ -424,7 +425,7 @@ CoverageSession::TracedObject* CoverageSession::TracedObjectFor(uintptr_t pc) {
   return traced_objects_.back().get();
 }
 
-void CoverageSession::PrepareForUnload() {
+void CoverageRecorder::PrepareForUnload() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (test_open_) {
     CollectTest();
@@ -441,7 +442,7 @@ void CoverageSession::PrepareForUnload() {
   unload_prepared_ = true;
 }
 
-void CoverageSession::Finish() {
+void CoverageRecorder::Finish() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (test_open_) {
     CollectTest();  // exit() inside a test: that test never ended
@@ -456,7 +457,7 @@ void CoverageSession::Finish() {
   session_dirty_ = false;
 }
 
-void CoverageSession::Export(const itr_test_coverage& coverage) {
+void CoverageRecorder::Export(const itr_test_coverage& coverage) {
   if (export_path_.empty()) return;
   if (!AppendLine(export_path_, CoverageJsonLine(coverage))) {
     export_failed_ = true;
@@ -464,7 +465,7 @@ void CoverageSession::Export(const itr_test_coverage& coverage) {
   }
 }
 
-size_t CoverageSession::ResolveAll() {
+size_t CoverageRecorder::ResolveAll() {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   size_t failed = 0;
@@ -474,13 +475,13 @@ size_t CoverageSession::ResolveAll() {
   return failed;
 }
 
-itr_coverage_status CoverageSession::State() {
+itr_coverage_status CoverageRecorder::State() {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   return CoverageAvailable() ? ITR_COVERAGE_COMPLETE : ITR_COVERAGE_UNAVAILABLE;
 }
 
-const char* CoverageSession::Mode() {
+const char* CoverageRecorder::Mode() {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   // A module whose probes are all function entries may still be edge-level
@@ -499,7 +500,7 @@ const char* CoverageSession::Mode() {
   return PcTracingSeen() ? "pc" : "none";
 }
 
-size_t CoverageSession::ProbeCount() {
+size_t CoverageRecorder::ProbeCount() {
   std::lock_guard<std::mutex> lock(mutex_);
   DiscoverUnregisteredModules(Registry());
   size_t total = 0;
