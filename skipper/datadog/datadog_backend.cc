@@ -222,8 +222,9 @@ void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
 
 void DatadogBackend::SessionEnded(bool clean) {
   if (upload_ != nullptr) {
-    std::string outcome = upload_->Join();
-    if (!outcome.empty() && error_.empty()) error_ = outcome;
+    absl::Status outcome = upload_->Join();
+    if (!outcome.ok() && error_.empty())
+      error_ = std::string(outcome.message());
   }
   if (!clean) {
     report_->module()->SetError("itr.unclean_end",

@@ -35,7 +35,7 @@ GitUploadTask* g_running_task = nullptr;
 
 void JoinRunningTaskAtExit() {
   std::lock_guard<std::mutex> lock(g_task_mutex);
-  if (g_running_task != nullptr) g_running_task->Join();
+  if (g_running_task != nullptr) g_running_task->Join().IgnoreError();
 }
 
 }  // namespace
@@ -49,18 +49,20 @@ GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
   SnapshotEnvironmentForGit();
   transport::Endpoints endpoints = api->endpoints();
   try {
-    thread_ = std::thread([this, endpoints, repo_root, repository_url,
-                           unshallow, deadline]() {
-      // Its own client: requests of the main thread go on meanwhile.
-      transport::HttpClient http;
-      ApiClient own_api(endpoints, &http);
-      absl::StatusOr<GitUploadResult> result = UploadGitMetadata(
-          own_api, repo_root, repository_url, unshallow, deadline);
-      promise_.set_value(result.ok()
-                             ? result->warning
-                             : absl::StrCat("git metadata upload failed (",
-                                            result.status().message(), ")"));
-    });
+    thread_ = std::thread(
+        [this, endpoints, repo_root, repository_url, unshallow, deadline]() {
+          // Its own client: requests of the main thread go on meanwhile.
+          transport::HttpClient http;
+          ApiClient own_api(endpoints, &http);
+          absl::StatusOr<GitUploadResult> result = UploadGitMetadata(
+              own_api, repo_root, repository_url, unshallow, deadline);
+          promise_.set_value(!result.ok() ? absl::UnavailableError(absl::StrCat(
+                                                "git metadata upload failed (",
+                                                result.status().message(), ")"))
+                             : result->warning.empty()
+                                 ? absl::OkStatus()
+                                 : absl::UnknownError(result->warning));
+        });
     // A test that calls exit() ends the process without SessionEnded: the
     // upload must still end before static destructors run under it.
     static const bool registered = std::atexit(JoinRunningTaskAtExit) == 0;
@@ -69,27 +71,28 @@ GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
     g_running_task = this;
   } catch (const std::system_error& error) {
     // No thread (e.g. a process limit): no upload, the tests go on.
-    promise_.set_value(
-        absl::StrCat("git metadata upload not started (", error.what(), ")"));
+    promise_.set_value(absl::UnavailableError(
+        absl::StrCat("git metadata upload not started (", error.what(), ")")));
   }
 }
 
 GitUploadTask::~GitUploadTask() {
-  Join();
+  Join().IgnoreError();  // its outcome was reported, or no longer matters
   std::lock_guard<std::mutex> lock(g_task_mutex);
   if (g_running_task == this) g_running_task = nullptr;
 }
 
-std::string GitUploadTask::Wait(absl::Time until) {
+absl::Status GitUploadTask::Wait(absl::Time until) {
   auto timeout = std::chrono::nanoseconds(absl::ToInt64Nanoseconds(
       std::max(absl::ZeroDuration(), until - absl::Now())));
   if (outcome_.wait_for(timeout) != std::future_status::ready) {
-    return "the git metadata upload is still running";
+    return absl::DeadlineExceededError(
+        "the git metadata upload is still running");
   }
   return outcome_.get();
 }
 
-std::string GitUploadTask::Join() {
+absl::Status GitUploadTask::Join() {
   if (thread_.joinable()) thread_.join();
   return outcome_.get();
 }
@@ -127,8 +130,8 @@ absl::StatusOr<LibrarySettings> FetchLibrarySettings(ApiClient& api,
                                                      Diagnostics& diagnostics) {
   absl::StatusOr<LibrarySettings> library = api.FetchSettings(run, deadline);
   if (library.ok() && library->require_git && upload != nullptr) {
-    std::string outcome = upload->Wait(deadline);
-    if (!outcome.empty()) diagnostics.Warning(outcome);
+    absl::Status outcome = upload->Wait(deadline);
+    if (!outcome.ok()) diagnostics.Warning(outcome.message());
     absl::StatusOr<LibrarySettings> again = api.FetchSettings(run, deadline);
     if (again.ok()) library = again;
   }

@@ -52,17 +52,17 @@ class GitUploadTask {
                 std::string repository_url, bool unshallow,
                 absl::Time deadline);
   ~GitUploadTask();  // joins
-  // Waits for the upload until `until` at the latest; returns its warning
-  // or error line, "" when it succeeded, or a line saying it is still
-  // running.
-  std::string Wait(absl::Time until);
+  // Waits for the upload until `until` at the latest. OK when it
+  // succeeded cleanly; otherwise why not (it failed, degraded, or is still
+  // running), for one warning line.
+  absl::Status Wait(absl::Time until);
   // Waits for the end of the upload (bounded by its own deadline).
-  std::string Join();
+  absl::Status Join();
 
  private:
   std::thread thread_;
-  std::promise<std::string> promise_;
-  std::shared_future<std::string> outcome_;
+  std::promise<absl::Status> promise_;
+  std::shared_future<absl::Status> outcome_;
 };
 
 // What the start-up sequence leaves: its result, the API client for later
