@@ -119,8 +119,8 @@ ITR_API void itr_session_test_finished(itr_session* s, size_t i,
   if (s != nullptr) g_table->test_finished(s, i, outcome);
 }
 
-ITR_API void itr_session_finish(itr_session* s, int clean) {
-  if (s != nullptr) g_table->finish(s, clean);
+ITR_API void itr_session_finish(itr_session* s, int clean, int exit_code) {
+  if (s != nullptr) g_table->finish(s, clean, exit_code);
 }
 
 ITR_API void itr_session_add_skipped_to_report(itr_session* s,

@@ -41,8 +41,8 @@ class Backend {
   // Tests this process skipped (from Plan): their time saved.
   virtual void TestsSkipped(const std::vector<SkippedTest>& skipped) = 0;
   // The process is done with tests (after the final OutsideTestsExecuted
-  // and TestsSkipped); `clean`: no failure outside any test.
-  virtual void SessionEnded(bool clean) { (void)clean; }
+  // and TestsSkipped).
+  virtual void SessionEnded(const SessionEnd& end) { (void)end; }
 
   // The first recording error, or "".
   virtual std::string FirstError() const = 0;

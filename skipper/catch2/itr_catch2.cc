@@ -4,7 +4,9 @@
 // outside the TU that implements it. Talks to the Intelligent Test Runner
 // only through its C API (itr/session.h).
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -94,7 +96,12 @@ class RecordingListener : public Catch::TestEventListenerBase {
   }
 
   void testRunEnded(Catch::TestRunStats const& stats) override {
-    if (!g_recording->crashed) itr_session_finish(g_recording->session, 1);
+    // Catch::Session::run() returns the failed test cases, at most 255.
+    int failed = static_cast<int>(
+        std::min<std::uint64_t>(stats.totals.testCases.failed, 255));
+    if (!g_recording->crashed) {
+      itr_session_finish(g_recording->session, 1, failed);
+    }
     TestEventListenerBase::testRunEnded(stats);
   }
 };

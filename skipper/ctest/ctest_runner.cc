@@ -160,7 +160,7 @@ class Run {
   absl::Status PrepareWrapperDirectory();
   absl::Status WriteWrapper();
   int RunPlain();
-  void Record();
+  void Record(int ctest_exit_code);
 
   const CtestRunOptions& options_;
   CtestInvocation invocation_;
@@ -288,12 +288,12 @@ int Run::Execute() {
                                    junit_.string()};
   argv.insert(argv.end(), invocation_.args.begin(), invocation_.args.end());
   int code = RunOrComplain(argv);
-  Record();
+  Record(code);
   return code;
 }
 
 // Reads the JUnit report and each test's coverage file into the backend.
-void Run::Record() {
+void Run::Record(int ctest_exit_code) {
   absl::StatusOr<std::map<std::string, CtestResult>> results =
       ParseJunit(ReadFile(junit_));
   if (!results.ok()) {
@@ -324,7 +324,7 @@ void Run::Record() {
         2, absl::StrFormat("recorded %s.%s: %s, %zu process(es)", kSuite, name,
                            result.status, coverage_->last_processes()));
   }
-  session_->Finish(/*clean=*/true);
+  session_->Finish({/*clean=*/true, ctest_exit_code});
 }
 
 }  // namespace

@@ -220,13 +220,13 @@ void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   }
 }
 
-void DatadogBackend::SessionEnded(bool clean) {
+void DatadogBackend::SessionEnded(const SessionEnd& end) {
   if (upload_ != nullptr) {
     absl::Status outcome = upload_->Join();
     if (!outcome.ok() && error_.empty())
       error_ = std::string(outcome.message());
   }
-  if (!clean) {
+  if (!end.clean) {
     report_->module()->SetError("itr.unclean_end",
                                 "a failure outside any test");
   }

@@ -41,7 +41,7 @@ class DatadogBackend : public Backend {
   void TestFinished(const TestRun& run) override;
   void OutsideTestsExecuted(const ExecutedCode& executed, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
-  void SessionEnded(bool clean) override;
+  void SessionEnded(const SessionEnd& end) override;
   std::string FirstError() const override { return error_; }
 
   const StartupResult& startup() const { return startup_; }

@@ -79,8 +79,12 @@ class RecordingListener : public ::doctest::IReporter {
     if (e.is_crash) g_recording->crashed = true;
   }
 
-  void test_run_end(const ::doctest::TestRunStats&) override {
-    if (!g_recording->crashed) itr_session_finish(g_recording->session, 1);
+  void test_run_end(const ::doctest::TestRunStats& stats) override {
+    // doctest::Context::run() returns 1 when a test case failed.
+    int code = stats.numTestCasesFailed > 0 ? 1 : 0;
+    if (!g_recording->crashed) {
+      itr_session_finish(g_recording->session, 1, code);
+    }
   }
 
   void report_query(const ::doctest::QueryData&) override {}

@@ -72,7 +72,8 @@ class RecordingListener : public testing::EmptyTestEventListener {
     for (int i = 0; i < unit.total_test_suite_count(); ++i) {
       clean = clean && !unit.GetTestSuite(i)->ad_hoc_test_result().Failed();
     }
-    itr_session_finish(session_, clean ? 1 : 0);
+    // RUN_ALL_TESTS() returns 0 exactly when the unit test passed.
+    itr_session_finish(session_, clean ? 1 : 0, unit.Passed() ? 0 : 1);
   }
 
  private:

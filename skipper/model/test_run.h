@@ -4,6 +4,7 @@
 #define ITR_SKIPPER_MODEL_TEST_RUN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,15 @@ struct TestRun {
   // See PlannedTest::uncompiled_files: the "newer than the binary" rule
   // does not apply to them.
   std::vector<std::string> uncompiled_files;
+};
+
+// How the process's run of tests ended.
+struct SessionEnd {
+  // No failure outside any test (a global fixture, a suite's teardown):
+  // only then is what the run recorded trusted for skipping.
+  bool clean = true;
+  // What the test command exits with (the framework's result), when known.
+  std::optional<int> exit_code;
 };
 
 // One test a process skipped, with the decision that skipped it.

@@ -175,13 +175,13 @@ void ItrSession::TestFinished(size_t index, TestOutcome outcome,
   WarnAboutRecording();
 }
 
-void ItrSession::Finish(bool clean) {
+void ItrSession::Finish(const SessionEnd& end) {
   if (finished_ || backend_ == nullptr) return;
   finished_ = true;
   backend_->OutsideTestsExecuted(options_.coverage->OutsideTests(),
-                                 /*final=*/clean);
+                                 /*final=*/end.clean);
   backend_->TestsSkipped(skipped_);
-  backend_->SessionEnded(clean);
+  backend_->SessionEnded(end);
   WarnAboutRecording();
 }
 

@@ -12,7 +12,7 @@
 //   ...the runner applies its own filters, then says which it considered:
 //   session->SelectTests(considered);             // the summary line
 //   session->TestStarted(i); ... session->TestFinished(i, outcome);
-//   session->Finish(/*clean=*/true);
+//   session->Finish({/*clean=*/true, exit_code});
 //
 // Fail open by construction: any error (no instrumentation, store unusable,
 // planning failed) turns the backend into a NullBackend, so every test
@@ -110,8 +110,8 @@ class ItrSession {
   // Records what ran outside the tests so far, in case the process dies
   // before Finish (done by the first TestStarted too).
   void RecordCodeBeforeTests();
-  // At the end; `clean`: no failure outside any test. Idempotent.
-  void Finish(bool clean);
+  // At the end of the run. Idempotent.
+  void Finish(const SessionEnd& end);
 
   const std::vector<PlannedTest>& planned() const { return planned_; }
   const std::vector<TestDecision>& decisions() const { return decisions_; }

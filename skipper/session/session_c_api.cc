@@ -96,7 +96,12 @@ void TestFinished(itr_session* s, size_t index, itr_outcome outcome) {
                                       : TestOutcome::kSkippedByFramework);
 }
 
-void Finish(itr_session* s, int clean) { s->session->Finish(clean != 0); }
+void Finish(itr_session* s, int clean, int exit_code) {
+  SessionEnd end;
+  end.clean = clean != 0;
+  if (exit_code >= 0) end.exit_code = exit_code;
+  s->session->Finish(end);
+}
 
 void AddSkippedToReport(itr_session* s, itr_report_format format,
                         const char* path) {

@@ -15,7 +15,7 @@
  *   itr_session_select(s, considered, n);   // prints the summary line
  *   ... before/after each test that runs:
  *   itr_session_test_started(s, i);  itr_session_test_finished(s, i, outcome);
- *   itr_session_finish(s, clean);
+ *   itr_session_finish(s, clean, exit_code);
  *
  * The functions live in libitr_runtime.so, which every instrumented binary
  * links; the Intelligent Test Runner itself (libitr_skipper.so, with SQLite
@@ -118,8 +118,10 @@ ITR_API void itr_session_test_finished(itr_session* session, size_t index,
                                        itr_outcome outcome);
 
 /* At the end of the run; `clean`: no failure outside any test (a global
- * fixture, a suite teardown). Idempotent. */
-ITR_API void itr_session_finish(itr_session* session, int clean);
+ * fixture, a suite teardown); `exit_code`: what the test program exits with
+ * (the framework's result), or -1 when unknown. Idempotent. */
+ITR_API void itr_session_finish(itr_session* session, int clean,
+                                int exit_code);
 
 /* After the framework wrote its report at `path` (closed): adds the tests
  * this session skipped, as skipped test cases, so CI dashboards keep

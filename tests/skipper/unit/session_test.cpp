@@ -61,7 +61,7 @@ class SessionTest : public ::testing::Test {
       (i == 0 ? CoveredF : OtherH)(3);
       session.TestFinished(i, TestOutcome::kPassed);
     }
-    session.Finish(/*clean=*/true);
+    session.Finish({/*clean=*/true, 0});
     return SummaryLine();
   }
 
@@ -171,7 +171,7 @@ TEST_F(SessionTest, ProcessLevelRunnersLaunchThenRecordFromCoverageFiles) {
     files->SetFile(tests[0].identity, file);
     session->TestsLaunched({0});
     session->TestFinished(0, TestOutcome::kPassed, TestTiming{1, 2.5});
-    session->Finish(true);
+    session->Finish({true, 0});
   };
   record("itr: skipped 0 of 1 tests");
   record("itr: skipped 1 of 1 tests");

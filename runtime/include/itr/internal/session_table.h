@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-#define ITR_SESSION_TABLE_VERSION 1u
+#define ITR_SESSION_TABLE_VERSION 2u
 /* The skipper library's entry point: const itr_session_table* (void). */
 #define ITR_SESSION_TABLE_SYMBOL "itr_skipper_session_table"
 /* Its file, beside libitr_runtime.so. */
@@ -30,7 +30,7 @@ typedef struct itr_session_table {
   size_t (*select)(itr_session*, const size_t*, size_t);
   void (*test_started)(itr_session*, size_t);
   void (*test_finished)(itr_session*, size_t, itr_outcome);
-  void (*finish)(itr_session*, int);
+  void (*finish)(itr_session*, int, int);
   void (*add_skipped_to_report)(itr_session*, itr_report_format, const char*);
   const char* (*module)(const itr_session*);
   const char* (*repo_relative)(itr_session*, const char*);
