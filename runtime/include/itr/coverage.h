@@ -144,6 +144,74 @@ ITR_API void itr_test_mark_incomplete(const char* reason);
  * the nearest ancestor of the working directory holding .git). */
 ITR_API const char* itr_repository_root(void);
 
+/* ---------------------------------------------------------------------
+ * What a test executed, without line attribution (cheap): the executed
+ * probes of each instrumented object, and what the code read at run time.
+ * Function-level selection maps the probes to functions through each
+ * object's function index (skipper/index); files and lines are only
+ * attributed when asked for (itr_last_test_coverage).
+ * ------------------------------------------------------------------- */
+
+typedef struct itr_object_probes {
+  const char* path; /* the object file (executable, shared library) */
+  /* Its GNU build-id, hex, or "" when it has none. */
+  const char* build_id;
+  /* Executed probes as addresses of the object file (pc minus the load
+   * bias), ascending and distinct: function entries (function level),
+   * blocks (edge level) or call sites (gcc trace-pc). */
+  const uint64_t* addresses;
+  size_t address_count;
+} itr_object_probes;
+
+typedef struct itr_env_read {
+  const char* name;
+  int is_set;          /* 0: the variable was unset when read */
+  uint64_t value_hash; /* XXH3-64 of the value, 0 when unset */
+} itr_env_read;
+
+typedef struct itr_executed {
+  /* INCOMPLETE: something ran out of sight (see error); the test must run. */
+  itr_coverage_status status;
+  const char* error;
+  const itr_object_probes* objects; /* only objects with executed probes */
+  size_t object_count;
+  /* Repository files opened for reading (repository-relative, sorted),
+   * except those the same code had opened for writing before. */
+  const char* const* files_read;
+  size_t file_read_count;
+  /* Environment variables read with getenv/secure_getenv (sorted by name),
+   * except those the same code had set before and those itr-cpp and the
+   * test frameworks read for themselves. */
+  const itr_env_read* env_read;
+  size_t env_read_count;
+} itr_executed;
+
+typedef enum itr_phase {
+  /* Before the session started (itr_session_start, or the first test):
+   * static initializers, main up to there, test registration. */
+  ITR_PHASE_STARTUP = 0,
+  /* After it, outside every test: global fixtures, suite set-up and
+   * teardown, code between tests and after the last one. */
+  ITR_PHASE_BETWEEN_TESTS = 1
+} itr_phase;
+
+/* What the test last closed (itr_test_end or itr_test_end_collect_only)
+ * executed. Valid until the next runtime call. */
+ITR_API const itr_executed* itr_last_test_executed(void);
+
+/* What ran outside every test in `phase`, so far. Valid until the next
+ * runtime call. */
+ITR_API const itr_executed* itr_outside_tests_executed(itr_phase phase);
+
+/* Ends the start-up phase (idempotent): called by itr_session_start() and
+ * implied by the first itr_test_begin(). */
+ITR_API void itr_end_startup(void);
+
+/* The instrumented objects of this process, e.g. to find their function
+ * indexes: path and build-id (hex, "" when none). */
+ITR_API size_t itr_object_count(void);
+ITR_API itr_object_probes itr_object_at(size_t index); /* no addresses */
+
 /* Number of probes (flags or distinct PCs) registered across modules. */
 ITR_API size_t itr_coverage_probe_count(void);
 
