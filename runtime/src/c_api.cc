@@ -41,6 +41,22 @@ const char* itr_repository_root(void) {
   return itr::runtime::RepositoryRoot().c_str();
 }
 
+const itr_executed* itr_last_test_executed(void) {
+  return CoverageRecorder::Get().LastExecuted();
+}
+
+const itr_executed* itr_outside_tests_executed(itr_phase phase) {
+  return CoverageRecorder::Get().OutsideTestsExecuted(phase);
+}
+
+void itr_end_startup(void) { CoverageRecorder::Get().EndStartup(); }
+
+size_t itr_object_count(void) { return CoverageRecorder::Get().ObjectCount(); }
+
+itr_object_probes itr_object_at(size_t index) {
+  return CoverageRecorder::Get().ObjectAt(index);
+}
+
 size_t itr_coverage_probe_count(void) {
   return CoverageRecorder::Get().ProbeCount();
 }

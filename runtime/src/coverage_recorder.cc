@@ -41,13 +41,14 @@ class CoverageRecorder::Attributor {
     slot.bitmap[byte] |= static_cast<uint8_t>(0x80u >> ((line - 1) & 7));
   }
 
-  void MarkProbe(const ModuleState& module, uint32_t probe) {
+  void MarkProbe(size_t module_index, uint32_t probe) {
+    const ModuleState& module = s_->modules_[module_index];
     const ProbeAttribution& a = module.attribution;
     for (uint32_t k = a.offsets[probe]; k < a.offsets[probe + 1]; ++k) {
       const FileLine& fl = a.pairs[k];
       if (fl.file == kUnknownFile) {
         Incomplete("executed code without source information in " +
-                   module.identity.path);
+                   s_->ObjectOf(module_index).identity.path);
         continue;
       }
       Mark(module.global_file[fl.file], fl.line);
@@ -151,6 +152,7 @@ void CoverageRecorder::BeginTest(const char* test_id) {
     expired.Finish(&last_test_id_, CoverageAvailable(), &last_);
   }
   DrainToSession();
+  phase_ = ITR_PHASE_BETWEEN_TESTS;  // the first test ends start-up
   if (!any_test_began_) {
     any_test_began_ = true;
     if (!export_path_.empty()) {
@@ -220,7 +222,8 @@ void CoverageRecorder::DrainToSession() {
     Module& m = registry.at(i);
     if (!m.loaded.load(std::memory_order_relaxed)) continue;
     bool any = false;
-    AccumulateAndClearFlags(m.flags, m.num_flags, m.outside_tests, &any);
+    AccumulateAndClearFlags(m.flags, m.num_flags, m.outside_tests[phase_],
+                            &any);
     if (any) {
       m.has_session_probes = true;
       session_dirty_ = true;
@@ -232,11 +235,11 @@ void CoverageRecorder::DrainToSession() {
     size_t n =
         DrainTracedPcs(drain_pcs_.data(), drain_pcs_.size(), &overflowed);
     if (n > 0) session_dirty_ = true;
-    session_pcs_.insert(session_pcs_.end(), drain_pcs_.begin(),
-                        drain_pcs_.begin() + static_cast<ptrdiff_t>(n));
-    std::sort(session_pcs_.begin(), session_pcs_.end());
-    session_pcs_.erase(std::unique(session_pcs_.begin(), session_pcs_.end()),
-                       session_pcs_.end());
+    std::vector<uintptr_t>& pcs = session_pcs_[phase_];
+    pcs.insert(pcs.end(), drain_pcs_.begin(),
+               drain_pcs_.begin() + static_cast<ptrdiff_t>(n));
+    std::sort(pcs.begin(), pcs.end());
+    pcs.erase(std::unique(pcs.begin(), pcs.end()), pcs.end());
     if (overflowed) session_lost_probes_ = true;
   }
 }
@@ -274,7 +277,8 @@ const itr_test_coverage* CoverageRecorder::EndTest(bool attribute) {
   last_lost_probes_ = test_lost_probes_;
   last_lost_reason_ = test_lost_reason_;
   last_attributed_ = false;
-  if (!attribute) return nullptr;
+  // The export wants every test's line: attribute now when there is one.
+  if (!attribute && export_path_.empty()) return nullptr;
   AttributeLastTest();
   return &last_.c;
 }
@@ -298,7 +302,7 @@ void CoverageRecorder::AttributeLastTest() {
       continue;
     }
     for (size_t k = 0; k < m.num_touched; ++k) {
-      attributor.MarkProbe(modules_[i], m.touched[k]);
+      attributor.MarkProbe(i, m.touched[k]);
     }
   }
   for (size_t k = 0; k < test_pc_count_; ++k) attributor.MarkPc(test_pcs_[k]);
@@ -323,11 +327,14 @@ void CoverageRecorder::AttributeSession() {
       continue;
     }
     for (size_t k = 0; k < m.num_flags; ++k) {
-      if (m.outside_tests[k])
-        attributor.MarkProbe(modules_[i], static_cast<uint32_t>(k));
+      if (m.outside_tests[0][k] || m.outside_tests[1][k]) {
+        attributor.MarkProbe(i, static_cast<uint32_t>(k));
+      }
     }
   }
-  for (uintptr_t pc : session_pcs_) attributor.MarkPc(pc);
+  for (const std::vector<uintptr_t>& pcs : session_pcs_) {
+    for (uintptr_t pc : pcs) attributor.MarkPc(pc);
+  }
   attributor.Finish(nullptr, CoverageAvailable(), &session_);
 }
 
@@ -358,27 +365,28 @@ bool CoverageRecorder::ResolveModule(size_t index) {
         "from itr-cpp's compiler-flags/)";
     return false;
   }
-  if (!IdentifyModule(reinterpret_cast<uintptr_t>(m.flags), &state.identity)) {
+  const ObjectInfo& object = ObjectOf(index);
+  if (!object.ok) {
     state.error = "cannot find the object file of an instrumented module";
     return false;
   }
-  if (LoadAttribution(cache_dir_, state.identity.cache_key, m.num_flags,
+  const ModuleIdentity& identity = object.identity;
+  if (LoadAttribution(cache_dir_, identity.cache_key, m.num_flags,
                       &state.attribution)) {
-    Verbose("resolved %s from cache", state.identity.path.c_str());
+    Verbose("resolved %s from cache", identity.path.c_str());
   } else {
-    auto index_ptr = DwarfIndex::Load(state.identity.path, &state.error);
+    auto index_ptr = DwarfIndex::Load(identity.path, &state.error);
     if (index_ptr == nullptr) {
-      Warn("coverage of %s cannot be attributed: %s",
-           state.identity.path.c_str(), state.error.c_str());
+      Warn("coverage of %s cannot be attributed: %s", identity.path.c_str(),
+           state.error.c_str());
       return false;
     }
-    state.attribution = AttributeProbes(*index_ptr, m.pcs, m.num_flags,
-                                        state.identity.load_bias);
-    if (!StoreAttribution(cache_dir_, state.identity.cache_key,
-                          state.attribution)) {
+    state.attribution =
+        AttributeProbes(*index_ptr, m.pcs, m.num_flags, identity.load_bias);
+    if (!StoreAttribution(cache_dir_, identity.cache_key, state.attribution)) {
       Verbose("could not write the resolution cache in %s", cache_dir_.c_str());
     }
-    Verbose("resolved %s from DWARF (%zu probes)", state.identity.path.c_str(),
+    Verbose("resolved %s from DWARF (%zu probes)", identity.path.c_str(),
             m.num_flags);
   }
   state.global_file.clear();
@@ -407,8 +415,10 @@ CoverageRecorder::TracedObject* CoverageRecorder::TracedObjectFor(
   for (auto& object : traced_objects_) {
     if (pc >= object->begin && pc < object->end) return object.get();
   }
+  const ModuleIdentity* identity = TracedIdentityFor(pc);
+  if (identity == nullptr) return nullptr;
   auto object = std::make_unique<TracedObject>();
-  if (!IdentifyModule(pc, &object->identity)) return nullptr;
+  object->identity = *identity;
   // The whole segment holding pc answers later lookups without a search.
   object->begin = object->identity.segment_begin;
   object->end = object->identity.segment_end;
@@ -425,6 +435,136 @@ CoverageRecorder::TracedObject* CoverageRecorder::TracedObjectFor(
   return traced_objects_.back().get();
 }
 
+const CoverageRecorder::ObjectInfo& CoverageRecorder::ObjectOf(
+    size_t module_index) {
+  if (objects_.size() < Registry().size()) objects_.resize(Registry().size());
+  std::unique_ptr<ObjectInfo>& info = objects_[module_index];
+  if (info == nullptr) {
+    info = std::make_unique<ObjectInfo>();
+    Module& m = Registry().at(module_index);
+    // An unloaded module is not identified now; its memory is gone.
+    if (m.loaded.load(std::memory_order_relaxed)) {
+      info->ok =
+          IdentifyModule(reinterpret_cast<uintptr_t>(m.flags), &info->identity);
+    }
+  }
+  return *info;
+}
+
+const ModuleIdentity* CoverageRecorder::TracedIdentityFor(uintptr_t pc) {
+  for (const auto& identity : traced_identities_) {
+    if (pc >= identity->segment_begin && pc < identity->segment_end) {
+      return identity.get();
+    }
+  }
+  auto identity = std::make_unique<ModuleIdentity>();
+  if (!IdentifyModule(pc, identity.get())) return nullptr;
+  traced_identities_.push_back(std::move(identity));
+  return traced_identities_.back().get();
+}
+
+void CoverageRecorder::AddModuleProbes(size_t module_index,
+                                       const uint32_t* probes, size_t n,
+                                       ExecutedProbes* out) {
+  if (n == 0) return;
+  Module& m = Registry().at(module_index);
+  if (m.pcs == nullptr) {
+    out->Incomplete(
+        "a module was instrumented without pc-table (use the flags from "
+        "itr-cpp's compiler-flags/)");
+    return;
+  }
+  const ObjectInfo& object = ObjectOf(module_index);
+  if (!object.ok) {
+    out->Incomplete("cannot find the object file of an instrumented module");
+    return;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    out->Add(object.identity, m.pcs[probes[k]].pc - object.identity.load_bias);
+  }
+}
+
+const itr_executed* CoverageRecorder::LastExecuted() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  last_executed_.Clear();
+  if (last_lost_probes_) last_executed_.Incomplete(last_lost_reason_);
+  ModuleRegistry& registry = Registry();
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    AddModuleProbes(i, m.touched, m.num_touched, &last_executed_);
+  }
+  for (size_t k = 0; k < test_pc_count_; ++k) {
+    const ModuleIdentity* object = TracedIdentityFor(test_pcs_[k]);
+    if (object == nullptr) {
+      last_executed_.Incomplete("traced code outside any loaded object");
+      continue;
+    }
+    last_executed_.Add(*object, test_pcs_[k] - object->load_bias);
+  }
+  return last_executed_.Finish(CoverageAvailable());
+}
+
+void CoverageRecorder::AddPhaseProbes(int phase, ExecutedProbes* out) {
+  ModuleRegistry& registry = Registry();
+  std::vector<uint32_t> probes;
+  for (size_t i = 0; i < registry.size(); ++i) {
+    Module& m = registry.at(i);
+    if (!m.has_session_probes || !m.loaded.load(std::memory_order_relaxed)) {
+      continue;
+    }
+    probes.clear();
+    for (size_t k = 0; k < m.num_flags; ++k) {
+      if (m.outside_tests[phase][k]) probes.push_back(static_cast<uint32_t>(k));
+    }
+    AddModuleProbes(i, probes.data(), probes.size(), out);
+  }
+  for (uintptr_t pc : session_pcs_[phase]) {
+    const ModuleIdentity* object = TracedIdentityFor(pc);
+    if (object == nullptr) {
+      out->Incomplete("traced code outside any loaded object");
+      continue;
+    }
+    out->Add(*object, pc - object->load_bias);
+  }
+}
+
+const itr_executed* CoverageRecorder::OutsideTestsExecuted(int phase) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!test_open_) DrainToSession();
+  outside_executed_.Clear();
+  if (session_lost_probes_) {
+    outside_executed_.Incomplete("probes were lost (PC table full)");
+  }
+  if (Registry().overflowed()) {
+    outside_executed_.Incomplete("too many instrumented modules");
+  }
+  if (phase == ITR_PHASE_STARTUP || phase == ITR_PHASE_BETWEEN_TESTS) {
+    AddPhaseProbes(phase, &outside_executed_);
+  }
+  return outside_executed_.Finish(CoverageAvailable());
+}
+
+void CoverageRecorder::EndStartup() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (phase_ != ITR_PHASE_STARTUP) return;
+  if (!test_open_) DrainToSession();
+  phase_ = ITR_PHASE_BETWEEN_TESTS;
+}
+
+size_t CoverageRecorder::ObjectCount() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  DiscoverUnregisteredModules(Registry());
+  return Registry().size();
+}
+
+itr_object_probes CoverageRecorder::ObjectAt(size_t index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (index >= Registry().size()) return itr_object_probes{"", "", nullptr, 0};
+  const ObjectInfo& object = ObjectOf(index);
+  return itr_object_probes{object.identity.path.c_str(),
+                           object.identity.build_id.c_str(), nullptr, 0};
+}
+
 void CoverageRecorder::PrepareForUnload() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (test_open_) {
@@ -438,7 +578,9 @@ void CoverageRecorder::PrepareForUnload() {
     if (m.num_touched > 0 || m.has_session_probes) ResolveModule(i);
   }
   for (size_t k = 0; k < test_pc_count_; ++k) TracedObjectFor(test_pcs_[k]);
-  for (uintptr_t pc : session_pcs_) TracedObjectFor(pc);
+  for (const std::vector<uintptr_t>& pcs : session_pcs_) {
+    for (uintptr_t pc : pcs) TracedObjectFor(pc);
+  }
   unload_prepared_ = true;
 }
 

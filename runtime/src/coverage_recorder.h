@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dwarf_index.h"
+#include "executed_probes.h"
 #include "itr/coverage.h"
 #include "module_identity.h"
 #include "probe_attribution.h"
@@ -28,6 +29,17 @@ class CoverageRecorder {
   const itr_test_coverage* EndTest(bool attribute);
   const itr_test_coverage* LastTest();
   const itr_test_coverage* Session();
+
+  // The executed probes of the test last closed, and of the code outside
+  // tests in `phase` (itr_phase), without line attribution.
+  const itr_executed* LastExecuted();
+  const itr_executed* OutsideTestsExecuted(int phase);
+  // What ran outside tests so far is start-up code; from now on it runs
+  // between tests. Idempotent.
+  void EndStartup();
+  // The instrumented objects: path and build-id, no addresses.
+  size_t ObjectCount();
+  itr_object_probes ObjectAt(size_t index);
 
   // The open test ran code that cannot be seen (see itr_test_mark_incomplete).
   void MarkIncomplete(const std::string& reason);
@@ -51,11 +63,16 @@ class CoverageRecorder {
   size_t ProbeCount();
 
  private:
+  // Which file an instrumented module is, found once and kept (its strings
+  // are handed out through the C API).
+  struct ObjectInfo {
+    bool ok = false;
+    ModuleIdentity identity;
+  };
   struct ModuleState {
     bool attempted = false;
     bool ok = false;
     std::string error;
-    ModuleIdentity identity;
     ProbeAttribution attribution;
     std::vector<uint32_t> global_file;  // attribution file -> FileSlot
   };
@@ -89,6 +106,11 @@ class CoverageRecorder {
   void DrainToSession();
   bool ResolveModule(size_t index);
   TracedObject* TracedObjectFor(uintptr_t pc);
+  const ObjectInfo& ObjectOf(size_t module_index);
+  const ModuleIdentity* TracedIdentityFor(uintptr_t pc);
+  void AddModuleProbes(size_t module_index, const uint32_t* probes, size_t n,
+                       ExecutedProbes* out);
+  void AddPhaseProbes(int phase, ExecutedProbes* out);
   uint32_t GlobalFile(const std::string& absolute);
   void AttributeLastTest();
   void AttributeSession();
@@ -96,6 +118,8 @@ class CoverageRecorder {
 
   std::mutex mutex_;
   std::vector<ModuleState> modules_;  // parallel to the ModuleRegistry
+  std::vector<std::unique_ptr<ObjectInfo>> objects_;  // parallel too
+  std::vector<std::unique_ptr<ModuleIdentity>> traced_identities_;
   std::vector<std::unique_ptr<TracedObject>> traced_objects_;
   std::vector<FileSlot> files_;
   std::unordered_map<std::string, uint32_t> file_ids_;
@@ -113,8 +137,9 @@ class CoverageRecorder {
   bool last_attributed_ = true;
   std::vector<uintptr_t> test_pcs_;  // gcc fallback, reserved once
   size_t test_pc_count_ = 0;
-  std::vector<uintptr_t> drain_pcs_;  // scratch for DrainToSession
-  std::vector<uintptr_t> session_pcs_;
+  std::vector<uintptr_t> drain_pcs_;       // scratch for DrainToSession
+  std::vector<uintptr_t> session_pcs_[2];  // by phase
+  int phase_ = ITR_PHASE_STARTUP;
   bool unload_prepared_ = false;  // PrepareForUnload ran since last drain
   bool session_lost_probes_ = false;
   bool session_dirty_ = false;
@@ -122,6 +147,8 @@ class CoverageRecorder {
 
   Result last_;
   Result session_;
+  ExecutedProbes last_executed_;
+  ExecutedProbes outside_executed_;
   Result none_;
   std::string export_path_;
   bool export_failed_ = false;

@@ -73,12 +73,17 @@ void ModuleRegistry::AddFlags(uint8_t* begin, uint8_t* end) {
   Module& m = modules_[n];
   m.num_flags = static_cast<size_t>(end - begin);
   m.touched = static_cast<uint32_t*>(calloc(2 * m.num_flags, sizeof(uint32_t)));
-  m.outside_tests = static_cast<uint8_t*>(calloc(m.num_flags, 1));
-  if (m.touched == nullptr || m.outside_tests == nullptr) {
+  for (uint8_t*& phase : m.outside_tests) {
+    phase = static_cast<uint8_t*>(calloc(m.num_flags, 1));
+  }
+  if (m.touched == nullptr || m.outside_tests[0] == nullptr ||
+      m.outside_tests[1] == nullptr) {
     free(m.touched);
-    free(m.outside_tests);
     m.touched = nullptr;
-    m.outside_tests = nullptr;
+    for (uint8_t*& phase : m.outside_tests) {
+      free(phase);
+      phase = nullptr;
+    }
     overflowed_ = true;
     return;
   }

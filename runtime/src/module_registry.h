@@ -29,7 +29,9 @@ struct Module {
   // 2 * num_flags (see CoverageRecorder::CollectTest).
   uint32_t* touched = nullptr;
   size_t num_touched = 0;
-  uint8_t* outside_tests = nullptr;  // probes seen outside any test
+  // Probes seen outside any test, per phase (itr_phase: start-up, then
+  // between tests).
+  uint8_t* outside_tests[2] = {nullptr, nullptr};
   bool has_session_probes = false;
   std::atomic<bool> loaded{false};
 };

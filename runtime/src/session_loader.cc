@@ -70,6 +70,9 @@ extern "C" {
 ITR_API itr_session* itr_session_start(const char* framework,
                                        const char* framework_version,
                                        const char* build_configuration) {
+  // What ran until now (static initializers, main so far, test
+  // registration) is start-up code.
+  itr_end_startup();
   if (itr_parse_switch(getenv(ITR_ENABLED_VARIABLE)) == ITR_SWITCH_OFF) {
     itr::runtime::Warn("%s", ITR_DISABLED_LINE);
     return nullptr;

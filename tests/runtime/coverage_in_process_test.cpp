@@ -233,3 +233,71 @@ TEST(CoverageInProcess, CollectOnlyResultExpiresAtTheNextBegin) {
 }
 
 }  // namespace
+
+namespace {
+
+// Start-up code: runs in a static initializer, before main.
+const int g_started_up = StaticInitWork();
+
+// The file address of `function` in its object, and that object's path.
+std::pair<uint64_t, std::string> FileAddress(const void* function) {
+  Dl_info info{};
+  EXPECT_NE(dladdr(function, &info), 0);
+  std::string path = info.dli_fname;
+  if (path.find('/') == std::string::npos) path.clear();
+  return {reinterpret_cast<uintptr_t>(function) -
+              reinterpret_cast<uintptr_t>(info.dli_fbase),
+          path};
+}
+
+bool Executed(const itr_executed* executed, uint64_t address) {
+  for (size_t i = 0; i < executed->object_count; ++i) {
+    const itr_object_probes& object = executed->objects[i];
+    if (std::binary_search(object.addresses,
+                           object.addresses + object.address_count, address)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(ExecutedProbes, NameEachObjectAndTheEntriesOfExecutedFunctions) {
+  itr_test_begin("executed_probes");
+  EXPECT_GT(CoveredF(Opaque(2)), 0);
+  itr_test_end_collect_only();
+  const itr_executed* executed = itr_last_test_executed();
+  ASSERT_EQ(executed->status, ITR_COVERAGE_COMPLETE) << executed->error;
+  ASSERT_GE(executed->object_count, 1u);
+  // The test binary is a PIE: its file addresses are offsets from its base.
+  auto [covered_f, path] = FileAddress(reinterpret_cast<void*>(&CoveredF));
+  EXPECT_TRUE(Executed(executed, covered_f))
+      << "the entry of CoveredF, a function the test executed";
+  auto [other, unused] = FileAddress(reinterpret_cast<void*>(&OtherH));
+  EXPECT_FALSE(Executed(executed, other)) << "OtherH did not run";
+  bool named = false;
+  for (size_t i = 0; i < executed->object_count; ++i) {
+    named |= std::string(executed->objects[i].path)
+                 .find("coverage_in_process_test") != std::string::npos;
+    EXPECT_EQ(std::string(executed->objects[i].build_id).size(), 40u)
+        << "clang links with a build-id";
+  }
+  EXPECT_TRUE(named);
+  EXPECT_GE(itr_object_count(), 1u);
+}
+
+TEST(ExecutedProbes, StartupCodeAndCodeBetweenTestsArePhases) {
+  // The fixture's static initializer ran before main: start-up code.
+  auto [static_init, path] =
+      FileAddress(reinterpret_cast<void*>(&StaticInitWork));
+  EXPECT_TRUE(
+      Executed(itr_outside_tests_executed(ITR_PHASE_STARTUP), static_init));
+  itr_end_startup();
+  EXPECT_GT(WorkerJob(Opaque(4)), 0);  // outside any test, after start-up
+  auto [worker, unused] = FileAddress(reinterpret_cast<void*>(&WorkerJob));
+  EXPECT_TRUE(
+      Executed(itr_outside_tests_executed(ITR_PHASE_BETWEEN_TESTS), worker));
+  EXPECT_FALSE(Executed(itr_outside_tests_executed(ITR_PHASE_STARTUP), worker))
+      << "start-up ended before it ran";
+}
+
+}  // namespace
