@@ -12,7 +12,9 @@
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/model/test_identity.h"
-#include "skipper/store/local_store.h"
+#include "skipper/backend/local_state.h"
+#include "skipper/backend/object_indexes.h"
+#include "skipper/store/store.h"
 
 namespace itr::cli {
 
@@ -46,7 +48,7 @@ extern const char kCtestUsage[];
 // Opens the store only if its file exists (read commands never create one).
 // Sets *missing and returns nullptr when there is no store yet; on an error,
 // prints it to stderr and returns nullptr with *missing false.
-std::unique_ptr<skipper::LocalStore> OpenExistingStore(const Options& options,
+std::unique_ptr<skipper::Store> OpenExistingStore(const Options& options,
                                                        bool* missing);
 
 // "Suite.Name" -> identity; split at the first '.' (suites like
@@ -58,14 +60,21 @@ skipper::TestIdentity IdentityFromKey(const std::string& key);
 skipper::PlannedTest PlannedFromKey(const std::string& key,
                                     const skipper::Settings& settings);
 
-// A fingerprinter for planning (never recording), seeded from the store's
-// stat cache so unchanged files are not hashed again.
-std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
-    const Options& options, skipper::LocalStore* store);
+// What one module's dependencies are now, as a planner outside the test
+// process sees it: files (seeded from the store's stat cache so unchanged
+// files are not hashed again), the objects' function indexes where the
+// store last saw them, and the environment of this process.
+struct PlanningState {
+  std::unique_ptr<skipper::FileFingerprinter> files;
+  std::unique_ptr<skipper::ObjectIndexes> objects;
+  std::unique_ptr<skipper::LocalState> state;
+};
+PlanningState MakePlanningState(const Options& options, skipper::Store* store,
+                                const std::string& module);
 
 // The (module, configuration) pairs recorded, only `module` when non-empty.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectModules(
-    skipper::LocalStore* store, const std::string& module);
+    skipper::Store* store, const std::string& module);
 
 // "850 ms", "41.2 s", "3.5 min".
 std::string FormatDuration(double ms);

@@ -7,18 +7,20 @@
 #include "cli/commands.h"
 #include "skipper/base/diagnostics.h"
 #include "skipper/markers/unskippable.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace itr::cli {
 
-using skipper::LocalStore;
+using skipper::SqliteStore;
+using skipper::Store;
 
-std::unique_ptr<LocalStore> OpenExistingStore(const Options& options,
-                                              bool* missing) {
+std::unique_ptr<Store> OpenExistingStore(const Options& options,
+                                         bool* missing) {
   struct stat st {};
   *missing = stat(options.store_path.c_str(), &st) != 0;
   if (*missing) return nullptr;
-  absl::StatusOr<std::unique_ptr<LocalStore>> store =
-      LocalStore::Open(options.store_path);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options.store_path);
   if (!store.ok()) {
     StoreError("cannot open store " + options.store_path, store.status());
     return nullptr;
@@ -50,7 +52,7 @@ skipper::PlannedTest PlannedFromKey(const std::string& key,
 }
 
 std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
-    const Options& options, LocalStore* store) {
+    const Options& options, Store* store) {
   // The CLI only plans, with no build time: it is not the test binary.
   auto fingerprinter =
       std::make_unique<skipper::FileFingerprinter>(options.repo_root);
@@ -63,7 +65,7 @@ std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectModules(
-    LocalStore* store, const std::string& module) {
+    Store* store, const std::string& module) {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> all =
       store->Modules();
   if (!all.ok() || module.empty()) return all;

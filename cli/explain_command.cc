@@ -14,20 +14,8 @@ namespace {
 
 using skipper::Dependency;
 
-// Prints one test's decision under one (module, configuration).
-absl::Status Explain(const Options& options, skipper::LocalStore* store,
-                     skipper::FileFingerprinter* fingerprinter,
-                     const std::string& module,
-                     const std::string& configuration,
-                     const skipper::TestRecord& record) {
-  skipper::PlannedTest test = PlannedFromKey(record.key, options.settings);
-  skipper::SkipPlanner planner(store, fingerprinter, skipper::kNoBuildTime);
-  absl::StatusOr<std::vector<skipper::TestDecision>> decisions =
-      planner.Plan(module, configuration, {test}, options.settings);
-  ITR_RETURN_IF_ERROR(decisions.status());
-  const skipper::TestDecision& decision = decisions->front();
-
-  std::cout << "\n" << module << "  [" << configuration << "]\n";
+void PrintDecision(const skipper::TestDecision& decision,
+                   const skipper::TestRecord& record) {
   std::cout << "  decision: " << (decision.skip ? "skip" : "run") << " ("
             << decision.reason << ")\n";
   if (decision.skip) {
@@ -46,35 +34,81 @@ absl::Status Explain(const Options& options, skipper::LocalStore* store,
     std::cout << absl::StrFormat("  skipped %d times so far, saving %s\n",
                                  record.skips, FormatDuration(record.saved_ms));
   }
+}
 
-  absl::StatusOr<std::vector<Dependency>> deps =
-      store->TestDependencies(record.id);
-  ITR_RETURN_IF_ERROR(deps.status());
-  std::sort(
-      deps->begin(), deps->end(),
-      [](const Dependency& a, const Dependency& b) { return a.key < b.key; });
-  std::vector<std::string> changed_list =
-      skipper::ChangedDependencies(*deps, fingerprinter, skipper::kNoBuildTime);
-  std::set<std::string> changed(changed_list.begin(), changed_list.end());
-  std::cout << absl::StrFormat("  dependencies: %d, %d changed\n", deps->size(),
-                               changed.size());
-  for (const Dependency& dep : *deps) {
-    bool is_changed = changed.count(dep.key) > 0;
-    std::cout << "    " << (is_changed ? "changed  " : "         ") << dep.key
-              << (dep.kind == "file" ? "" : "  (" + dep.kind + ")") << "\n";
+// The rule a record was made under: functions, or the file rule.
+std::string Rule(const skipper::DependencySet& deps) {
+  for (const Dependency& dep : deps.coarse) {
+    if (dep.kind == skipper::kFileDependency) {
+      return "the file rule (its source files; an object had no function "
+             "index, or ITR_GRANULARITY=file)";
+    }
   }
+  return absl::StrFormat("the functions it executed (%d)",
+                         deps.functions.size());
+}
 
-  absl::StatusOr<std::vector<Dependency>> session =
-      store->RunDependencies(record.run_id);
-  ITR_RETURN_IF_ERROR(session.status());
-  std::vector<std::string> session_changed = skipper::ChangedDependencies(
-      *session, fingerprinter, skipper::kNoBuildTime);
+// Lists a dependency set: every coarse dependency, the changed functions.
+void PrintDependencies(const skipper::DependencySet& deps,
+                       skipper::CurrentState* state) {
+  for (const Dependency& dep : deps.coarse) {
+    bool changed = !skipper::Unchanged(dep, state->Fingerprint(dep));
+    std::cout << "    " << (changed ? "changed  " : "         ")
+              << state->Describe(dep)
+              << (dep.kind == skipper::kFileDependency ? ""
+                                                        : "  (" + dep.kind + ")")
+              << "\n";
+  }
+  size_t changed_functions = 0;
+  for (const Dependency& dep : deps.functions) {
+    if (skipper::Unchanged(dep, state->Fingerprint(dep))) continue;
+    ++changed_functions;
+    std::cout << "    changed  " << state->Describe(dep) << "  (function)\n";
+  }
+  if (!deps.functions.empty()) {
+    std::cout << absl::StrFormat("    ... %d functions, %d changed\n",
+                                 deps.functions.size(), changed_functions);
+  }
+}
+
+// Prints one test's decision under one (module, configuration).
+absl::Status Explain(const Options& options, skipper::Store* store,
+                     const std::string& module,
+                     const std::string& configuration,
+                     const skipper::TestRecord& record) {
+  PlanningState planning = MakePlanningState(options, store, module);
+  skipper::PlannedTest test = PlannedFromKey(record.key, options.settings);
+  skipper::SkipPlanner planner(store, planning.state.get());
+  ITR_ASSIGN_OR_RETURN(
+      std::vector<skipper::TestDecision> decisions,
+      planner.Plan(module, configuration, {test}, options.settings));
+  std::cout << "\n" << module << "  [" << configuration << "]\n";
+  PrintDecision(decisions.front(), record);
+
+  ITR_ASSIGN_OR_RETURN(skipper::DependencySet deps,
+                       store->TestDependencies(record.id));
+  std::vector<std::string> changed =
+      skipper::ChangedDependencies(deps, planning.state.get());
+  std::cout << "  depends on " << Rule(deps) << "\n";
+  std::cout << absl::StrFormat("  dependencies: %d, %d changed\n",
+                               deps.coarse.size() + deps.functions.size(),
+                               changed.size());
+  PrintDependencies(deps, planning.state.get());
+
+  ITR_ASSIGN_OR_RETURN(skipper::DependencySet session,
+                       store->RunDependencies(record.run_id));
+  std::vector<std::string> session_changed =
+      skipper::ChangedDependencies(session, planning.state.get());
   std::sort(session_changed.begin(), session_changed.end());
   std::cout << absl::StrFormat(
       "  session dependencies of run #%d: %d, %d changed\n", record.run_id,
-      session->size(), session_changed.size());
-  for (const std::string& key : session_changed) {
-    std::cout << "    changed  " << key << "\n";
+      session.coarse.size() + session.functions.size(),
+      session_changed.size());
+  for (const std::string& what : session_changed) {
+    std::cout << "    changed  " << what << "\n";
+  }
+  for (const auto& [object, why] : planning.objects->problems()) {
+    std::cout << "  note: " << object << ": " << why << "\n";
   }
   return absl::OkStatus();
 }
@@ -85,8 +119,7 @@ int RunExplain(const Options& options) {
   const std::string& key = options.positionals.at(0);
   std::cout << "test: " << key << "\n";
   bool missing = false;
-  std::unique_ptr<skipper::LocalStore> store =
-      OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
   if (missing) {
     std::cout << "no store yet at " << options.store_path
               << ": the test is unknown\n";
@@ -97,8 +130,6 @@ int RunExplain(const Options& options) {
   if (!modules.ok())
     return StoreError("cannot read the store", modules.status());
 
-  std::unique_ptr<skipper::FileFingerprinter> fingerprinter =
-      MakeFingerprinter(options, store.get());
   int found = 0;
   for (const auto& [module, configuration] : *modules) {
     auto tests = store->LoadTests(module, configuration);
@@ -106,8 +137,8 @@ int RunExplain(const Options& options) {
     for (const skipper::TestRecord& record : *tests) {
       if (record.key != key) continue;
       ++found;
-      absl::Status status = Explain(options, store.get(), fingerprinter.get(),
-                                    module, configuration, record);
+      absl::Status status =
+          Explain(options, store.get(), module, configuration, record);
       if (!status.ok()) return StoreError("cannot plan " + key, status);
     }
   }

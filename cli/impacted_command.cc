@@ -9,8 +9,7 @@ namespace itr::cli {
 
 int RunImpacted(const Options& options) {
   bool missing = false;
-  std::unique_ptr<skipper::LocalStore> store =
-      OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
   if (missing) {
     std::cout << "no store yet at " << options.store_path
               << ": every test would run\n";
@@ -21,12 +20,10 @@ int RunImpacted(const Options& options) {
   if (!modules.ok())
     return StoreError("cannot read the store", modules.status());
 
-  std::unique_ptr<skipper::FileFingerprinter> fingerprinter =
-      MakeFingerprinter(options, store.get());
-  skipper::SkipPlanner planner(store.get(), fingerprinter.get(),
-                               skipper::kNoBuildTime);
   size_t total = 0, running = 0;
   for (const auto& [module, configuration] : *modules) {
+    PlanningState planning = MakePlanningState(options, store.get(), module);
+    skipper::SkipPlanner planner(store.get(), planning.state.get());
     auto records = store->LoadTests(module, configuration);
     if (!records.ok())
       return StoreError("cannot read the store", records.status());

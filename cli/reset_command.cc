@@ -8,7 +8,7 @@ namespace itr::cli {
 
 int RunReset(const Options& options) {
   bool missing = false;
-  std::unique_ptr<skipper::LocalStore> store =
+  std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, &missing);
   if (missing) {
     std::cout << "no store yet at " << options.store_path
@@ -16,7 +16,7 @@ int RunReset(const Options& options) {
     return kExitOk;
   }
   if (store == nullptr) return kExitStoreError;
-  absl::StatusOr<skipper::LocalStore::Summary> summary = store->Summarize();
+  absl::StatusOr<skipper::Store::Summary> summary = store->Summarize();
   if (!summary.ok())
     return StoreError("cannot read the store", summary.status());
   absl::Status reset = store->Reset();

@@ -9,7 +9,7 @@ namespace itr::cli {
 int RunStatus(const Options& options) {
   std::cout << "store: " << options.store_path << "\n";
   bool missing = false;
-  std::unique_ptr<skipper::LocalStore> store =
+  std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, &missing);
   if (missing) {
     std::cout << "no store yet: run the tests once with itr-cpp to record "
@@ -18,7 +18,7 @@ int RunStatus(const Options& options) {
   }
   if (store == nullptr) return kExitStoreError;
 
-  absl::StatusOr<skipper::LocalStore::Summary> summary = store->Summarize();
+  absl::StatusOr<skipper::Store::Summary> summary = store->Summarize();
   if (!summary.ok())
     return StoreError("cannot read the store", summary.status());
   auto modules = store->Modules();

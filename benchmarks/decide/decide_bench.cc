@@ -24,7 +24,8 @@
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/store/local_store.h"
+#include "skipper/backend/local_state.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace {
 
@@ -76,43 +77,46 @@ int main(int argc, char** argv) {
   }
 
   std::string store_path = (work / "itr.sqlite").string();
-  auto store = LocalStore::Open(store_path);
+  auto store = SqliteStore::Open(store_path);
   if (!store.ok()) Fail(std::string(store.status().message()));
-  FileFingerprinter recorder(repo.string(), kNoBuildTime);
+  FileFingerprinter recorder(repo.string());
   std::vector<Dependency> all_deps;
   for (const std::string& path : paths) {
-    all_deps.push_back({"file", path, recorder.Fingerprint(path, true)});
+    all_deps.push_back(
+        {kFileDependency, path, recorder.BuiltSource(path, kNoBuildTime)});
   }
   std::vector<PlannedTest> planned(tests);
   for (size_t i = 0; i < tests; ++i) {
     planned[i].identity = {"bench_tests", "Suite" + std::to_string(i / 100),
-                           "Case" + std::to_string(i % 100), "", ""};
+                           "Case" + std::to_string(i % 100), "", "", 0};
   }
   std::vector<double> record_us;
   if (!reused) {
     auto run = (*store)->BeginRun("bench_tests", "config");
     if (!run.ok()) Fail(std::string(run.status().message()));
-    std::vector<Dependency> deps(kFilesPerTest);
+    DependencySet deps;
+    deps.coarse.resize(kFilesPerTest);
     for (size_t i = 0; i < tests; ++i) {
       for (size_t k = 0; k < kFilesPerTest; ++k) {
-        deps[k] = all_deps[(i * 7 + k * 97) % files];
+        deps.coarse[k] = all_deps[(i * 7 + k * 97) % files];
       }
       Clock::time_point start = Clock::now();
       absl::Status status = (*store)->RecordResult(
           "bench_tests", "config", planned[i].identity, *run,
-          TestOutcome::kPassed, 1.0, true, false, deps);
+          Store::Result{TestOutcome::kPassed, 1.0, true, false}, deps);
       if (i < 2000) record_us.push_back(MsSince(start) * 1000);
       if (!status.ok()) Fail(std::string(status.message()));
     }
-    absl::Status finished = (*store)->SetRunDependencies(
-        *run, {all_deps[0], all_deps[1], all_deps[2]}, true);
+    DependencySet session;
+    session.coarse = {all_deps[0], all_deps[1], all_deps[2]};
+    absl::Status finished = (*store)->SetRunDependencies(*run, session, true);
     if (!finished.ok()) Fail(std::string(finished.message()));
     if (!(*store)->SaveStatCache(recorder.updated()).ok()) Fail("stat cache");
   }
   // Plans happen in the next test process, after the recording one closed
   // the store (which checkpoints its write-ahead log): reopen, as it would.
   store->reset();
-  store = LocalStore::Open(store_path);
+  store = SqliteStore::Open(store_path);
   if (!store.ok()) Fail(std::string(store.status().message()));
 
   Settings settings;
@@ -126,18 +130,21 @@ int main(int argc, char** argv) {
     rows.push_back(MsSince(start));
     if (!records.ok() || records->rows.size() != tests) Fail("records");
 
-    FileFingerprinter no_cache(repo.string(), kNoBuildTime);
+    ObjectIndexes no_objects{IndexLocation{}};
+    FileFingerprinter no_cache(repo.string());
+    LocalState cold_state(&no_cache, &no_objects, ::getenv, kNoBuildTime);
     start = Clock::now();
-    auto cold_plan = SkipPlanner(store->get(), &no_cache)
+    auto cold_plan = SkipPlanner(store->get(), &cold_state)
                          .Plan("bench_tests", "config", planned, settings);
     cold.push_back(MsSince(start));
 
     start = Clock::now();
-    FileFingerprinter cached(repo.string(), kNoBuildTime);
+    FileFingerprinter cached(repo.string());
     auto cache = (*store)->LoadStatCache();
     if (!cache.ok()) Fail("load stat cache");
     for (const auto& [path, entry] : *cache) cached.Seed(path, entry);
-    auto warm_plan = SkipPlanner(store->get(), &cached)
+    LocalState warm_state(&cached, &no_objects, ::getenv, kNoBuildTime);
+    auto warm_plan = SkipPlanner(store->get(), &warm_state)
                          .Plan("bench_tests", "config", planned, settings);
     warm.push_back(MsSince(start));
     if (!cold_plan.ok() || !warm_plan.ok()) Fail("plan");

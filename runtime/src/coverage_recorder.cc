@@ -157,7 +157,7 @@ void CoverageRecorder::BeginTest(const char* test_id) {
     any_test_began_ = true;
     if (!export_path_.empty()) {
       AttributeSession();
-      Export(session_.c);
+      Export(session_.c, BuildOutsideExecuted(-1));
       session_exported_ = true;
       session_dirty_ = false;
     }
@@ -307,7 +307,7 @@ void CoverageRecorder::AttributeLastTest() {
   }
   for (size_t k = 0; k < test_pc_count_; ++k) attributor.MarkPc(test_pcs_[k]);
   attributor.Finish(&last_test_id_, CoverageAvailable(), &last_);
-  Export(last_.c);
+  Export(last_.c, BuildLastExecuted());
 }
 
 void CoverageRecorder::AttributeSession() {
@@ -486,6 +486,10 @@ void CoverageRecorder::AddModuleProbes(size_t module_index,
 
 const itr_executed* CoverageRecorder::LastExecuted() {
   std::lock_guard<std::mutex> lock(mutex_);
+  return BuildLastExecuted();
+}
+
+const itr_executed* CoverageRecorder::BuildLastExecuted() {
   last_executed_.Clear();
   if (last_lost_probes_) last_executed_.Incomplete(last_lost_reason_);
   ModuleRegistry& registry = Registry();
@@ -531,6 +535,16 @@ void CoverageRecorder::AddPhaseProbes(int phase, ExecutedProbes* out) {
 const itr_executed* CoverageRecorder::OutsideTestsExecuted(int phase) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) DrainToSession();
+  if (phase != ITR_PHASE_STARTUP && phase != ITR_PHASE_BETWEEN_TESTS) {
+    outside_executed_.Clear();
+    outside_executed_.Incomplete("no such phase");
+    return outside_executed_.Finish(CoverageAvailable());
+  }
+  return BuildOutsideExecuted(phase);
+}
+
+// `phase`: ITR_PHASE_STARTUP, ITR_PHASE_BETWEEN_TESTS, or both (-1).
+const itr_executed* CoverageRecorder::BuildOutsideExecuted(int phase) {
   outside_executed_.Clear();
   if (session_lost_probes_) {
     outside_executed_.Incomplete("probes were lost (PC table full)");
@@ -538,8 +552,8 @@ const itr_executed* CoverageRecorder::OutsideTestsExecuted(int phase) {
   if (Registry().overflowed()) {
     outside_executed_.Incomplete("too many instrumented modules");
   }
-  if (phase == ITR_PHASE_STARTUP || phase == ITR_PHASE_BETWEEN_TESTS) {
-    AddPhaseProbes(phase, &outside_executed_);
+  for (int each : {ITR_PHASE_STARTUP, ITR_PHASE_BETWEEN_TESTS}) {
+    if (phase < 0 || phase == each) AddPhaseProbes(each, &outside_executed_);
   }
   return outside_executed_.Finish(CoverageAvailable());
 }
@@ -594,14 +608,15 @@ void CoverageRecorder::Finish() {
   if (export_path_.empty()) return;
   if (session_exported_ && !session_dirty_) return;
   AttributeSession();
-  Export(session_.c);
+  Export(session_.c, BuildOutsideExecuted(-1));
   session_exported_ = true;
   session_dirty_ = false;
 }
 
-void CoverageRecorder::Export(const itr_test_coverage& coverage) {
+void CoverageRecorder::Export(const itr_test_coverage& coverage,
+                              const itr_executed* executed) {
   if (export_path_.empty()) return;
-  if (!AppendLine(export_path_, CoverageJsonLine(coverage))) {
+  if (!AppendLine(export_path_, CoverageJsonLine(coverage, executed))) {
     export_failed_ = true;
     Warn("cannot write coverage export %s", export_path_.c_str());
   }

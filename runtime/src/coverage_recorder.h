@@ -114,7 +114,9 @@ class CoverageRecorder {
   uint32_t GlobalFile(const std::string& absolute);
   void AttributeLastTest();
   void AttributeSession();
-  void Export(const itr_test_coverage& coverage);
+  void Export(const itr_test_coverage& coverage, const itr_executed* executed);
+  const itr_executed* BuildLastExecuted();
+  const itr_executed* BuildOutsideExecuted(int phase);
 
   std::mutex mutex_;
   std::vector<ModuleState> modules_;  // parallel to the ModuleRegistry

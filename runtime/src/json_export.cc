@@ -72,7 +72,31 @@ void AppendFiles(std::string* out, const itr_test_coverage& coverage,
 
 }  // namespace
 
-std::string CoverageJsonLine(const itr_test_coverage& coverage) {
+namespace {
+
+void AppendObjects(std::string* out, const itr_executed& executed) {
+  *out += ",\"" ITR_EXPORT_OBJECTS "\":[";
+  for (size_t i = 0; i < executed.object_count; ++i) {
+    const itr_object_probes& object = executed.objects[i];
+    if (i > 0) out->push_back(',');
+    *out += "{\"" ITR_EXPORT_OBJECT_PATH "\":";
+    AppendJsonString(out, object.path);
+    *out += ",\"" ITR_EXPORT_OBJECT_BUILD_ID "\":";
+    AppendJsonString(out, object.build_id);
+    *out += ",\"" ITR_EXPORT_OBJECT_ADDRESSES "\":[";
+    for (size_t k = 0; k < object.address_count; ++k) {
+      if (k > 0) out->push_back(',');
+      *out += std::to_string(object.addresses[k]);
+    }
+    *out += "]}";
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+std::string CoverageJsonLine(const itr_test_coverage& coverage,
+                             const itr_executed* executed) {
   std::string out = "{\"" ITR_EXPORT_TEST "\":";
   if (coverage.test_id != nullptr) {
     AppendJsonString(&out, coverage.test_id);
@@ -93,6 +117,7 @@ std::string CoverageJsonLine(const itr_test_coverage& coverage) {
     out += ",\"" ITR_EXPORT_ERROR "\":";
     AppendJsonString(&out, coverage.error);
   }
+  if (executed != nullptr) AppendObjects(&out, *executed);
   out += "}\n";
   return out;
 }

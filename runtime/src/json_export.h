@@ -12,7 +12,9 @@
 
 namespace itr::runtime {
 
-std::string CoverageJsonLine(const itr_test_coverage& coverage);
+// With `executed`, the line also names the executed probes of each object.
+std::string CoverageJsonLine(const itr_test_coverage& coverage,
+                             const itr_executed* executed = nullptr);
 
 // Appends `line` with a single write(2) on an O_APPEND descriptor, so records
 // of a crashing process are never half-written by us and concurrent

@@ -36,7 +36,7 @@ class Backend {
   virtual void TestFinished(const TestRun& run) = 0;
   // What executed outside every test so far; `final` at the end of the
   // process.
-  virtual void OutsideTestsExecuted(const ExecutedCode& executed,
+  virtual void OutsideTestsExecuted(const CodeOutsideTests& code,
                                     bool final) = 0;
   // Tests this process skipped (from Plan): their time saved.
   virtual void TestsSkipped(const std::vector<SkippedTest>& skipped) = 0;
@@ -49,6 +49,10 @@ class Backend {
 
   // False for the NullBackend: nothing is planned from records or recorded.
   virtual bool Records() const { return true; }
+
+  // After Plan: whether TestRun::executed must carry files and lines
+  // (attributing probes to lines costs a DWARF pass per binary).
+  virtual bool WantsFiles() const { return true; }
 };
 
 // Runs everything, records nothing; `why` is every decision's reason.
@@ -63,7 +67,8 @@ class NullBackend : public Backend {
   }
   void TestStarted(const TestIdentity&) override {}
   void TestFinished(const TestRun&) override {}
-  void OutsideTestsExecuted(const ExecutedCode&, bool) override {}
+  void OutsideTestsExecuted(const CodeOutsideTests&, bool) override {}
+  bool WantsFiles() const override { return false; }
   void TestsSkipped(const std::vector<SkippedTest>&) override {}
   std::string FirstError() const override { return ""; }
   bool Records() const override { return false; }

@@ -1,8 +1,11 @@
 #include "skipper/backend/local_backend.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/decision/skip_planner.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace itr::skipper {
 
@@ -10,17 +13,22 @@ namespace {
 
 constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
 
-absl::StatusOr<std::unique_ptr<LocalStore>> OpenStore(
-    const std::string& path, Diagnostics& diagnostics) {
-  absl::StatusOr<std::unique_ptr<LocalStore>> store = LocalStore::Open(path);
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& path,
+                                                 Diagnostics& diagnostics) {
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
   if (!store.ok() && absl::IsDataLoss(store.status())) {
     diagnostics.Warning(absl::StrCat("the store ", path, " is corrupt (",
                                      store.status().message(),
                                      "); it was moved aside and rebuilt; "
                                      "all tests run"));
-    store = LocalStore::RecreateCorrupt(path);
+    store = SqliteStore::RecreateCorrupt(path);
   }
-  return store;
+  ITR_RETURN_IF_ERROR(store.status());
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+Dependency Unknown(const char* what) {
+  return {kSessionDependency, what, kUnknownFingerprint};
 }
 
 }  // namespace
@@ -33,6 +41,7 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
                        OpenStore(settings.store_path, diagnostics));
   backend->settings_ = settings;
   backend->options_ = options;
+  if (!backend->options_.getenv) backend->options_.getenv = ::getenv;
   backend->fingerprinter_ =
       std::make_unique<FileFingerprinter>(options.repo_root);
   if (auto cache = backend->store_->LoadStatCache(); cache.ok()) {
@@ -40,6 +49,19 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
       backend->fingerprinter_->Seed(path, entry);
     }
   }
+  backend->objects_ = std::make_unique<ObjectIndexes>(options.index_location);
+  // The live objects first; then where the store last saw the others.
+  for (const ExecutedObject& object : options.objects) {
+    backend->objects_->KnowPath(object.path, object.build_id);
+  }
+  if (auto paths = backend->store_->ObjectPaths(options.module); paths.ok()) {
+    for (const auto& [name, path] : *paths) {
+      backend->objects_->KnowPath(path, "");
+    }
+  }
+  backend->state_ = std::make_unique<LocalState>(
+      backend->fingerprinter_.get(), backend->objects_.get(),
+      backend->options_.getenv, options.planning_built_at_ns);
   ITR_ASSIGN_OR_RETURN(
       backend->run_id_,
       backend->store_->BeginRun(options.module, options.configuration));
@@ -48,9 +70,16 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
 
 absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
     const std::vector<PlannedTest>& tests) {
-  return SkipPlanner(store_.get(), fingerprinter_.get(),
-                     options_.planning_built_at_ns)
-      .Plan(options_.module, options_.configuration, tests, settings_);
+  absl::StatusOr<std::vector<TestDecision>> decisions =
+      SkipPlanner(store_.get(), state_.get())
+          .Plan(options_.module, options_.configuration, tests, settings_);
+  // Lines are only needed where functions cannot be named.
+  wants_files_ = settings_.granularity == Granularity::kFile;
+  for (const ExecutedObject& object : options_.objects) {
+    std::string why;
+    if (objects_->ForExecuted(object, &why) == nullptr) wants_files_ = true;
+  }
+  return decisions;
 }
 
 void LocalBackend::TestStarted(const TestIdentity& test) {
@@ -64,29 +93,131 @@ void LocalBackend::TestsLaunched(const std::vector<TestIdentity>& tests) {
   for (const TestIdentity& test : tests) TestStarted(test);
 }
 
-void LocalBackend::TestFinished(const TestRun& run) {
-  // A test that executed no repository file at all ran code we cannot see
-  // (an uninstrumented TU or library): nothing could ever mark it changed.
-  bool usable = run.executed.complete && !run.executed.files.empty();
-  std::vector<Dependency> deps = CompiledDependencies(run.executed);
-  for (const std::string& file : run.uncompiled_files) {
-    deps.push_back({kFileDependency, file, fingerprinter_->Content(file)});
+bool LocalBackend::MapFunctions(const ExecutedCode& executed,
+                                std::vector<FunctionRef>* functions) {
+  for (const ExecutedObject& object : executed.objects) {
+    std::string why;
+    const FunctionIndex* index = objects_->ForExecuted(object, &why);
+    if (index == nullptr) return false;
+    const std::string* name =
+        &*object_names_.insert(ObjectIndexes::ObjectName(object.path)).first;
+    seen_paths_[*name] = object.path;
+    int64_t previous = -1;
+    for (uint64_t address : object.addresses) {
+      int64_t function = index->FunctionAt(address);
+      if (function < 0) return false;  // code outside every known function
+      if (function == previous) continue;  // edge level: blocks of one
+      previous = function;
+      functions->push_back({name, index, static_cast<uint32_t>(function)});
+    }
   }
-  Check(store_->RecordResult(options_.module, options_.configuration,
-                             run.identity, run_id_, run.outcome,
-                             run.duration_ms, usable, run.forced, deps));
+  return true;
 }
 
-void LocalBackend::OutsideTestsExecuted(const ExecutedCode& executed,
-                                        bool final) {
-  std::vector<Dependency> deps = CompiledDependencies(executed);
-  if (!executed.complete) {
-    // Nothing this run recorded can be trusted for skipping later.
-    deps.push_back({kSessionDependency, "incomplete", kUnknownFingerprint});
+void LocalBackend::AddFunctions(const std::vector<FunctionRef>& functions,
+                                DependencySet* deps) {
+  std::set<std::pair<const FunctionIndex*, uint32_t>> units;
+  for (const FunctionRef& f : functions) {
+    const IndexedFunction& function = f.index->functions()[f.function];
+    deps->functions.push_back(
+        {kFunctionDependency,
+         ObjectIndexes::FunctionKey(*f.object, *f.index, f.function),
+         function.fingerprint.Hex()});
+    if (units.insert({f.index, function.unit}).second) {
+      deps->coarse.push_back(
+          {kUnitDependency,
+           ObjectIndexes::UnitKey(*f.object, *f.index, function.unit),
+           f.index->units()[function.unit].fingerprint.Hex()});
+    }
   }
-  Check(store_->SetRunDependencies(run_id_, deps, final));
+}
+
+std::vector<Dependency> LocalBackend::CompiledFiles(
+    const ExecutedCode& executed) {
+  std::vector<Dependency> deps;
+  deps.reserve(executed.files.size());
+  for (const std::string& file : executed.files) {
+    deps.push_back({kFileDependency, file,
+                    fingerprinter_->BuiltSource(file, executed.built_at_ns)});
+  }
+  return deps;
+}
+
+void LocalBackend::AddReads(const ExecutedCode& executed, DependencySet* deps) {
+  (void)executed;
+  (void)deps;
+}
+
+void LocalBackend::EnsureStartupScope(const ExecutedCode& startup) {
+  if (startup_known_) return;
+  startup_known_ = true;
+  std::vector<FunctionRef> functions;
+  if (settings_.granularity == Granularity::kFunction &&
+      MapFunctions(startup, &functions)) {
+    startup_ = std::make_unique<StartupScope>(std::move(functions));
+  }
+}
+
+void LocalBackend::TestFinished(const TestRun& run) {
+  DependencySet deps;
+  std::vector<FunctionRef> functions;
+  bool usable = run.executed.complete;
+  // Without the start-up code (never reported, or not indexable), which
+  // start-up functions the test depends on is unknown: the file rule.
+  if (settings_.granularity == Granularity::kFunction && startup_ != nullptr &&
+      MapFunctions(run.executed, &functions)) {
+    AddFunctions(functions, &deps);
+    AddFunctions(startup_->RelevantTo(functions), &deps);
+    // No instrumented function at all: code we cannot see ran.
+    usable = usable && !functions.empty();
+  } else {
+    deps.coarse = CompiledFiles(run.executed);
+    usable = usable && !run.executed.files.empty();
+  }
+  AddReads(run.executed, &deps);
+  for (const std::string& file : run.uncompiled_files) {
+    deps.coarse.push_back(
+        {kReadDependency, file, fingerprinter_->Content(file)});
+  }
+  Store::Result result{run.outcome, run.duration_ms, usable, run.forced};
+  Check(store_->RecordResult(options_.module, options_.configuration,
+                             run.identity, run_id_, result, deps));
+}
+
+DependencySet LocalBackend::OutsideTestsDependencies(
+    const CodeOutsideTests& code) {
+  DependencySet deps;
+  std::vector<FunctionRef> between;
+  if (startup_ != nullptr && MapFunctions(code.between_tests, &between)) {
+    AddFunctions(startup_->global(), &deps);
+    AddFunctions(between, &deps);
+  } else {
+    // The file rule, for all of it together.
+    for (const ExecutedCode* phase : {&code.startup, &code.between_tests}) {
+      std::vector<Dependency> files = CompiledFiles(*phase);
+      deps.coarse.insert(deps.coarse.end(), files.begin(), files.end());
+    }
+    if (settings_.granularity == Granularity::kFunction &&
+        code.between_tests.files.empty() && code.startup.files.empty()) {
+      // Neither functions nor files could be named: trust nothing.
+      deps.coarse.push_back(Unknown("unnamed code outside tests"));
+    }
+  }
+  for (const ExecutedCode* phase : {&code.startup, &code.between_tests}) {
+    AddReads(*phase, &deps);
+    if (!phase->complete) deps.coarse.push_back(Unknown("incomplete"));
+  }
+  return deps;
+}
+
+void LocalBackend::OutsideTestsExecuted(const CodeOutsideTests& code,
+                                        bool final) {
+  EnsureStartupScope(code.startup);
+  Check(store_->SetRunDependencies(run_id_, OutsideTestsDependencies(code),
+                                   final));
   if (!final) return;
   Check(store_->SaveStatCache(fingerprinter_->updated()));
+  Check(store_->SetObjectPaths(options_.module, seen_paths_));
   // Old runs and fingerprints pile up as files change; sweep now and then.
   if (run_id_ % kGarbageCollectionPeriod == 0) {
     Check(store_->CollectGarbage().status());
@@ -98,17 +229,6 @@ void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   for (const SkippedTest& test : skipped)
     ids.push_back(test.decision.record_id);
   Check(store_->RecordSkips(ids));
-}
-
-std::vector<Dependency> LocalBackend::CompiledDependencies(
-    const ExecutedCode& executed) {
-  std::vector<Dependency> deps;
-  deps.reserve(executed.files.size());
-  for (const std::string& file : executed.files) {
-    deps.push_back({kFileDependency, file,
-                    fingerprinter_->BuiltSource(file, executed.built_at_ns)});
-  }
-  return deps;
 }
 
 void LocalBackend::Check(const absl::Status& status) {

@@ -1,19 +1,34 @@
-// The embedded backend: the SQLite store of the repository, file
-// fingerprints, and the local skip rule (decision/skip_planner.h).
+// The embedded backend: the store of the repository (store/), the local
+// skip rule (decision/skip_planner.h), and what a test depends on:
+//   - by default, the functions it executed, by fingerprint of their
+//     compiled code (the objects' function indexes, skipper/index), with
+//     the start-up code they depend on (startup_scope.h);
+//   - under the file rule (ITR_GRANULARITY=file, or an object without a
+//     usable function index), the source files it covered;
+//   - in both, the files and environment variables its code read, and the
+//     files named on a CTest test's command line.
+// The code a run executed outside its tests (global fixtures, code between
+// tests, the global part of start-up) is a dependency of every test of the
+// run.
 #ifndef ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 #define ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "skipper/backend/backend.h"
+#include "skipper/backend/local_state.h"
+#include "skipper/backend/object_indexes.h"
+#include "skipper/backend/startup_scope.h"
 #include "skipper/base/diagnostics.h"
 #include "skipper/config/settings.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/store/local_store.h"
+#include "skipper/store/store.h"
 
 namespace itr::skipper {
 
@@ -26,6 +41,10 @@ struct LocalBackendOptions {
   // when the planner is not that binary (`itr ctest`: each recorded test
   // brings its own time in ExecutedCode::built_at_ns).
   int64_t planning_built_at_ns = kNoBuildTime;
+  // The instrumented objects of the process, when it is the test process.
+  std::vector<ExecutedObject> objects;
+  IndexLocation index_location;
+  GetEnv getenv;  // empty: the process's
 };
 
 class LocalBackend : public Backend {
@@ -41,20 +60,38 @@ class LocalBackend : public Backend {
   void TestStarted(const TestIdentity& test) override;
   void TestsLaunched(const std::vector<TestIdentity>& tests) override;
   void TestFinished(const TestRun& run) override;
-  void OutsideTestsExecuted(const ExecutedCode& executed, bool final) override;
+  void OutsideTestsExecuted(const CodeOutsideTests& code, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
   std::string FirstError() const override { return error_; }
+  bool WantsFiles() const override { return wants_files_; }
 
  private:
   LocalBackend() = default;
-  std::vector<Dependency> CompiledDependencies(const ExecutedCode& executed);
+  // Maps `executed`'s probes to functions; false when one cannot be named
+  // (an object without a usable index, a probe outside every function).
+  bool MapFunctions(const ExecutedCode& executed,
+                    std::vector<FunctionRef>* functions);
+  void AddFunctions(const std::vector<FunctionRef>& functions,
+                    DependencySet* deps);
+  std::vector<Dependency> CompiledFiles(const ExecutedCode& executed);
+  void AddReads(const ExecutedCode& executed, DependencySet* deps);
+  void EnsureStartupScope(const ExecutedCode& startup);
+  DependencySet OutsideTestsDependencies(const CodeOutsideTests& code);
   void Check(const absl::Status& status);
 
   Settings settings_;
   LocalBackendOptions options_;
-  std::unique_ptr<LocalStore> store_;
+  std::unique_ptr<Store> store_;
   std::unique_ptr<FileFingerprinter> fingerprinter_;
+  std::unique_ptr<ObjectIndexes> objects_;
+  std::unique_ptr<LocalState> state_;
   int64_t run_id_ = 0;
+  bool wants_files_ = true;
+  // The start-up code, once known; null: not yet, or not indexable.
+  std::unique_ptr<StartupScope> startup_;
+  bool startup_known_ = false;
+  std::set<std::string> object_names_;  // FunctionRef::object points here
+  std::map<std::string, std::string> seen_paths_;  // object name -> path
   std::string error_;
 };
 

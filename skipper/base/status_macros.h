@@ -2,9 +2,8 @@
 // throughout the skipper and the CLI.
 //
 //   ITR_RETURN_IF_ERROR(store.Exec("BEGIN"));
-//   ITR_ASSIGN_OR_RETURN(std::unique_ptr<LocalStore> store,
-//   LocalStore::Open(p)); ITR_ASSIGN_OR_RETURN(rows, LoadRows());          //
-//   into an existing variable
+//   ITR_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(path));
+//   ITR_ASSIGN_OR_RETURN(rows, LoadRows());  // into an existing variable
 //
 // Both evaluate their argument once. The error is returned unchanged (no
 // annotation): messages are composed where the context is known.

@@ -70,6 +70,23 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
     }
   }
 
+  if (std::string granularity =
+          absl::AsciiStrToLower(Get(getenv, "ITR_GRANULARITY"));
+      granularity == "file") {
+    s.granularity = Granularity::kFile;
+  } else if (!granularity.empty() && granularity != "function") {
+    diagnostics.Warning("ITR_GRANULARITY='" + granularity +
+                        "' is not 'function' or 'file'; using 'function'");
+  }
+
+  s.cache_dir = Get(getenv, "ITR_CACHE_DIR");
+  if (s.cache_dir.empty() && !Get(getenv, "XDG_CACHE_HOME").empty()) {
+    s.cache_dir = Get(getenv, "XDG_CACHE_HOME") + "/itr-cpp";
+  }
+  if (s.cache_dir.empty() && !Get(getenv, "HOME").empty()) {
+    s.cache_dir = Get(getenv, "HOME") + "/.cache/itr-cpp";
+  }
+
   s.store_path = Get(getenv, "ITR_STORE");
   if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";
 

@@ -16,6 +16,16 @@ namespace itr::skipper {
 
 enum class SkipLevel { kTest, kSuite };
 
+// What a test's compiled-code dependencies are (ITR_GRANULARITY).
+enum class Granularity {
+  // The functions it executed, by fingerprint of their compiled code (and
+  // the start-up code they depend on): the default.
+  kFunction,
+  // The source files it covered, by content (the rule before functions;
+  // kept for comparison).
+  kFile,
+};
+
 struct Settings {
   // DD_CIVISIBILITY_ITR_ENABLED: "false"/"0" turns coverage-based skipping
   // off (tests all run; nothing is recorded either).
@@ -24,10 +34,15 @@ struct Settings {
   bool collect_only = false;
   // DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE or ITR_SKIPPING_LEVEL.
   SkipLevel level = SkipLevel::kTest;
+  // ITR_GRANULARITY: "function" (default) or "file".
+  Granularity granularity = Granularity::kFunction;
   std::string service;  // DD_SERVICE
   std::string env;      // DD_ENV
   // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite).
   std::string store_path;
+  // ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else ~/.cache/itr-cpp:
+  // function indexes of objects built without a side file.
+  std::string cache_dir;
   // ITR_VERBOSE: 0 quiet, 1 summary + each skipped test, 2 + each decision.
   int verbosity = 0;
   // DD_TAGS entries "test.configuration.<key>:<value>".

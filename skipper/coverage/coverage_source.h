@@ -9,6 +9,7 @@
 #define ITR_SKIPPER_COVERAGE_COVERAGE_SOURCE_H_
 
 #include <string>
+#include <vector>
 
 #include "skipper/model/test_identity.h"
 #include "skipper/model/test_run.h"
@@ -23,16 +24,23 @@ class CoverageSource {
   // coverage instrumentation), or "" when it can.
   virtual std::string Unavailable() = 0;
 
+  // Whether ExecutedCode::files (and lines) are wanted: attributing probes
+  // to source lines costs a DWARF pass per binary, which function-level
+  // selection does not need.
+  virtual void WantFiles(bool files) = 0;
+
+  // Where the instrumented objects of the tests are (path and build-id, no
+  // addresses), as far as the source knows them before any test ran.
+  virtual std::vector<ExecutedObject> Objects() = 0;
+
   // Brackets one test. The source decides what "executed" means: the code
   // run between the two calls in this process, or what the test's own
   // processes reported.
   virtual void TestStarted(const TestIdentity& test) = 0;
   virtual ExecutedCode TestEnded(const TestIdentity& test) = 0;
 
-  // What executed outside every test so far (static initializers, global
-  // fixtures, code between tests). Its modification time rule is that of
-  // the process's binaries.
-  virtual ExecutedCode OutsideTests() = 0;
+  // What executed outside every test so far.
+  virtual CodeOutsideTests OutsideTests() = 0;
 };
 
 }  // namespace itr::skipper

@@ -39,6 +39,11 @@ class ExportedLines {
       result.executed.files.push_back(file);
       result.executed.lines.emplace_back(lines.begin(), lines.end());
     }
+    for (auto& [path, object] : objects_) {
+      result.executed.objects.push_back(
+          {path, object.first,
+           std::vector<uint64_t>(object.second.begin(), object.second.end())});
+    }
     result.executed.built_at_ns = built_at_ == INT64_MAX ? 0 : built_at_;
     return result;
   }
@@ -66,6 +71,7 @@ class ExportedLines {
     if (line.value(ITR_EXPORT_STATUS, "") != ITR_EXPORT_STATUS_COMPLETE) {
       Incomplete(line.value(ITR_EXPORT_ERROR, "incomplete coverage"));
     }
+    AddObjects(line);
     if (!line.contains(ITR_EXPORT_FILES) ||
         !line[ITR_EXPORT_FILES].is_object()) {
       return;
@@ -79,7 +85,31 @@ class ExportedLines {
     }
   }
 
+  void AddObjects(const nlohmann::json& line) {
+    auto objects = line.find(ITR_EXPORT_OBJECTS);
+    if (objects == line.end() || !objects->is_array()) return;
+    for (const nlohmann::json& object : *objects) {
+      if (!object.is_object()) continue;
+      std::string path = object.value(ITR_EXPORT_OBJECT_PATH, "");
+      auto addresses = object.find(ITR_EXPORT_OBJECT_ADDRESSES);
+      if (path.empty() || addresses == object.end() ||
+          !addresses->is_array()) {
+        Incomplete("unreadable coverage line");
+        continue;
+      }
+      auto& known = objects_[path];
+      known.first = object.value(ITR_EXPORT_OBJECT_BUILD_ID, "");
+      for (const nlohmann::json& address : *addresses) {
+        if (address.is_number_unsigned()) {
+          known.second.insert(address.get<uint64_t>());
+        }
+      }
+    }
+  }
+
   std::map<std::string, std::set<uint32_t>> files_;
+  // path -> (build-id, executed probe addresses)
+  std::map<std::string, std::pair<std::string, std::set<uint64_t>>> objects_;
   std::map<int64_t, int64_t> open_processes_;  // pid -> starts - ends
   size_t processes_ = 0;
   bool any_coverage_ = false;
@@ -123,10 +153,10 @@ ExecutedCode ExportedCoverage::TestEnded(const TestIdentity& test) {
   return std::move(file.executed);
 }
 
-ExecutedCode ExportedCoverage::OutsideTests() {
+CodeOutsideTests ExportedCoverage::OutsideTests() {
   // Everything a test's processes executed is that test's own.
-  ExecutedCode nothing;
-  nothing.complete = true;
+  CodeOutsideTests nothing;
+  nothing.startup.complete = nothing.between_tests.complete = true;
   return nothing;
 }
 

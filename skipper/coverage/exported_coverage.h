@@ -2,7 +2,8 @@
 // file per test, appended to by every instrumented process of that test
 // (`itr ctest` gives each CTest test its own).
 //
-// A test's executed code is the union of every coverage line of its file.
+// A test's executed code is the union of every coverage line of its file
+// (files and lines, and the executed probes of each object).
 // It is complete only when every line is complete and every process that
 // started also ended (a crash, _exit or exec loses that process's last
 // line). No line at all: no instrumented process ran, the executed code is
@@ -38,9 +39,12 @@ class ExportedCoverage : public CoverageSource {
   size_t last_processes() const { return last_processes_; }
 
   std::string Unavailable() override { return ""; }
+  void WantFiles(bool) override {}  // the files are in the export anyway
+  // Not known before the tests ran: the planner asks the store.
+  std::vector<ExecutedObject> Objects() override { return {}; }
   void TestStarted(const TestIdentity&) override {}
   ExecutedCode TestEnded(const TestIdentity& test) override;
-  ExecutedCode OutsideTests() override;
+  CodeOutsideTests OutsideTests() override;
 
  private:
   std::map<std::string, std::string> files_;

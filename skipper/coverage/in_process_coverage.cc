@@ -7,16 +7,30 @@ namespace itr::skipper {
 
 namespace {
 
-ExecutedCode Executed(const TestCoverage& coverage, int64_t built_at_ns) {
-  ExecutedCode executed;
-  executed.complete = coverage.complete();
-  executed.incomplete_reason = coverage.error;
-  executed.built_at_ns = built_at_ns;
+void AddFiles(const TestCoverage& coverage, ExecutedCode* executed) {
   for (const CoveredFile& file : coverage.files) {
     // Files outside the repository belong to the toolchain: configuration.
     if (file.external) continue;
-    executed.files.push_back(file.path);
-    executed.lines.push_back(file.lines);
+    executed->files.push_back(file.path);
+    executed->lines.push_back(file.lines);
+  }
+  if (!coverage.complete() && executed->complete) {
+    executed->complete = false;
+    executed->incomplete_reason = coverage.error;
+  }
+}
+
+ExecutedCode Executed(const itr_executed& probes, int64_t built_at_ns) {
+  ExecutedCode executed;
+  executed.complete = probes.status == ITR_COVERAGE_COMPLETE;
+  if (probes.error != nullptr) executed.incomplete_reason = probes.error;
+  executed.built_at_ns = built_at_ns;
+  for (size_t i = 0; i < probes.object_count; ++i) {
+    const itr_object_probes& object = probes.objects[i];
+    executed.objects.push_back(
+        {object.path, object.build_id,
+         std::vector<uint64_t>(object.addresses,
+                               object.addresses + object.address_count)});
   }
   return executed;
 }
@@ -34,18 +48,42 @@ std::string InProcessCoverage::Unavailable() {
   return "";
 }
 
+std::vector<ExecutedObject> InProcessCoverage::Objects() {
+  std::vector<ExecutedObject> objects;
+  for (size_t i = 0; i < itr_object_count(); ++i) {
+    itr_object_probes object = itr_object_at(i);
+    if (*object.path != '\0') objects.push_back({object.path, object.build_id, {}});
+  }
+  return objects;
+}
+
 void InProcessCoverage::TestStarted(const TestIdentity& test) {
   itr_test_begin(test.Key().c_str());
 }
 
 ExecutedCode InProcessCoverage::TestEnded(const TestIdentity& test) {
-  TestCoverage coverage = EndTest();
-  if (print_) PrintTestCoverage(test.Key(), coverage);
-  return Executed(coverage, built_at_ns_);
+  itr_test_end_collect_only();
+  ExecutedCode executed = Executed(*itr_last_test_executed(), built_at_ns_);
+  if (want_files_) {
+    TestCoverage coverage = TestCoverage::From(itr_last_test_coverage());
+    if (print_) PrintTestCoverage(test.Key(), coverage);
+    AddFiles(coverage, &executed);
+  }
+  return executed;
 }
 
-ExecutedCode InProcessCoverage::OutsideTests() {
-  return Executed(SessionCoverage(), built_at_ns_);
+CodeOutsideTests InProcessCoverage::OutsideTests() {
+  CodeOutsideTests code;
+  code.startup =
+      Executed(*itr_outside_tests_executed(ITR_PHASE_STARTUP), built_at_ns_);
+  code.between_tests = Executed(
+      *itr_outside_tests_executed(ITR_PHASE_BETWEEN_TESTS), built_at_ns_);
+  if (want_files_) {
+    // Lines are attributed for both phases together: the file rule and the
+    // reports treat all code outside tests alike.
+    AddFiles(SessionCoverage(), &code.between_tests);
+  }
+  return code;
 }
 
 }  // namespace itr::skipper

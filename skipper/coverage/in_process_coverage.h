@@ -5,6 +5,7 @@
 #define ITR_SKIPPER_COVERAGE_IN_PROCESS_COVERAGE_H_
 
 #include <string>
+#include <vector>
 
 #include "skipper/coverage/coverage_source.h"
 
@@ -16,12 +17,15 @@ class InProcessCoverage : public CoverageSource {
   explicit InProcessCoverage(bool print);
 
   std::string Unavailable() override;
+  void WantFiles(bool files) override { want_files_ = files || print_; }
+  std::vector<ExecutedObject> Objects() override;
   void TestStarted(const TestIdentity& test) override;
   ExecutedCode TestEnded(const TestIdentity& test) override;
-  ExecutedCode OutsideTests() override;
+  CodeOutsideTests OutsideTests() override;
 
  private:
   bool print_;
+  bool want_files_ = true;
   int64_t built_at_ns_;
 };
 

@@ -201,8 +201,15 @@ void DatadogBackend::TestFinished(const TestRun& run) {
   }
 }
 
-void DatadogBackend::OutsideTestsExecuted(const ExecutedCode& executed, bool) {
-  session_executed_ = executed;
+void DatadogBackend::OutsideTestsExecuted(const CodeOutsideTests& code, bool) {
+  // Datadog knows files: the code outside tests is one set of them (the
+  // in-process source attributes both phases' lines together).
+  session_executed_ = code.between_tests;
+  for (const std::string& file : code.startup.files) {
+    session_executed_.files.push_back(file);
+  }
+  session_executed_.complete =
+      code.startup.complete && code.between_tests.complete;
 }
 
 void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {

@@ -39,7 +39,7 @@ class DatadogBackend : public Backend {
       const std::vector<PlannedTest>& tests) override;
   void TestStarted(const TestIdentity& test) override;
   void TestFinished(const TestRun& run) override;
-  void OutsideTestsExecuted(const ExecutedCode& executed, bool final) override;
+  void OutsideTestsExecuted(const CodeOutsideTests& code, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
   void SessionEnded(const SessionEnd& end) override;
   std::string FirstError() const override { return error_; }

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -12,62 +13,101 @@ namespace itr::skipper {
 
 namespace {
 
-// Current fingerprint of a dependency, or "" when it cannot be known (an
-// unknown kind): a dependency nobody can check is changed.
-std::string CurrentFingerprint(const Dependency& dep,
-                               FileFingerprinter* fingerprinter,
-                               int64_t built_at_ns) {
-  if (dep.kind == kFileDependency) {
-    return fingerprinter->BuiltSource(dep.key, built_at_ns);
-  }
-  return "";
-}
-
-bool Unchanged(const Dependency& dep, const std::string& current) {
-  return !current.empty() && current == dep.fingerprint &&
-         dep.fingerprint != kUnknownFingerprint;
-}
-
-// Which recorded fingerprints no longer hold, and who recorded them: the
-// first stale dependency of each test record and of each run.
+// Why recorded dependencies no longer hold: for each test record and each
+// run, its first changed dependency, described.
 struct StaleDependencies {
-  std::unordered_map<int64_t, std::string> of_test;  // test id -> key
-  std::unordered_map<int64_t, std::string> of_run;   // run id -> key
+  std::unordered_map<int64_t, std::string> of_test;  // test id -> what
+  std::unordered_map<int64_t, std::string> of_run;   // run id -> what
 };
 
-absl::StatusOr<StaleDependencies> FindStale(LocalStore* store,
-                                            FileFingerprinter* fingerprinter,
-                                            int64_t built_at_ns) {
-  ITR_ASSIGN_OR_RETURN(std::vector<StoredFingerprint> fingerprints,
-                       store->LoadFingerprints());
-  std::vector<int64_t> stale;
-  std::unordered_map<int64_t, std::string> stale_key;
-  std::unordered_map<std::string, std::string> current;  // kind:key -> now
-  for (const StoredFingerprint& fp : fingerprints) {
-    std::string cache_key = fp.dependency.kind + ":" + fp.dependency.key;
-    auto it = current.find(cache_key);
-    if (it == current.end()) {
-      it = current
-               .emplace(cache_key,
-                        CurrentFingerprint(fp.dependency, fingerprinter,
-                                           built_at_ns))
-               .first;
-    }
-    if (!Unchanged(fp.dependency, it->second)) {
+// Finds the stale dependencies of every record: coarse ones by
+// fingerprint, then, for records whose only changed dependencies are
+// units, their functions one by one.
+class StaleFinder {
+ public:
+  StaleFinder(Store* store, CurrentState* state)
+      : store_(store), state_(state) {}
+
+  absl::StatusOr<StaleDependencies> Find() {
+    ITR_ASSIGN_OR_RETURN(std::vector<StoredFingerprint> coarse,
+                         store_->LoadFingerprints(/*functions=*/false));
+    std::vector<int64_t> stale;
+    for (StoredFingerprint& fp : coarse) {
+      if (!Changed(fp.dependency)) continue;
       stale.push_back(fp.id);
-      stale_key[fp.id] = fp.dependency.key;
+      stale_[fp.id] = std::move(fp.dependency);
     }
+    StaleDependencies result;
+    ITR_ASSIGN_OR_RETURN(Store::Dependents tests,
+                         store_->TestsDependingOn(stale));
+    ITR_RETURN_IF_ERROR(Classify(tests, /*runs=*/false, &result.of_test));
+    ITR_ASSIGN_OR_RETURN(Store::Dependents runs,
+                         store_->RunsDependingOn(stale));
+    ITR_RETURN_IF_ERROR(Classify(runs, /*runs=*/true, &result.of_run));
+    return result;
   }
-  StaleDependencies result;
-  ITR_ASSIGN_OR_RETURN(LocalStore::Dependents tests,
-                       store->TestsDependingOn(stale));
-  ITR_ASSIGN_OR_RETURN(LocalStore::Dependents runs,
-                       store->RunsDependingOn(stale));
-  for (const auto& [test, fp] : tests)
-    result.of_test.emplace(test, stale_key[fp]);
-  for (const auto& [run, fp] : runs) result.of_run.emplace(run, stale_key[fp]);
-  return result;
-}
+
+ private:
+  bool Changed(const Dependency& dep) {
+    std::string cache_key =
+        absl::StrCat(dep.kind, ":", dep.key, "\n", dep.fingerprint);
+    auto found = changed_.find(cache_key);
+    if (found != changed_.end()) return found->second;
+    bool changed = !Unchanged(dep, state_->Fingerprint(dep));
+    changed_.emplace(std::move(cache_key), changed);
+    return changed;
+  }
+
+  // A changed dependency other than a unit decides at once; owners whose
+  // changed dependencies are all units are checked function by function.
+  absl::Status Classify(const Store::Dependents& dependents, bool runs,
+                        std::unordered_map<int64_t, std::string>* out) {
+    std::unordered_set<int64_t> unit_only;
+    for (const auto& [owner, fp] : dependents) {
+      const Dependency& dep = stale_.at(fp);
+      if (dep.kind == kUnitDependency) {
+        if (out->count(owner) == 0) unit_only.insert(owner);
+        continue;
+      }
+      unit_only.erase(owner);
+      out->emplace(owner, state_->Describe(dep));
+    }
+    for (int64_t owner : unit_only) {
+      ITR_ASSIGN_OR_RETURN(std::string function,
+                           FirstChangedFunction(owner, runs));
+      if (!function.empty()) out->emplace(owner, function);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::string> FirstChangedFunction(int64_t owner, bool run) {
+    if (!functions_loaded_) {
+      ITR_ASSIGN_OR_RETURN(std::vector<StoredFingerprint> all,
+                           store_->LoadFingerprints(/*functions=*/true));
+      for (StoredFingerprint& fp : all) {
+        functions_.emplace(fp.id, std::move(fp.dependency));
+      }
+      functions_loaded_ = true;
+    }
+    ITR_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                         run ? store_->RunFunctions(owner)
+                             : store_->TestFunctions(owner));
+    for (int64_t id : ids) {
+      auto function = functions_.find(id);
+      // Collected since it was recorded: unknown, so changed.
+      if (function == functions_.end()) return std::string("a function");
+      if (Changed(function->second)) return state_->Describe(function->second);
+    }
+    return std::string();
+  }
+
+  Store* store_;
+  CurrentState* state_;
+  std::unordered_map<int64_t, Dependency> stale_;  // coarse, by id
+  std::unordered_map<std::string, bool> changed_;
+  bool functions_loaded_ = false;
+  std::unordered_map<int64_t, Dependency> functions_;
+};
 
 // The decision for one test from its latest record (nullptr: none).
 void Decide(const PlanningRecords::Row* r, const StaleDependencies& stale,
@@ -126,13 +166,16 @@ void ApplySuiteLevel(const std::vector<PlannedTest>& tests,
 
 }  // namespace
 
-std::vector<std::string> ChangedDependencies(
-    const std::vector<Dependency>& deps, FileFingerprinter* fingerprinter,
-    int64_t built_at_ns) {
+std::vector<std::string> ChangedDependencies(const DependencySet& deps,
+                                             CurrentState* state) {
   std::vector<std::string> changed;
-  for (const Dependency& dep : deps) {
-    if (!Unchanged(dep, CurrentFingerprint(dep, fingerprinter, built_at_ns))) {
-      changed.push_back(dep.key);
+  for (const std::vector<Dependency>* list : {&deps.coarse, &deps.functions}) {
+    for (const Dependency& dep : *list) {
+      // A unit stands for its functions, which are listed one by one.
+      if (dep.kind == kUnitDependency) continue;
+      if (!Unchanged(dep, state->Fingerprint(dep))) {
+        changed.push_back(state->Describe(dep));
+      }
     }
   }
   return changed;
@@ -146,19 +189,16 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
     for (auto& d : decisions) d.reason = "ITR is disabled";
     return decisions;
   }
-  // Every read below sees one snapshot of the store: another process
-  // recording (or collecting garbage) meanwhile cannot mix states.
-  LocalStore::ReadSnapshot snapshot(store_);
+  Store::Snapshot snapshot(store_);
   ITR_RETURN_IF_ERROR(snapshot.status());
   ITR_ASSIGN_OR_RETURN(
       PlanningRecords records,
       store_->LoadPlanningRecords(module, configuration, tests.size()));
   absl::flat_hash_map<absl::string_view, const PlanningRecords::Row*> by_key;
   by_key.reserve(records.rows.size());
-  for (const PlanningRecords::Row& r : records.rows)
-    by_key[records.key(r)] = &r;
+  for (const PlanningRecords::Row& r : records.rows) by_key[records.key(r)] = &r;
   ITR_ASSIGN_OR_RETURN(StaleDependencies stale,
-                       FindStale(store_, fingerprinter_, built_at_ns_));
+                       StaleFinder(store_, state_).Find());
 
   std::string key;  // reused: no allocation per test
   for (size_t i = 0; i < tests.size(); ++i) {

@@ -3,50 +3,51 @@
 //   - the test is not unskippable,
 //   - its latest record under this configuration passed, with complete
 //     coverage, in a run that finished normally,
-//   - every dependency it recorded (each covered file) and every dependency
-//     of that run outside its tests still has the recorded fingerprint.
+//   - every dependency it recorded — the functions it executed (and the
+//     start-up code they depend on), the files and environment variables
+//     its code read, or, under the file rule, the source files it covered —
+//     and every dependency its run's code outside tests recorded, still has
+//     the recorded fingerprint.
 // Anything unknown means "run". At suite level, a suite is skipped only when
 // all its tests would be.
+//
+// Coarse dependencies are compared first; a record whose only changed
+// dependencies are units (translation units of functions it executed) is
+// then checked function by function: a unit changed by an edit of a
+// function the test never executed does not make it run.
 #ifndef ITR_SKIPPER_DECISION_SKIP_PLANNER_H_
 #define ITR_SKIPPER_DECISION_SKIP_PLANNER_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "skipper/config/settings.h"
-#include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/decision/current_state.h"
 #include "skipper/model/dependency.h"
 #include "skipper/model/planning.h"
-#include "skipper/store/local_store.h"
+#include "skipper/store/store.h"
 
 namespace itr::skipper {
 
 class SkipPlanner {
  public:
-  // `built_at_ns`: modification time of the binary whose tests are planned
-  // (FileFingerprinter::BuiltSource), or kNoBuildTime.
-  SkipPlanner(LocalStore* store, FileFingerprinter* fingerprinter,
-              int64_t built_at_ns)
-      : store_(store),
-        fingerprinter_(fingerprinter),
-        built_at_ns_(built_at_ns) {}
+  SkipPlanner(Store* store, CurrentState* state)
+      : store_(store), state_(state) {}
 
   absl::StatusOr<std::vector<TestDecision>> Plan(
       const std::string& module, const std::string& configuration,
       const std::vector<PlannedTest>& tests, const Settings& settings);
 
  private:
-  LocalStore* store_;
-  FileFingerprinter* fingerprinter_;
-  int64_t built_at_ns_;
+  Store* store_;
+  CurrentState* state_;
 };
 
-// Dependencies whose fingerprint differs now (for `itr explain`).
-std::vector<std::string> ChangedDependencies(
-    const std::vector<Dependency>& deps, FileFingerprinter* fingerprinter,
-    int64_t built_at_ns);
+// The dependencies of `deps` whose fingerprint differs now, described (for
+// `itr explain`).
+std::vector<std::string> ChangedDependencies(const DependencySet& deps,
+                                             CurrentState* state);
 
 }  // namespace itr::skipper
 

@@ -1,10 +1,15 @@
 #include "skipper/fingerprint/file_fingerprinter.h"
 
-#include <git2.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
+
+#include "absl/strings/str_format.h"
+#include "xxhash.h"
 
 namespace itr::skipper {
 
@@ -14,19 +19,31 @@ int64_t Ns(const struct timespec& t) {
   return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
-// libgit2 is initialized once per process and never shut down: it is used
-// from static destructors and atexit handlers of test binaries too.
-void EnsureLibgit2() {
-  static const int initialized = git_libgit2_init();
-  (void)initialized;
+// XXH3-128 of a file's bytes, as 32 hex digits; "" when unreadable.
+std::string HashFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  char buffer[1 << 16];
+  bool ok = true;
+  for (;;) {
+    ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    XXH3_128bits_update(state, buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  XXH128_hash_t hash = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  return ok ? absl::StrFormat("%016x%016x", hash.high64, hash.low64) : "";
 }
 
 }  // namespace
 
 FileFingerprinter::FileFingerprinter(std::string repo_root)
-    : repo_root_(std::move(repo_root)) {
-  EnsureLibgit2();
-}
+    : repo_root_(std::move(repo_root)) {}
 
 std::string FileFingerprinter::BuiltSource(const std::string& path,
                                            int64_t built_at_ns) {
@@ -67,14 +84,9 @@ std::string FileFingerprinter::Fingerprint(const std::string& path,
       !cached->second.fingerprint.empty()) {
     return cached->second.fingerprint;
   }
-  git_oid oid;
-  if (git_odb_hashfile(&oid, absolute.c_str(), GIT_OBJECT_BLOB) != 0) {
-    return kUnknownFingerprint;
-  }
+  now.fingerprint = HashFile(absolute);
+  if (now.fingerprint.empty()) return kUnknownFingerprint;
   ++hashed_;
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof(hex), &oid);
-  now.fingerprint = hex;
   // A file modified within the clock's granularity of now could change
   // again without changing its stat: do not trust the cache for it.
   struct timespec clock {};

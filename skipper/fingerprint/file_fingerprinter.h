@@ -1,6 +1,6 @@
-// Content fingerprints of source files: the git blob id of the file as it is
-// now in the working tree (so uncommitted edits count), through libgit2,
-// with a stat cache so an unchanged file is not read again.
+// Content fingerprints of files: the XXH3-128 of the file as it is now in
+// the working tree (so uncommitted edits count), with a stat cache so an
+// unchanged file is not read again.
 #ifndef ITR_SKIPPER_FINGERPRINT_FILE_FINGERPRINTER_H_
 #define ITR_SKIPPER_FINGERPRINT_FILE_FINGERPRINTER_H_
 
@@ -32,7 +32,7 @@ class FileFingerprinter {
   void Seed(const std::string& path, const StatEntry& entry);
 
   // A source file compiled into a binary built at `built_at_ns` (its
-  // modification time): the file's 40-hex git blob id now, or
+  // modification time): the file's content hash (32 hex digits) now, or
   // kUnknownFingerprint when it is unreadable, missing, or changed after
   // that build (then it may not be what the binary holds; an unknown build
   // time, 0, makes every file unknown). kNoBuildTime turns the time rule off
@@ -40,7 +40,7 @@ class FileFingerprinter {
   // recording and when planning.
   std::string BuiltSource(const std::string& path, int64_t built_at_ns);
 
-  // Any file read as it is (a script, a data file): its blob id,
+  // Any file read as it is (a script, a data file): its content hash,
   // kMissingFile, or kUnknownFingerprint when unreadable.
   std::string Content(const std::string& path);
 

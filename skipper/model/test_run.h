@@ -14,12 +14,25 @@
 
 namespace itr::skipper {
 
+// The executed probes of one instrumented object (an executable, a shared
+// library): addresses in its file, ascending (itr/coverage.h).
+struct ExecutedObject {
+  std::string path;      // where the object file is
+  std::string build_id;  // hex, "" when it has none
+  std::vector<uint64_t> addresses;
+};
+
 // What one test (or the code outside every test) executed, as the coverage
 // runtime saw it.
 struct ExecutedCode {
   bool complete = false;  // false: the executed code is not fully known
   std::string incomplete_reason;
-  std::vector<std::string> files;  // repository-relative paths
+  // The executed probes of each object, mapped to functions through the
+  // objects' function indexes (function-level dependencies).
+  std::vector<ExecutedObject> objects;
+  // Repository-relative files the executed code comes from, when asked for
+  // (the file rule, reporting).
+  std::vector<std::string> files;
   // Executed lines of files[i] (ascending), when known; may be empty.
   std::vector<std::vector<uint32_t>> lines;
   // Modification time of the binaries that executed it (ns since the
@@ -40,6 +53,14 @@ struct TestRun {
   // See PlannedTest::uncompiled_files: the "newer than the binary" rule
   // does not apply to them.
   std::vector<std::string> uncompiled_files;
+};
+
+// The code that ran outside every test, by phase: start-up (static
+// initializers, test registration, main until the session started) and
+// between tests (global fixtures, suite set-up and teardown, ...).
+struct CodeOutsideTests {
+  ExecutedCode startup;
+  ExecutedCode between_tests;
 };
 
 // How the process's run of tests ended.

@@ -43,6 +43,9 @@ std::unique_ptr<Backend> OpenLocal(const Settings& settings,
                                  settings.custom_configuration)
           .Key();
   options.planning_built_at_ns = context.planning_built_at_ns;
+  options.objects = context.objects;
+  options.index_location.cache_dir = settings.cache_dir;
+  options.getenv = context.getenv;
   auto local = LocalBackend::Open(settings, options, diagnostics);
   if (!local.ok()) {
     diagnostics.Warning(

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "skipper/backend/backend.h"
 #include "skipper/base/diagnostics.h"
 #include "skipper/config/settings.h"
+#include "skipper/model/test_run.h"
 
 namespace itr::skipper {
 
@@ -24,7 +26,10 @@ struct BackendContext {
   std::string command;  // the test command line
   // Modification time of the binary whose tests are planned, or
   // kNoBuildTime (LocalBackendOptions::planning_built_at_ns).
-  int64_t planning_built_at_ns;
+  int64_t planning_built_at_ns = 0;
+  // The instrumented objects of the test process, when that is this one.
+  std::vector<ExecutedObject> objects;
+  GetEnv getenv;
 };
 
 // Never null. Each failure is one warning line and a NullBackend.

@@ -65,10 +65,16 @@ void ItrSession::OpenBackend() {
     backend_ = std::make_unique<NullBackend>(why);
     return;
   }
-  BackendContext context{options_.repo_root,           options_.module,
-                         options_.build_configuration, options_.framework,
-                         options_.framework_version,   options_.command,
-                         options_.planning_built_at_ns};
+  BackendContext context;
+  context.repo_root = options_.repo_root;
+  context.module = options_.module;
+  context.build_configuration = options_.build_configuration;
+  context.framework = options_.framework;
+  context.framework_version = options_.framework_version;
+  context.command = options_.command;
+  context.planning_built_at_ns = options_.planning_built_at_ns;
+  context.objects = options_.coverage->Objects();
+  context.getenv = options_.getenv;
   backend_ = ChooseBackend(settings_, context, diagnostics());
   diagnostics().Detail(
       1, absl::StrCat("framework ", options_.framework, " ",
@@ -103,6 +109,8 @@ const std::vector<TestDecision>& ItrSession::Plan(
     decisions = backend_->Plan(planned_);
   }
   decisions_ = std::move(*decisions);
+  options_.coverage->WantFiles(backend_->WantsFiles());
+  options_.coverage->WantFiles(backend_->WantsFiles());
   diagnostics().Detail(
       1, absl::StrFormat("planned in %.1f ms from %s",
                          MillisecondsSince(started), settings_.store_path));
@@ -154,6 +162,8 @@ void ItrSession::TestStarted(size_t index) {
 }
 
 void ItrSession::TestsLaunched(const std::vector<size_t>& indices) {
+  RecordCodeBeforeTests();
+  RecordCodeBeforeTests();
   std::vector<TestIdentity> tests;
   for (size_t i : indices) tests.push_back(planned_[i].identity);
   backend_->TestsLaunched(tests);

@@ -111,6 +111,11 @@ class Statement {
                       SQLITE_TRANSIENT);
     return *this;
   }
+  Statement& BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+  }
   // Returns true for a row, false when done; errors go to *status.
   bool Step(absl::Status* status) {
     if (code_ != SQLITE_OK) {
@@ -145,6 +150,14 @@ class Statement {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
     return text ? absl::string_view(
                       reinterpret_cast<const char*>(text),
+                      static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+                : absl::string_view();
+  }
+  // Valid until the next Step() or Reset().
+  absl::string_view BlobView(int column) const {
+    const void* blob = sqlite3_column_blob(stmt_, column);
+    return blob ? absl::string_view(
+                      static_cast<const char*>(blob),
                       static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
                 : absl::string_view();
   }

@@ -1,5 +1,5 @@
 // End-to-end tests of the `itr` command-line tool: a real store recorded
-// through LocalStore in a temporary repository, and the real binary run as a
+// through SqliteStore in a temporary repository, and the real binary run as a
 // subprocess.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,14 +16,16 @@
 
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/model/test_identity.h"
-#include "skipper/store/local_store.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using itr::skipper::Dependency;
 using itr::skipper::FileFingerprinter;
-using itr::skipper::LocalStore;
+using itr::skipper::DependencySet;
+using itr::skipper::SqliteStore;
+using itr::skipper::Store;
 using itr::skipper::TestIdentity;
 using itr::skipper::TestOutcome;
 using ::testing::HasSubstr;
@@ -82,11 +84,11 @@ class ItrCliTest : public ::testing::Test {
 
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::vector<Dependency> Files(const std::vector<std::string>& paths) {
+  DependencySet Files(const std::vector<std::string>& paths) {
     FileFingerprinter fingerprinter(repo_.string());
-    std::vector<Dependency> deps;
+    DependencySet deps;
     for (const std::string& path : paths) {
-      deps.push_back({"file", path, fingerprinter.Content(path)});
+      deps.coarse.push_back({"file", path, fingerprinter.Content(path)});
     }
     return deps;
   }
@@ -94,7 +96,7 @@ class ItrCliTest : public ::testing::Test {
   // One finished run: Math.Add and Inst/Math.Mul/0 passed, Math.Broken
   // failed, Math.Crashed never finished.
   void Record() {
-    auto store = LocalStore::Open(store_.string());
+    auto store = SqliteStore::Open(store_.string());
     ASSERT_TRUE(store.ok()) << store.status();
     auto run = (*store)->BeginRun(kModule, kConfiguration);
     ASSERT_TRUE(run.ok()) << run.status();
@@ -102,9 +104,9 @@ class ItrCliTest : public ::testing::Test {
                       TestOutcome outcome, double ms,
                       const std::vector<std::string>& files) {
       TestIdentity test{kModule, suite, name, "", "tests/math_test.cc"};
-      absl::Status status =
-          (*store)->RecordResult(kModule, kConfiguration, test, *run, outcome,
-                                 ms, true, false, Files(files));
+      absl::Status status = (*store)->RecordResult(
+          kModule, kConfiguration, test, *run,
+          Store::Result{outcome, ms, true, false}, Files(files));
       ASSERT_TRUE(status.ok()) << status;
     };
     record("Math", "Add", TestOutcome::kPassed, 1500,
@@ -159,7 +161,7 @@ TEST_F(ItrCliTest, StatusWithoutStore) {
 TEST_F(ItrCliTest, StatusCounts) {
   ASSERT_NO_FATAL_FAILURE(Record());
   {
-    auto store = LocalStore::Open(store_.string());
+    auto store = SqliteStore::Open(store_.string());
     ASSERT_TRUE(store.ok());
     auto tests = (*store)->LoadTests(kModule, kConfiguration);
     ASSERT_TRUE(tests.ok());

@@ -5,7 +5,9 @@
  *   coverage of a test, or of the code outside every test ("test": null):
  *     {"test": "<id>"|null, "status": "complete"|"incomplete"|"unavailable",
  *      "files": {"<repo-relative path>": [<lines>]},
- *      "external": {"<absolute path>": [<lines>]}, "error": "<why incomplete>"}
+ *      "external": {"<absolute path>": [<lines>]}, "error": "<why incomplete>",
+ *      "objects": [{"path": "<object file>", "build_id": "<hex>",
+ *                   "addresses": [<executed probes' file addresses>]}]}
  *   with ITR_TEST_ID set (one process of an `itr ctest` test):
  *     {"process": "start", "pid": <pid>}                 at start and in forks
  *     {"process": "end", "pid": <pid>, "built_at_ns": <ns>}  after the last
@@ -24,6 +26,10 @@
 #define ITR_EXPORT_FILES "files"
 #define ITR_EXPORT_EXTERNAL "external"
 #define ITR_EXPORT_ERROR "error"
+#define ITR_EXPORT_OBJECTS "objects"
+#define ITR_EXPORT_OBJECT_PATH "path"
+#define ITR_EXPORT_OBJECT_BUILD_ID "build_id"
+#define ITR_EXPORT_OBJECT_ADDRESSES "addresses"
 #define ITR_EXPORT_PROCESS "process"
 #define ITR_EXPORT_PROCESS_START "start"
 #define ITR_EXPORT_PROCESS_END "end"

@@ -19,11 +19,21 @@ ExecutedCode Executed(std::vector<std::string> files,
   return executed;
 }
 
+CodeOutsideTests Outside(std::vector<std::string> files) {
+  CodeOutsideTests code;
+  code.startup = Executed({});
+  code.between_tests = Executed(std::move(files));
+  return code;
+}
+
 class LocalBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
     repo_.Write("src/a.cpp", "int a;");
     settings_.store_path = repo_.store_path();
+    // These records name files: the file rule. (Function-level records
+    // need indexed binaries: index_test.cpp and the end-to-end tests.)
+    settings_.granularity = Granularity::kFile;
   }
 
   std::unique_ptr<LocalBackend> Open() {
@@ -42,13 +52,13 @@ class LocalBackendTest : public ::testing::Test {
   TestDecision RecordThenPlan(const ExecutedCode& executed, bool clean_end) {
     {
       auto backend = Open();
-      backend->OutsideTestsExecuted(Executed({"src/a.cpp"}), false);
+      backend->OutsideTestsExecuted(Outside({"src/a.cpp"}), false);
       backend->TestStarted(test_);
       TestRun run;
       run.identity = test_;
       run.executed = executed;
       backend->TestFinished(run);
-      backend->OutsideTestsExecuted(Executed({"src/a.cpp"}), clean_end);
+      backend->OutsideTestsExecuted(Outside({"src/a.cpp"}), clean_end);
       EXPECT_EQ(backend->FirstError(), "");
     }
     return Plan();

@@ -83,8 +83,9 @@ TEST(ExportedCoverage, TestEndedReadsTheTestsOwnFile) {
   EXPECT_EQ(executed.files, (std::vector<std::string>{"a.cpp"}));
   EXPECT_EQ(executed.built_at_ns, 5);
   EXPECT_EQ(source.last_processes(), 1u);
-  EXPECT_TRUE(source.OutsideTests().complete);
-  EXPECT_TRUE(source.OutsideTests().files.empty());
+  EXPECT_TRUE(source.OutsideTests().startup.complete);
+  EXPECT_TRUE(source.OutsideTests().between_tests.complete);
+  EXPECT_TRUE(source.OutsideTests().between_tests.files.empty());
   fs::remove(path);
 }
 

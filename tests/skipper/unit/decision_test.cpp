@@ -1,7 +1,6 @@
 // skipper/decision (with skipper/store): the skip rule on real SQLite files
 // and real source files.
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -10,7 +9,8 @@
 #include "gtest/gtest.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/store/local_store.h"
+#include "skipper/backend/local_state.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace itr::skipper {
 namespace {
@@ -31,7 +31,7 @@ class PlannerTest : public ::testing::Test {
     Write("src/b.cpp", "int b;");
     Write("src/init.cpp", "int init;");
     store_path_ = (dir_ / ".itr" / "itr.sqlite").string();
-    auto store = LocalStore::Open(store_path_);
+    auto store = SqliteStore::Open(store_path_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
@@ -53,7 +53,17 @@ class PlannerTest : public ::testing::Test {
   }
 
   TestIdentity Id(const std::string& name) {
-    return {"tests", "Suite", name, "", ""};
+    return {"tests", "Suite", name, "", "", 0};
+  }
+
+  static DependencySet Coarse(std::vector<Dependency> deps) {
+    DependencySet set;
+    set.coarse = std::move(deps);
+    return set;
+  }
+
+  static Store::Result Passed(double ms) {
+    return {TestOutcome::kPassed, ms, true, false};
   }
 
   // One finished run: A covers a.cpp, B covers b.cpp; session: init.cpp.
@@ -62,36 +72,49 @@ class PlannerTest : public ::testing::Test {
     auto run = store_->BeginRun("tests", "cfg");
     ASSERT_TRUE(run.ok());
     ASSERT_TRUE(store_
-                    ->RecordResult("tests", "cfg", Id("A"), *run,
-                                   TestOutcome::kPassed, 5, true, false,
-                                   {File("src/a.cpp")})
+                    ->RecordResult("tests", "cfg", Id("A"), *run, Passed(5),
+                                   Coarse({File("src/a.cpp")}))
                     .ok());
     ASSERT_TRUE(store_
-                    ->RecordResult("tests", "cfg", Id("B"), *run, b_outcome, 7,
-                                   true, false, {File("src/b.cpp")})
+                    ->RecordResult("tests", "cfg", Id("B"), *run,
+                                   {b_outcome, 7, true, false},
+                                   Coarse({File("src/b.cpp")}))
                     .ok());
-    ASSERT_TRUE(
-        store_->SetRunDependencies(*run, {File("src/init.cpp")}, finish).ok());
+    ASSERT_TRUE(store_
+                    ->SetRunDependencies(*run, Coarse({File("src/init.cpp")}),
+                                         finish)
+                    .ok());
   }
 
   std::vector<TestDecision> Plan(const Settings& settings = Settings(),
                                  bool a_unskippable = false) {
-    FileFingerprinter fp((dir_ / "repo").string());
     std::vector<PlannedTest> tests(3);
     tests[0].identity = Id("A");
     tests[0].unskippable = a_unskippable;
     tests[0].unskippable_reason = "marker";
     tests[1].identity = Id("B");
     tests[2].identity = Id("New");
-    auto decisions = SkipPlanner(store_.get(), &fp, kNoBuildTime)
+    auto decisions = SkipPlanner(store_.get(), State())
                          .Plan("tests", "cfg", tests, settings);
     EXPECT_TRUE(decisions.ok()) << decisions.status();
     return decisions.ok() ? *decisions : std::vector<TestDecision>{};
   }
 
+  // What the working tree is now, as the CLI sees it (no build time).
+  LocalState* State() {
+    files_ = std::make_unique<FileFingerprinter>((dir_ / "repo").string());
+    objects_ = std::make_unique<ObjectIndexes>(IndexLocation{});
+    state_ = std::make_unique<LocalState>(files_.get(), objects_.get(),
+                                          ::getenv, kNoBuildTime);
+    return state_.get();
+  }
+
   fs::path dir_;
   std::string store_path_;
-  std::unique_ptr<LocalStore> store_;
+  std::unique_ptr<FileFingerprinter> files_;
+  std::unique_ptr<ObjectIndexes> objects_;
+  std::unique_ptr<LocalState> state_;
+  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
@@ -144,13 +167,13 @@ TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run,
-                                 TestOutcome::kPassed, 1, false, false, {})
+                                 {TestOutcome::kPassed, 1, false, false}, {})
                   .ok());
-  ASSERT_TRUE(store_
-                  ->RecordResult("tests", "cfg", Id("B"), *run,
-                                 TestOutcome::kPassed, 1, true, false,
-                                 {{"file", "src/b.cpp", kUnknownFingerprint}})
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->RecordResult("tests", "cfg", Id("B"), *run, Passed(1),
+                         Coarse({{"file", "src/b.cpp", kUnknownFingerprint}}))
+          .ok());
   ASSERT_TRUE(store_->SetRunDependencies(*run, {}, true).ok());
   auto d = Plan();
   EXPECT_EQ(d[0].reason, "its coverage was incomplete");
@@ -160,9 +183,8 @@ TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
 TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
-                  ->RecordResult("tests", "cfg", Id("A"), *run,
-                                 TestOutcome::kPassed, 1, true, false,
-                                 {{"env", "PATH", "x"}})
+                  ->RecordResult("tests", "cfg", Id("A"), *run, Passed(1),
+                                 Coarse({{"future-kind", "PATH", "x"}}))
                   .ok());
   ASSERT_TRUE(store_->SetRunDependencies(*run, {}, true).ok());
   EXPECT_FALSE(Plan()[0].skip);
@@ -170,11 +192,9 @@ TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
 
 TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
   RecordBaseline();
-  FileFingerprinter fp((dir_ / "repo").string());
   std::vector<PlannedTest> tests(1);
   tests[0].identity = Id("A");
-  auto d = SkipPlanner(store_.get(), &fp, kNoBuildTime)
-               .Plan("tests", "other-cfg", tests, {});
+  auto d = SkipPlanner(store_.get(), State()).Plan("tests", "other-cfg", tests, {});
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE((*d)[0].skip);
 }

@@ -2,15 +2,15 @@
 #include "gtest/gtest.h"
 #include "scratch_repo.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/store/local_store.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace itr::skipper {
 namespace {
 
-TEST(FileFingerprinter, GitBlobIdsAndTheStatCache) {
+TEST(FileFingerprinter, ContentHashesAndTheStatCache) {
   ScratchRepo repo;
   repo.Write("src/a.cpp", "int a;");
-  auto store = LocalStore::Open(repo.store_path());
+  auto store = SqliteStore::Open(repo.store_path());
   ASSERT_TRUE(store.ok()) << store.status();
   FileFingerprinter fp(repo.root());
   // `printf 'int a;' | git hash-object --stdin`

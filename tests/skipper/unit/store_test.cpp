@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "scratch_repo.h"
-#include "skipper/store/local_store.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace itr::skipper {
 namespace {
@@ -17,7 +17,7 @@ class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_path_ = repo_.store_path();
-    auto store = LocalStore::Open(store_path_);
+    auto store = SqliteStore::Open(store_path_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
@@ -25,7 +25,7 @@ class StoreTest : public ::testing::Test {
   ScratchRepo repo_;
   const fs::path& dir_ = repo_.dir();
   std::string store_path_;
-  std::unique_ptr<LocalStore> store_;
+  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(StoreTest, StoreFromANewerSchemaIsLeftAlone) {
@@ -34,7 +34,7 @@ TEST_F(StoreTest, StoreFromANewerSchemaIsLeftAlone) {
   ASSERT_EQ(sqlite3_open(store_path_.c_str(), &db), SQLITE_OK);
   sqlite3_exec(db, "PRAGMA user_version = 42", nullptr, nullptr, nullptr);
   sqlite3_close(db);
-  auto store = LocalStore::Open(store_path_);
+  auto store = SqliteStore::Open(store_path_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
 }
@@ -44,10 +44,10 @@ TEST_F(StoreTest, CorruptStoreIsDataLossAndCanBeRebuiltAside) {
   fs::remove(store_path_ + "-wal");
   fs::remove(store_path_ + "-shm");
   std::ofstream(store_path_, std::ios::trunc) << std::string(4096, 'x');
-  auto store = LocalStore::Open(store_path_);
+  auto store = SqliteStore::Open(store_path_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(absl::IsDataLoss(store.status())) << store.status();
-  auto rebuilt = LocalStore::RecreateCorrupt(store_path_);
+  auto rebuilt = SqliteStore::RecreateCorrupt(store_path_);
   ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
   bool kept = false;
   for (const auto& entry : fs::directory_iterator(dir_ / ".itr")) {

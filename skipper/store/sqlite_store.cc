@@ -1,4 +1,4 @@
-#include "skipper/store/local_store.h"
+#include "skipper/store/sqlite_store.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "skipper/base/status_macros.h"
+#include "skipper/base/status_macros.h"
+#include "skipper/store/dependency_blob.h"
 #include "skipper/store/sqlite_statement.h"
 
 namespace itr::skipper {
@@ -82,10 +84,22 @@ CREATE TABLE stat_cache (
   fingerprint TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 1 -> 2: function-level dependencies. Records of version 1 keep their
+    // file dependencies and are judged by the file rule, as before.
+    R"sql(
+ALTER TABLE tests ADD COLUMN functions BLOB;
+ALTER TABLE runs ADD COLUMN functions BLOB;
+CREATE TABLE objects (
+  module TEXT NOT NULL,
+  object TEXT NOT NULL,
+  path TEXT NOT NULL,
+  PRIMARY KEY (module, object)
+) WITHOUT ROWID;
+)sql",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
-              LocalStore::kSchemaVersion);
+              SqliteStore::kSchemaVersion);
 
 int64_t NowSeconds() { return static_cast<int64_t>(time(nullptr)); }
 
@@ -142,7 +156,7 @@ class WriteTransaction {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::Open(
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path) {
   MakeDirectories(path);
   sqlite3* db = nullptr;
@@ -157,7 +171,7 @@ absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::Open(
     sqlite3_close(db);
     return error;
   }
-  std::unique_ptr<LocalStore> store(new LocalStore(db, path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   sqlite3_busy_timeout(db, 60000);
   sqlite3_extended_result_codes(db, 1);
   // journal_mode=WAL needs the write lock once, when the file is new; a
@@ -176,7 +190,7 @@ absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::Open(
   return store;
 }
 
-absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::RecreateCorrupt(
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::RecreateCorrupt(
     const std::string& path) {
   std::string aside = absl::StrCat(path, ".corrupt-", NowSeconds());
   if (rename(path.c_str(), aside.c_str()) != 0 && errno != ENOENT) {
@@ -190,25 +204,21 @@ absl::StatusOr<std::unique_ptr<LocalStore>> LocalStore::RecreateCorrupt(
   return Open(path);
 }
 
-LocalStore::LocalStore(sqlite3* db, std::string path)
+SqliteStore::SqliteStore(sqlite3* db, std::string path)
     : db_(db),
       path_(std::move(path)),
       statements_(std::make_unique<StatementCache>(db)) {}
 
-LocalStore::~LocalStore() {
+SqliteStore::~SqliteStore() {
   statements_.reset();  // finalize before closing
   sqlite3_close(db_);
 }
 
-LocalStore::ReadSnapshot::ReadSnapshot(LocalStore* store) : store_(store) {
-  status_ = store_->Exec("BEGIN DEFERRED");
-}
+absl::Status SqliteStore::BeginSnapshot() { return Exec("BEGIN DEFERRED"); }
 
-LocalStore::ReadSnapshot::~ReadSnapshot() {
-  if (status_.ok()) store_->Exec("COMMIT").IgnoreError();
-}
+void SqliteStore::EndSnapshot() { Exec("COMMIT").IgnoreError(); }
 
-absl::Status LocalStore::Exec(const char* sql) {
+absl::Status SqliteStore::Exec(const char* sql) {
   char* message = nullptr;
   int code = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
   if (code == SQLITE_OK) return absl::OkStatus();
@@ -217,7 +227,7 @@ absl::Status LocalStore::Exec(const char* sql) {
   return error;
 }
 
-absl::Status LocalStore::Migrate() {
+absl::Status SqliteStore::Migrate() {
   // user_version holds the schema version; 0 is a new (or foreign) file.
   // Statements are scoped: a live one would hold a read snapshot, and a
   // write transaction could then not start.
@@ -256,7 +266,7 @@ absl::Status LocalStore::Migrate() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<absl::flat_hash_set<int64_t>> LocalStore::FinishedRuns(
+absl::StatusOr<absl::flat_hash_set<int64_t>> SqliteStore::FinishedRuns(
     const std::string& module, const std::string& configuration) {
   // Finished runs are few; looking them up in memory avoids a join per test.
   absl::flat_hash_set<int64_t> finished;
@@ -270,7 +280,7 @@ absl::StatusOr<absl::flat_hash_set<int64_t>> LocalStore::FinishedRuns(
   return finished;
 }
 
-absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
+absl::StatusOr<std::vector<TestRecord>> SqliteStore::LoadTests(
     const std::string& module, const std::string& configuration) {
   absl::StatusOr<absl::flat_hash_set<int64_t>> finished =
       FinishedRuns(module, configuration);
@@ -299,7 +309,7 @@ absl::StatusOr<std::vector<TestRecord>> LocalStore::LoadTests(
   return records;
 }
 
-absl::StatusOr<PlanningRecords> LocalStore::LoadPlanningRecords(
+absl::StatusOr<PlanningRecords> SqliteStore::LoadPlanningRecords(
     const std::string& module, const std::string& configuration,
     size_t expected) {
   absl::StatusOr<absl::flat_hash_set<int64_t>> finished =
@@ -341,13 +351,17 @@ absl::StatusOr<PlanningRecords> LocalStore::LoadPlanningRecords(
   return records;
 }
 
-absl::StatusOr<std::vector<StoredFingerprint>> LocalStore::LoadFingerprints() {
-  Statement query(db_, "SELECT id, kind, key, fingerprint FROM fingerprints");
+absl::StatusOr<std::vector<StoredFingerprint>> SqliteStore::LoadFingerprints(
+    bool functions) {
+  Statement query(statements_.get(),
+                  functions ? "SELECT id, kind, key, fingerprint FROM "
+                              "fingerprints WHERE kind = 'function'"
+                            : "SELECT id, kind, key, fingerprint FROM "
+                              "fingerprints WHERE kind != 'function'");
   std::vector<StoredFingerprint> out;
   absl::Status status;
   while (query.Step(&status)) {
-    out.push_back(
-        {query.Int(0), {query.Text(1), query.Text(2), query.Text(3)}});
+    out.push_back({query.Int(0), {query.Text(1), query.Text(2), query.Text(3)}});
   }
   ITR_RETURN_IF_ERROR(status);
   return out;
@@ -355,10 +369,10 @@ absl::StatusOr<std::vector<StoredFingerprint>> LocalStore::LoadFingerprints() {
 
 namespace {
 
-absl::StatusOr<LocalStore::Dependents> IdsDependingOn(
+absl::StatusOr<SqliteStore::Dependents> IdsDependingOn(
     sqlite3* db, const char* sql, const std::vector<int64_t>& ids) {
   Statement query(db, sql);
-  LocalStore::Dependents out;
+  SqliteStore::Dependents out;
   absl::Status status;
   for (int64_t id : ids) {
     query.Reset();
@@ -371,14 +385,14 @@ absl::StatusOr<LocalStore::Dependents> IdsDependingOn(
 
 }  // namespace
 
-absl::StatusOr<LocalStore::Dependents> LocalStore::TestsDependingOn(
+absl::StatusOr<SqliteStore::Dependents> SqliteStore::TestsDependingOn(
     const std::vector<int64_t>& ids) {
   return IdsDependingOn(
       db_, "SELECT test_id FROM test_dependencies WHERE fingerprint_id = ?1",
       ids);
 }
 
-absl::StatusOr<LocalStore::Dependents> LocalStore::RunsDependingOn(
+absl::StatusOr<SqliteStore::Dependents> SqliteStore::RunsDependingOn(
     const std::vector<int64_t>& ids) {
   return IdsDependingOn(
       db_, "SELECT run_id FROM run_dependencies WHERE fingerprint_id = ?1",
@@ -387,44 +401,113 @@ absl::StatusOr<LocalStore::Dependents> LocalStore::RunsDependingOn(
 
 namespace {
 
-absl::StatusOr<std::vector<Dependency>> DependenciesOf(sqlite3* db,
-                                                       const char* sql,
-                                                       int64_t id) {
-  Statement query(db, sql);
-  query.Bind(1, id);
-  std::vector<Dependency> out;
+absl::StatusOr<std::vector<int64_t>> FunctionIds(Statement& query) {
   absl::Status status;
-  while (query.Step(&status)) {
-    out.push_back({query.Text(0), query.Text(1), query.Text(2)});
+  if (!query.Step(&status)) {
+    ITR_RETURN_IF_ERROR(status);
+    return std::vector<int64_t>();  // no such record
   }
-  ITR_RETURN_IF_ERROR(status);
-  return out;
+  return DecodeIdSet(query.BlobView(0));
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<Dependency>> LocalStore::TestDependencies(
+absl::StatusOr<std::vector<int64_t>> SqliteStore::TestFunctions(
     int64_t test_id) {
-  return DependenciesOf(
-      db_,
-      "SELECT f.kind, f.key, f.fingerprint FROM test_dependencies d "
-      "JOIN fingerprints f ON f.id = d.fingerprint_id "
-      "WHERE d.test_id = ?1 ORDER BY f.key",
-      test_id);
+  Statement query(statements_.get(),
+                  "SELECT functions FROM tests WHERE id = ?1");
+  query.Bind(1, test_id);
+  return FunctionIds(query);
 }
 
-absl::StatusOr<std::vector<Dependency>> LocalStore::RunDependencies(
-    int64_t run_id) {
+absl::StatusOr<std::vector<int64_t>> SqliteStore::RunFunctions(int64_t run_id) {
+  Statement query(statements_.get(), "SELECT functions FROM runs WHERE id = ?1");
+  query.Bind(1, run_id);
+  return FunctionIds(query);
+}
+
+absl::StatusOr<DependencySet> SqliteStore::DependenciesOf(
+    const char* coarse_sql, const char* functions_sql, int64_t id) {
+  DependencySet deps;
+  absl::Status status;
+  {
+    Statement query(db_, coarse_sql);
+    query.Bind(1, id);
+    while (query.Step(&status)) {
+      deps.coarse.push_back({query.Text(0), query.Text(1), query.Text(2)});
+    }
+    ITR_RETURN_IF_ERROR(status);
+  }
+  Statement functions(db_, functions_sql);
+  functions.Bind(1, id);
+  ITR_ASSIGN_OR_RETURN(std::vector<int64_t> ids, FunctionIds(functions));
+  Statement lookup(db_,
+                   "SELECT kind, key, fingerprint FROM fingerprints "
+                   "WHERE id = ?1");
+  for (int64_t fp : ids) {
+    lookup.Reset();
+    lookup.Bind(1, fp);
+    if (lookup.Step(&status)) {
+      deps.functions.push_back(
+          {lookup.Text(0), lookup.Text(1), lookup.Text(2)});
+    } else {
+      // Collected meanwhile: an unknown dependency.
+      ITR_RETURN_IF_ERROR(status);
+      deps.functions.push_back(
+          {kFunctionDependency, "(forgotten)", kUnknownFingerprint});
+    }
+  }
+  return deps;
+}
+
+absl::StatusOr<DependencySet> SqliteStore::TestDependencies(int64_t test_id) {
   return DependenciesOf(
-      db_,
+      "SELECT f.kind, f.key, f.fingerprint FROM test_dependencies d "
+      "JOIN fingerprints f ON f.id = d.fingerprint_id "
+      "WHERE d.test_id = ?1 ORDER BY f.kind, f.key",
+      "SELECT functions FROM tests WHERE id = ?1", test_id);
+}
+
+absl::StatusOr<DependencySet> SqliteStore::RunDependencies(int64_t run_id) {
+  return DependenciesOf(
       "SELECT f.kind, f.key, f.fingerprint FROM run_dependencies d "
       "JOIN fingerprints f ON f.id = d.fingerprint_id "
-      "WHERE d.run_id = ?1 ORDER BY f.key",
-      run_id);
+      "WHERE d.run_id = ?1 ORDER BY f.kind, f.key",
+      "SELECT functions FROM runs WHERE id = ?1", run_id);
+}
+
+absl::StatusOr<std::map<std::string, std::string>> SqliteStore::ObjectPaths(
+    const std::string& module) {
+  Statement query(statements_.get(),
+                  "SELECT object, path FROM objects WHERE module = ?1");
+  query.Bind(1, module);
+  std::map<std::string, std::string> out;
+  absl::Status status;
+  while (query.Step(&status)) out[query.Text(0)] = query.Text(1);
+  ITR_RETURN_IF_ERROR(status);
+  return out;
+}
+
+absl::Status SqliteStore::SetObjectPaths(
+    const std::string& module,
+    const std::map<std::string, std::string>& paths) {
+  if (paths.empty()) return absl::OkStatus();
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement upsert(statements_.get(),
+                   "INSERT INTO objects (module, object, path) "
+                   "VALUES (?1, ?2, ?3) ON CONFLICT (module, object) "
+                   "DO UPDATE SET path = ?3");
+  for (const auto& [object, path] : paths) {
+    upsert.Reset();
+    upsert.Bind(1, module).Bind(2, object).Bind(3, path);
+    ITR_RETURN_IF_ERROR(upsert.Run());
+  }
+  return transaction.Commit();
 }
 
 absl::StatusOr<std::unordered_map<std::string, StatEntry>>
-LocalStore::LoadStatCache() {
+SqliteStore::LoadStatCache() {
   Statement query(db_,
                   "SELECT path, size, mtime_ns, ctime_ns, inode, fingerprint "
                   "FROM stat_cache");
@@ -438,7 +521,7 @@ LocalStore::LoadStatCache() {
   return out;
 }
 
-absl::Status LocalStore::SaveStatCache(
+absl::Status SqliteStore::SaveStatCache(
     const std::unordered_map<std::string, StatEntry>& entries) {
   if (entries.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
@@ -462,7 +545,7 @@ absl::Status LocalStore::SaveStatCache(
   return transaction.Commit();
 }
 
-absl::StatusOr<int64_t> LocalStore::BeginRun(const std::string& module,
+absl::StatusOr<int64_t> SqliteStore::BeginRun(const std::string& module,
                                              const std::string& configuration) {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
@@ -476,7 +559,7 @@ absl::StatusOr<int64_t> LocalStore::BeginRun(const std::string& module,
   return id;
 }
 
-absl::StatusOr<int64_t> LocalStore::FingerprintId(const Dependency& dep) {
+absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep) {
   // One statement for new and known fingerprints: the no-op update makes
   // RETURNING yield the existing row's id.
   Statement upsert(statements_.get(),
@@ -495,26 +578,60 @@ absl::StatusOr<int64_t> LocalStore::FingerprintId(const Dependency& dep) {
   return absl::InternalError("fingerprint upsert returned no id");
 }
 
-absl::Status LocalStore::SetRunDependencies(int64_t run_id,
-                                            const std::vector<Dependency>& deps,
-                                            bool finished) {
-  WriteTransaction transaction(db_);
-  ITR_RETURN_IF_ERROR(transaction.status());
-  Statement clear(statements_.get(),
-                  "DELETE FROM run_dependencies WHERE run_id = ?1");
-  clear.Bind(1, run_id);
+absl::StatusOr<std::string> SqliteStore::FunctionSet(
+    const std::vector<Dependency>& functions) {
+  std::vector<int64_t> ids;
+  ids.reserve(functions.size());
+  std::string cache_key;
+  for (const Dependency& dep : functions) {
+    cache_key.assign(dep.key).append(1, '\0').append(dep.fingerprint);
+    auto cached = fingerprint_ids_.find(cache_key);
+    if (cached != fingerprint_ids_.end()) {
+      ids.push_back(cached->second);
+      continue;
+    }
+    ITR_ASSIGN_OR_RETURN(int64_t id, FingerprintId(dep));
+    fingerprint_ids_.emplace(cache_key, id);
+    ids.push_back(id);
+  }
+  return EncodeIdSet(std::move(ids));
+}
+
+// Replaces the coarse dependency rows of `owner` (a test or a run). Not
+// cached: a row must name a fingerprint that exists now, or planning would
+// not see the dependency (a function set naming a collected fingerprint only
+// reads as changed).
+absl::Status SqliteStore::LinkCoarse(const char* clear_sql,
+                                     const char* link_sql, int64_t owner,
+                                     const std::vector<Dependency>& deps) {
+  Statement clear(statements_.get(), clear_sql);
+  clear.Bind(1, owner);
   ITR_RETURN_IF_ERROR(clear.Run());
-  Statement link(
-      statements_.get(),
-      "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
-      "VALUES (?1, ?2)");
+  Statement link(statements_.get(), link_sql);
   for (const Dependency& dep : deps) {
-    absl::StatusOr<int64_t> id = FingerprintId(dep);
-    ITR_RETURN_IF_ERROR(id.status());
+    ITR_ASSIGN_OR_RETURN(int64_t fp, FingerprintId(dep));
     link.Reset();
-    link.Bind(1, run_id).Bind(2, *id);
+    link.Bind(1, owner).Bind(2, fp);
     ITR_RETURN_IF_ERROR(link.Run());
   }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
+                                             const DependencySet& deps,
+                                             bool finished) {
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  ITR_RETURN_IF_ERROR(LinkCoarse(
+      "DELETE FROM run_dependencies WHERE run_id = ?1",
+      "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
+      "VALUES (?1, ?2)",
+      run_id, deps.coarse));
+  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
+  Statement update(statements_.get(),
+                   "UPDATE runs SET functions = ?2 WHERE id = ?1");
+  update.Bind(1, run_id).BindBlob(2, functions);
+  ITR_RETURN_IF_ERROR(update.Run());
   if (finished) {
     Statement finish(db_, "UPDATE runs SET finished_at = ?2 WHERE id = ?1");
     finish.Bind(1, run_id).Bind(2, NowSeconds());
@@ -523,7 +640,7 @@ absl::Status LocalStore::SetRunDependencies(int64_t run_id,
   return transaction.Commit();
 }
 
-absl::StatusOr<int64_t> LocalStore::UpsertTest(const std::string& module,
+absl::StatusOr<int64_t> SqliteStore::UpsertTest(const std::string& module,
                                                const std::string& configuration,
                                                const TestIdentity& test,
                                                int64_t run_id,
@@ -557,7 +674,7 @@ absl::StatusOr<int64_t> LocalStore::UpsertTest(const std::string& module,
   return absl::InternalError("upsert returned no id");
 }
 
-absl::Status LocalStore::MarkStarted(const std::string& module,
+absl::Status SqliteStore::MarkStarted(const std::string& module,
                                      const std::string& configuration,
                                      const TestIdentity& test, int64_t run_id) {
   WriteTransaction transaction(db_);
@@ -568,48 +685,38 @@ absl::Status LocalStore::MarkStarted(const std::string& module,
   return transaction.Commit();
 }
 
-absl::Status LocalStore::RecordResult(const std::string& module,
-                                      const std::string& configuration,
-                                      const TestIdentity& test, int64_t run_id,
-                                      TestOutcome outcome, double duration_ms,
-                                      bool coverage_complete, bool forced,
-                                      const std::vector<Dependency>& deps) {
-  const char* status = outcome == TestOutcome::kPassed   ? "passed"
-                       : outcome == TestOutcome::kFailed ? "failed"
-                                                         : "skipped";
+absl::Status SqliteStore::RecordResult(const std::string& module,
+                                       const std::string& configuration,
+                                       const TestIdentity& test, int64_t run_id,
+                                       const Result& result,
+                                       const DependencySet& deps) {
+  const char* status = result.outcome == TestOutcome::kPassed   ? "passed"
+                       : result.outcome == TestOutcome::kFailed ? "failed"
+                                                                : "skipped";
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  absl::StatusOr<int64_t> id =
-      UpsertTest(module, configuration, test, run_id, status);
-  ITR_RETURN_IF_ERROR(id.status());
+  ITR_ASSIGN_OR_RETURN(int64_t id,
+                       UpsertTest(module, configuration, test, run_id, status));
+  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
   Statement details(
       statements_.get(),
       "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
-      "forced = ?4 WHERE id = ?1");
-  details.Bind(1, *id)
-      .Bind(2, duration_ms)
-      .Bind(3, int64_t{coverage_complete})
-      .Bind(4, int64_t{forced});
+      "forced = ?4, functions = ?5 WHERE id = ?1");
+  details.Bind(1, id)
+      .Bind(2, result.duration_ms)
+      .Bind(3, int64_t{result.coverage_complete})
+      .Bind(4, int64_t{result.forced})
+      .BindBlob(5, functions);
   ITR_RETURN_IF_ERROR(details.Run());
-  Statement clear(statements_.get(),
-                  "DELETE FROM test_dependencies WHERE test_id = ?1");
-  clear.Bind(1, *id);
-  ITR_RETURN_IF_ERROR(clear.Run());
-  Statement link(
-      statements_.get(),
+  ITR_RETURN_IF_ERROR(LinkCoarse(
+      "DELETE FROM test_dependencies WHERE test_id = ?1",
       "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
-      "VALUES (?1, ?2)");
-  for (const Dependency& dep : deps) {
-    absl::StatusOr<int64_t> fp = FingerprintId(dep);
-    ITR_RETURN_IF_ERROR(fp.status());
-    link.Reset();
-    link.Bind(1, *id).Bind(2, *fp);
-    ITR_RETURN_IF_ERROR(link.Run());
-  }
+      "VALUES (?1, ?2)",
+      id, deps.coarse));
   return transaction.Commit();
 }
 
-absl::Status LocalStore::RecordSkips(const std::vector<int64_t>& test_ids) {
+absl::Status SqliteStore::RecordSkips(const std::vector<int64_t>& test_ids) {
   if (test_ids.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
@@ -624,7 +731,7 @@ absl::Status LocalStore::RecordSkips(const std::vector<int64_t>& test_ids) {
   return transaction.Commit();
 }
 
-absl::StatusOr<LocalStore::Summary> LocalStore::Summarize() {
+absl::StatusOr<SqliteStore::Summary> SqliteStore::Summarize() {
   Statement query(db_,
                   "SELECT COUNT(*), "
                   "COALESCE(SUM(status = 'passed'), 0), "
@@ -648,7 +755,7 @@ absl::StatusOr<LocalStore::Summary> LocalStore::Summarize() {
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
-LocalStore::Modules() {
+SqliteStore::Modules() {
   Statement query(db_,
                   "SELECT DISTINCT module, configuration FROM tests "
                   "ORDER BY module, configuration");
@@ -659,7 +766,7 @@ LocalStore::Modules() {
   return out;
 }
 
-absl::StatusOr<int64_t> LocalStore::CollectGarbage() {
+absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
   // One write transaction: a recording process links fingerprints inside
   // its own, so nothing can be half-linked while this runs.
   WriteTransaction transaction(db_);
@@ -675,26 +782,53 @@ absl::StatusOr<int64_t> LocalStore::CollectGarbage() {
   for (const char* sql :
        {"DELETE FROM run_dependencies WHERE run_id IN (SELECT id FROM "
         "dead_runs)",
-        "DELETE FROM runs WHERE id IN (SELECT id FROM dead_runs)",
-        "DELETE FROM fingerprints WHERE "
-        "  NOT EXISTS (SELECT 1 FROM test_dependencies d "
-        "              WHERE d.fingerprint_id = fingerprints.id) "
-        "  AND NOT EXISTS (SELECT 1 FROM run_dependencies r "
-        "                  WHERE r.fingerprint_id = fingerprints.id)"}) {
+        "DELETE FROM runs WHERE id IN (SELECT id FROM dead_runs)"}) {
     ITR_RETURN_IF_ERROR(Exec(sql));
     deleted += sqlite3_changes(db_);
   }
+  // Function sets are blobs: their fingerprint ids are gathered here.
+  ITR_RETURN_IF_ERROR(
+      Exec("CREATE TEMP TABLE IF NOT EXISTS live_functions "
+           "(id INTEGER PRIMARY KEY); DELETE FROM live_functions;"));
+  {
+    Statement sets(db_,
+                   "SELECT functions FROM tests WHERE functions IS NOT NULL "
+                   "UNION ALL SELECT functions FROM runs "
+                   "WHERE functions IS NOT NULL");
+    Statement keep(db_, "INSERT OR IGNORE INTO live_functions VALUES (?1)");
+    absl::Status status;
+    while (sets.Step(&status)) {
+      ITR_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                           DecodeIdSet(sets.BlobView(0)));
+      for (int64_t id : ids) {
+        keep.Reset();
+        keep.Bind(1, id);
+        ITR_RETURN_IF_ERROR(keep.Run());
+      }
+    }
+    ITR_RETURN_IF_ERROR(status);
+  }
+  ITR_RETURN_IF_ERROR(
+      Exec("DELETE FROM fingerprints WHERE "
+           "  NOT EXISTS (SELECT 1 FROM test_dependencies d "
+           "              WHERE d.fingerprint_id = fingerprints.id) "
+           "  AND NOT EXISTS (SELECT 1 FROM run_dependencies r "
+           "                  WHERE r.fingerprint_id = fingerprints.id) "
+           "  AND id NOT IN (SELECT id FROM live_functions)"));
+  deleted += sqlite3_changes(db_);
   ITR_RETURN_IF_ERROR(transaction.Commit());
+  fingerprint_ids_.clear();
   return deleted;
 }
 
-absl::Status LocalStore::Reset() {
+absl::Status SqliteStore::Reset() {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   ITR_RETURN_IF_ERROR(
       Exec("DELETE FROM test_dependencies; DELETE FROM run_dependencies; "
            "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
-           "DELETE FROM stat_cache;"));
+           "DELETE FROM stat_cache; DELETE FROM objects;"));
+  fingerprint_ids_.clear();
   return transaction.Commit();
 }
 

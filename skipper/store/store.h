@@ -1,0 +1,197 @@
+// The impact store: what every test of every module recorded under every
+// configuration, and the fingerprints of what it depended on. One interface,
+// engines behind it (sqlite_store.h: the embedded default, one file per
+// repository).
+//
+// Model:
+//   runs          one per test-binary process (or `itr ctest` run): module,
+//                 configuration, finished (only a cleanly finished run's
+//                 records are trusted), and the dependencies of its code
+//                 outside tests (DependencySet)
+//   tests         the latest record per (module, configuration, test key):
+//                 status, duration, coverage complete, run, and its
+//                 DependencySet
+//   fingerprints  (kind, key, fingerprint) triples, shared by every record
+//                 that depends on them
+//   objects       per module, where each object (executable, library) was
+//                 last seen, so that a planner outside the test process can
+//                 find its function index
+//   stat cache    path -> stat + file fingerprint, to avoid re-hashing
+// Coarse dependencies are rows, looked up by fingerprint; function
+// dependencies are stored per record as one compact set of fingerprint ids
+// (dependency_blob.h), read only for records whose units changed.
+//
+// Durability: a test's start and its result are each committed when they
+// happen, so a crash leaves the test "running" and it runs next time.
+#ifndef ITR_SKIPPER_STORE_STORE_H_
+#define ITR_SKIPPER_STORE_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/model/dependency.h"
+#include "skipper/model/test_identity.h"
+#include "skipper/model/test_outcome.h"
+
+namespace itr::skipper {
+
+struct StoredFingerprint {
+  int64_t id = 0;
+  Dependency dependency;
+};
+
+struct TestRecord {
+  int64_t id = 0;
+  std::string key;
+  std::string status;  // "running", "passed", "failed", "skipped"
+  double duration_ms = 0;
+  bool coverage_complete = false;
+  int64_t run_id = 0;
+  bool run_finished = false;
+  int64_t skips = 0;
+  double saved_ms = 0;
+};
+
+// What planning reads of each test of a module, compactly: 100k of them
+// are read per plan, so every byte per row is memory traffic.
+struct PlanningRecords {
+  struct Row {
+    int64_t id = 0;
+    int64_t run_id = 0;
+    double duration_ms = 0;
+    uint32_t key_offset = 0;  // into `keys`
+    uint32_t key_size = 0;
+    // "running", "passed", "failed", "skipped" (static strings), or
+    // "unknown" for anything else.
+    absl::string_view status;
+    bool coverage_complete = false;
+    bool run_finished = false;
+  };
+  std::string keys;  // every row's key, back to back
+  std::vector<Row> rows;
+
+  absl::string_view key(const Row& row) const {
+    return absl::string_view(keys.data() + row.key_offset, row.key_size);
+  }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Where the store is, for messages.
+  virtual const std::string& location() const = 0;
+
+  // --- planning ---
+  // Reads between BeginSnapshot and EndSnapshot see one snapshot: another
+  // process recording (or collecting garbage) cannot mix states.
+  virtual absl::Status BeginSnapshot() = 0;
+  virtual void EndSnapshot() = 0;
+  class Snapshot {
+   public:
+    explicit Snapshot(Store* store) : store_(store) {
+      status_ = store_->BeginSnapshot();
+    }
+    ~Snapshot() {
+      if (status_.ok()) store_->EndSnapshot();
+    }
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
+    const absl::Status& status() const { return status_; }
+
+   private:
+    Store* store_;
+    absl::Status status_;
+  };
+
+  virtual absl::StatusOr<std::vector<TestRecord>> LoadTests(
+      const std::string& module, const std::string& configuration) = 0;
+  // The same records for planning; `expected` is a capacity hint.
+  virtual absl::StatusOr<PlanningRecords> LoadPlanningRecords(
+      const std::string& module, const std::string& configuration,
+      size_t expected) = 0;
+  // The fingerprints of function dependencies, or (`functions` false) of
+  // every other kind: coarse ones, including kinds this itr-cpp does not
+  // know (which then read as changed).
+  virtual absl::StatusOr<std::vector<StoredFingerprint>> LoadFingerprints(
+      bool functions) = 0;
+  // (test or run id, fingerprint id) for the tests (resp. runs) whose
+  // coarse dependencies include any of the fingerprint `ids`.
+  using Dependents = std::vector<std::pair<int64_t, int64_t>>;
+  virtual absl::StatusOr<Dependents> TestsDependingOn(
+      const std::vector<int64_t>& ids) = 0;
+  virtual absl::StatusOr<Dependents> RunsDependingOn(
+      const std::vector<int64_t>& ids) = 0;
+  // A record's function dependencies, as fingerprint ids.
+  virtual absl::StatusOr<std::vector<int64_t>> TestFunctions(
+      int64_t test_id) = 0;
+  virtual absl::StatusOr<std::vector<int64_t>> RunFunctions(int64_t run_id) = 0;
+  // A record's whole dependency set, for `itr explain`.
+  virtual absl::StatusOr<DependencySet> TestDependencies(int64_t test_id) = 0;
+  virtual absl::StatusOr<DependencySet> RunDependencies(int64_t run_id) = 0;
+  // Object name -> where the module's processes last saw it.
+  virtual absl::StatusOr<std::map<std::string, std::string>> ObjectPaths(
+      const std::string& module) = 0;
+  virtual absl::StatusOr<std::unordered_map<std::string, StatEntry>>
+  LoadStatCache() = 0;
+
+  // --- recording ---
+  virtual absl::StatusOr<int64_t> BeginRun(
+      const std::string& module, const std::string& configuration) = 0;
+  // Replaces the dependencies of the run's code outside tests; `finished`
+  // closes the run (cleanly).
+  virtual absl::Status SetRunDependencies(int64_t run_id,
+                                          const DependencySet& deps,
+                                          bool finished) = 0;
+  // Until it ends, the test's record says "running" (a crash leaves it so,
+  // and it runs next time).
+  virtual absl::Status MarkStarted(const std::string& module,
+                                   const std::string& configuration,
+                                   const TestIdentity& test,
+                                   int64_t run_id) = 0;
+  struct Result {
+    TestOutcome outcome = TestOutcome::kPassed;
+    double duration_ms = 0;
+    bool coverage_complete = false;
+    bool forced = false;
+  };
+  virtual absl::Status RecordResult(const std::string& module,
+                                    const std::string& configuration,
+                                    const TestIdentity& test, int64_t run_id,
+                                    const Result& result,
+                                    const DependencySet& deps) = 0;
+  // Counts skips and the time they saved (the last duration of each test).
+  virtual absl::Status RecordSkips(const std::vector<int64_t>& test_ids) = 0;
+  virtual absl::Status SetObjectPaths(
+      const std::string& module,
+      const std::map<std::string, std::string>& paths) = 0;
+  virtual absl::Status SaveStatCache(
+      const std::unordered_map<std::string, StatEntry>& entries) = 0;
+
+  // --- maintenance ---
+  struct Summary {
+    int64_t tests = 0, passed = 0, failed = 0, running = 0, runs = 0;
+    int64_t skips = 0;
+    double saved_ms = 0;
+  };
+  virtual absl::StatusOr<Summary> Summarize() = 0;
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  Modules() = 0;
+  virtual absl::Status Reset() = 0;
+  // Deletes runs no test refers to any more (finished, or started over a
+  // day ago and never finished), their dependencies, and fingerprints
+  // nothing refers to. Returns rows deleted. Never changes a decision.
+  virtual absl::StatusOr<int64_t> CollectGarbage() = 0;
+};
+
+}  // namespace itr::skipper
+
+#endif  // ITR_SKIPPER_STORE_STORE_H_

@@ -1,0 +1,6 @@
+#include <doctest/doctest.h>
+
+#include "sel/text.h"
+
+TEST_CASE("Other.One") { CHECK(sel::Beta(1) == 2); }
+TEST_CASE("Other.Two") { CHECK(1 == 1); }
