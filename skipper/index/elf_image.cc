@@ -215,7 +215,8 @@ absl::Status ElfImage::LoadSymbols(size_t symtab) {
 
 // Every SHT_RELA that uses the symbol table and applies to an allocated
 // section (this skips .rela.dyn/.rela.plt, which use .dynsym, and
-// .rela.debug_*). Relocations inside __sancov_* sections are never needed:
+// .rela.debug_*), except R_X86_64_NONE. Relocations inside __sancov_*
+// sections are never needed:
 // a reference into those is described by a token, never by content.
 void ElfImage::LoadRelocations(size_t symtab) {
   for (size_t i = 1; i < sections_.size(); ++i) {
@@ -236,7 +237,12 @@ void ElfImage::LoadRelocations(size_t symtab) {
     relocs_.reserve(relocs_.size() + count);
     for (size_t k = 0; k < count; ++k) {
       uint32_t symbol = static_cast<uint32_t>(ELF64_R_SYM(raw[k].r_info));
-      if (symbol >= symbols_.size()) continue;
+      // R_X86_64_NONE carries nothing: the linker leaves it where it
+      // dropped something (a merged CIE of .eh_frame).
+      if (symbol >= symbols_.size() ||
+          ELF64_R_TYPE(raw[k].r_info) == R_X86_64_NONE) {
+        continue;
+      }
       relocs_.push_back({raw[k].r_offset,
                          static_cast<uint32_t>(ELF64_R_TYPE(raw[k].r_info)),
                          symbol, raw[k].r_addend});

@@ -29,7 +29,7 @@ ExceptionTables::ExceptionTables(const ObjectLayout& layout) : layout_(layout) {
     uint32_t cie_id;
     std::memcpy(&cie_id, eh.data + p + header, 4);
     uint64_t lo = eh.address + p;
-    if (cie_id != 0) ReadFde(lo, lo + header + length, table);  // an FDE
+    if (cie_id != 0) ReadFde(lo, lo + header + length, header, table);
     p += header + length;
   }
   for (const auto& [function, lsda] : lsda_of_) lsda_starts_.push_back(lsda);
@@ -39,17 +39,19 @@ ExceptionTables::ExceptionTables(const ObjectLayout& layout) : layout_(layout) {
                      lsda_starts_.end());
 }
 
-// The first relocation of an FDE is its pc_begin; a later one into the
-// exception table is its LSDA pointer (S + A is the target in data).
-void ExceptionTables::ReadFde(uint64_t lo, uint64_t hi,
+// An FDE's pc_begin follows its length and CIE pointer; its relocation
+// names the function. Another relocation into the exception table is its
+// LSDA pointer (S + A is the target in data).
+void ExceptionTables::ReadFde(uint64_t lo, uint64_t hi, uint64_t header,
                               const ElfSection& except_table) {
   auto [first, last] = layout_.RelocationRange(lo, hi);
+  uint64_t pc_begin = lo + header + 4;
   uint64_t function = 0, lsda = 0;
   bool have_function = false;
   for (size_t i = first; i < last; ++i) {
     const ElfRelocation& r = layout_.relocations()[i];
     uint64_t target = layout_.symbols()[r.symbol].value + r.addend;
-    if (!have_function) {
+    if (r.offset == pc_begin) {
       function = target;
       have_function = true;
     } else if (except_table.Contains(target)) {

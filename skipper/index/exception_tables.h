@@ -28,7 +28,8 @@ class ExceptionTables {
   bool LsdaOf(uint64_t function_start, LsdaRange* range) const;
 
  private:
-  void ReadFde(uint64_t lo, uint64_t hi, const ElfSection& except_table);
+  void ReadFde(uint64_t lo, uint64_t hi, uint64_t header,
+               const ElfSection& except_table);
 
   const ObjectLayout& layout_;
   absl::flat_hash_map<uint64_t, uint64_t> lsda_of_;  // function -> LSDA
