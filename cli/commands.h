@@ -38,6 +38,7 @@ int RunExplain(const Options& options);
 int RunImpacted(const Options& options);
 int RunReset(const Options& options);
 int RunGc(const Options& options);
+int RunIndex(const Options& options);
 // `itr ctest <ctest args...>`: the arguments after "ctest" go to ctest.
 int RunCtestCommand(const std::vector<std::string>& args,
                     const std::string& repo_root);

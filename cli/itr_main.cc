@@ -1,6 +1,7 @@
 // itr: inspect and reset the impact store of the Intelligent Test Runner.
 //
 //   itr status | explain <Suite.Name> | impacted | reset | gc  [options]
+//   itr index <object>...
 //
 // See kUsage below. Exit codes are in commands.h.
 #include <cstdlib>
@@ -29,6 +30,8 @@ constexpr char kUsage[] =
     "  reset                forget every recorded test and run\n"
     "  gc                   delete runs and fingerprints nothing refers to\n"
     "  ctest [ctest args]   run ctest, skipping unchanged CTest tests\n"
+    "  index <object>...    build the function index of linked objects\n"
+    "                       (the post-link step itr_instrument adds)\n"
     "  help [<command>]     this text\n"
     "\n"
     "options:\n"
@@ -40,14 +43,17 @@ constexpr char kUsage[] =
     "  --module <name>  explain, impacted: only this test binary\n"
     "  -h, --help       this text\n"
     "\n"
-    "exit codes: 0 ok, 1 negative answer (explain: unknown test),\n"
-    "            2 usage error, 3 store error\n";
+    "exit codes: 0 ok, 1 negative answer (explain: unknown test; index:\n"
+    "            an object could not be indexed), 2 usage error, 3 store\n"
+    "            error (index: the index could not be written)\n";
 
 struct Command {
   int (*run)(const Options&);
   const char* usage;
-  size_t positionals;  // exactly this many
+  size_t positionals;  // exactly this many (at least this many: variadic)
   bool takes_module;
+  const char* needs = "";  // what a missing positional is
+  bool variadic = false;
 };
 
 const std::map<std::string, Command>& Commands() {
@@ -67,7 +73,7 @@ const std::map<std::string, Command>& Commands() {
         "decision the next run would make and why: its last status, its\n"
         "dependencies (changed ones marked) and the changed session\n"
         "dependencies of its run. Exits 1 if the test is unknown.\n",
-        1, true}},
+        1, true, "a test name (Suite.Name)"}},
       {"impacted",
        {RunImpacted,
         "usage: itr impacted [--module <name>] [--repo <dir>] [--store "
@@ -87,6 +93,17 @@ const std::map<std::string, Command>& Commands() {
         "and fingerprints nothing refers to. Decisions do not change. (Test\n"
         "binaries also do this every 64 runs.)\n",
         0, false}},
+      {"index",
+       {RunIndex,
+        "usage: itr index <object>...\n"
+        "Builds the function index of each linked object (executable or\n"
+        "shared library) from the object, linked with -Wl,--emit-relocs,\n"
+        "and its GNU ld map <object>.itr.map, and writes <object>.itridx.\n"
+        "Prints one line per object. Without relocations or a map the\n"
+        "index maps addresses to functions but has no fingerprints (the\n"
+        "line says why). Exits 1 if an object cannot be read, 3 if an\n"
+        "index cannot be written.\n",
+        1, false, "an object file", true}},
   };
   return *commands;
 }
@@ -187,11 +204,12 @@ int RunCommand(const Command& chosen, Arguments& args) {
   if (args.module_given && !chosen.takes_module) {
     return UsageError(args.command + " does not take --module", chosen.usage);
   }
-  if (args.positionals.size() != chosen.positionals) {
+  bool too_many =
+      !chosen.variadic && args.positionals.size() > chosen.positionals;
+  if (too_many || args.positionals.size() < chosen.positionals) {
     return UsageError(
-        args.positionals.size() > chosen.positionals
-            ? "unexpected argument " + args.positionals[chosen.positionals]
-            : args.command + " needs a test name (Suite.Name)",
+        too_many ? "unexpected argument " + args.positionals[chosen.positionals]
+                 : args.command + " needs " + chosen.needs,
         chosen.usage);
   }
   Options options;

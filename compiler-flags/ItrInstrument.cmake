@@ -21,6 +21,11 @@
 # they become `src:` entries of a clang ignorelist. Files under /usr and
 # CMake's _deps are always excluded.
 #
+# Function index: an executable or a shared/module library is linked with
+# -Wl,--emit-relocs and -Wl,-Map=<file>.itr.map, and `itr index <file>` runs
+# after each link (POST_BUILD) and writes <file>.itridx (docs/index.md). A
+# static library gets nothing: its consumer's link does it.
+#
 # Link step: clang links its UBSan standalone runtime when it sees
 # -fsanitize-coverage at link time; that runtime's weak no-op callbacks and
 # signal handlers change the program (a segfault exits with 1 instead of
@@ -48,6 +53,31 @@ function(itr_coverage_compile_flags out_var mode)
     set(flags "")
   endif()
   set(${out_var} "${flags}" PARENT_SCOPE)
+endfunction()
+
+# The function index of `target` (see header): link options and the
+# post-link `itr index` (the itr-cpp build's own `itr`, else the installed
+# itr::itr of find_package(itr-cpp)). GNU ld on x86-64 Linux only.
+function(itr_index_after_link target)
+  get_target_property(type ${target} TYPE)
+  if(NOT type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$" OR
+     NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR
+     NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+    return()
+  endif()
+  target_link_options(${target} PRIVATE -Wl,--emit-relocs
+    "-Wl,-Map=$<TARGET_FILE:${target}>.itr.map")
+  if(TARGET itr)
+    set(itr_program itr)
+    add_dependencies(${target} itr)
+  elseif(TARGET itr::itr)
+    set(itr_program itr::itr)
+  else()
+    return()  # indexed on first use instead
+  endif()
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${itr_program} index $<TARGET_FILE:${target}>
+    VERBATIM)
 endfunction()
 
 function(itr_instrument target)
@@ -101,5 +131,6 @@ function(itr_instrument target)
   endif()
 
   target_link_libraries(${target} PRIVATE itr::runtime)
+  itr_index_after_link(${target})
   set_property(TARGET ${target} PROPERTY ITR_COVERAGE_MODE "${ITR_MODE}")
 endfunction()

@@ -62,7 +62,8 @@ run_resolve() {
   cache_bytes=$(cat "$cache_dir"/* | wc -c)
   log "resolve_ms cold: ${cold[*]}; cached: ${cached[*]}"
   emit resolve.probes "$RESOLVE_PROBES" probes
-  emit resolve_ms.cold "$(median "${cold[@]}")" ms
+  RESOLVE_COLD_MS=$(median "${cold[@]}")
+  emit resolve_ms.cold "$RESOLVE_COLD_MS" ms
   emit resolve_ms.cached "$(median "${cached[@]}")" ms
   emit resolve.cache_mb "$(divide "$cache_bytes" 1000000 %.2f)" MB
   if wants resolve_ms.symbolizer_100k || wants resolve_ratio; then

@@ -81,7 +81,8 @@ struct IndexedFunction {
 // to, for scoping static initialization: whoever reads it depends on the
 // initializers that wrote it.
 struct IndexedData {
-  uint32_t identity = 0;  // offset into the string table (name, @unit when local)
+  uint32_t identity =
+      0;  // offset into the string table (name, @unit when local)
   uint32_t unit = 0;
 };
 
@@ -117,6 +118,11 @@ class FunctionIndex {
   const std::string& build_id() const { return build_id_; }  // hex, or ""
   // False: no relocations or no map; addresses still map to functions.
   bool fingerprinted() const { return fingerprinted_; }
+  // Why not, when not fingerprinted ("no relocations (link with
+  // -Wl,--emit-relocs)", "no link map ...", "...: not a GNU ld map ...").
+  const std::string& not_fingerprinted_reason() const {
+    return not_fingerprinted_reason_;
+  }
 
   // Sorted by address; aliases (several symbols on one function) appear
   // once, under their canonical identity.
@@ -135,6 +141,7 @@ class FunctionIndex {
   friend class FunctionIndexReader;
   std::string build_id_;
   bool fingerprinted_ = false;
+  std::string not_fingerprinted_reason_;
   std::vector<IndexedFunction> functions_;
   std::vector<IndexedUnit> units_;
   std::vector<IndexedData> data_;
@@ -143,7 +150,8 @@ class FunctionIndex {
 };
 
 struct IndexLocation {
-  // ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else ~/.cache/itr-cpp.
+  // ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else ~/.cache/itr-cpp
+  // (DefaultIndexCacheDir()); "" for no cache.
   std::string cache_dir;
   // Build and cache a missing index (needs <object>.itr.map); false: only
   // read what exists.
@@ -161,6 +169,11 @@ absl::StatusOr<std::shared_ptr<const FunctionIndex>> LoadFunctionIndex(
 
 // The build-id of the ELF file at `elf_path` (hex), "" when it has none.
 absl::StatusOr<std::string> ReadBuildId(const std::string& elf_path);
+
+// ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else $HOME/.cache/itr-cpp
+// (the runtime's attribution cache uses the same directory); "" when none
+// of them is set.
+std::string DefaultIndexCacheDir();
 
 }  // namespace itr::skipper
 

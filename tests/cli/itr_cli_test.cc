@@ -307,4 +307,45 @@ TEST_F(ItrCliTest, ItrStoreEnvironmentVariable) {
   EXPECT_THAT(r.out, HasSubstr("runs: 1"));
 }
 
+// `itr index`: the fixture of tests/skipper (linked with relocations and a
+// map) copied into the scratch directory, indexed beside itself.
+TEST_F(ItrCliTest, IndexWritesTheSideFile) {
+  fs::path object = dir_ / "bin" / "fixture";
+  fs::create_directories(object.parent_path());
+  fs::copy_file(ITR_INDEX_FIXTURE, object);
+  fs::copy_file(std::string(ITR_INDEX_FIXTURE) + ".itr.map",
+                object.string() + ".itr.map");
+  Result r = Itr("index " + Quote(object.string()), false);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("index " + object.string() + ": "));
+  EXPECT_THAT(r.out, HasSubstr("functions"));
+  EXPECT_THAT(r.out, HasSubstr("units, fingerprinted, "));
+  EXPECT_TRUE(fs::exists(object.string() + ".itridx"));
+  EXPECT_THAT(ReadFile(object.string() + ".itridx"), HasSubstr("ITRFIDX"));
+  // Without its map: indexed, not fingerprinted, and the line says why.
+  fs::remove(object.string() + ".itr.map");
+  r = Itr("index " + Quote(object.string()), false);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("not fingerprinted: no link map"));
+}
+
+TEST_F(ItrCliTest, IndexErrors) {
+  Result r = Itr("index", false);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("index needs an object file"));
+  fs::path text = dir_ / "not-elf";
+  WriteFile(text, "not an ELF file\n");
+  r = Itr("index " + Quote(text.string()), false);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("itr: cannot index"));
+  EXPECT_THAT(r.err, HasSubstr("not an x86-64 ELF"));
+  // An index that cannot be written: a directory stands in its place.
+  fs::path object = dir_ / "fixture";
+  fs::copy_file(ITR_INDEX_FIXTURE, object);
+  fs::create_directories(object.string() + ".itridx/x");
+  r = Itr("index " + Quote(object.string()), false);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("cannot write the index"));
+}
+
 }  // namespace
