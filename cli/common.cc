@@ -1,5 +1,7 @@
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -51,17 +53,26 @@ skipper::PlannedTest PlannedFromKey(const std::string& key,
   return test;
 }
 
-std::unique_ptr<skipper::FileFingerprinter> MakeFingerprinter(
-    const Options& options, Store* store) {
+PlanningState MakePlanningState(const Options& options, Store* store,
+                                const std::string& module) {
+  PlanningState planning;
   // The CLI only plans, with no build time: it is not the test binary.
-  auto fingerprinter =
-      std::make_unique<skipper::FileFingerprinter>(options.repo_root);
+  planning.files = std::make_unique<skipper::FileFingerprinter>(options.repo_root);
   absl::StatusOr<std::unordered_map<std::string, skipper::StatEntry>> cache =
       store->LoadStatCache();
   if (cache.ok()) {
-    for (const auto& [path, entry] : *cache) fingerprinter->Seed(path, entry);
+    for (const auto& [path, entry] : *cache) planning.files->Seed(path, entry);
   }  // Without the cache, files are simply hashed again.
-  return fingerprinter;
+  skipper::IndexLocation location;
+  location.cache_dir = options.settings.cache_dir;
+  planning.objects = std::make_unique<skipper::ObjectIndexes>(location);
+  if (auto paths = store->ObjectPaths(module); paths.ok()) {
+    for (const auto& [name, path] : *paths) planning.objects->KnowPath(path, "");
+  }  // Without them, function dependencies read as changed.
+  planning.state = std::make_unique<skipper::LocalState>(
+      planning.files.get(), planning.objects.get(), ::getenv,
+      skipper::kNoBuildTime);
+  return planning;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectModules(

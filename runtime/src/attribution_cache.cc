@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "itr/cache_directory.h"
 #include "module_identity.h"
 
 namespace itr::runtime {
@@ -77,18 +78,7 @@ std::string PathFor(const std::string& dir, const std::string& key) {
 
 }  // namespace
 
-std::string AttributionCacheDir() {
-  if (const char* dir = getenv("ITR_CACHE_DIR"); dir != nullptr && *dir) {
-    return dir;
-  }
-  if (const char* xdg = getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg) {
-    return std::string(xdg) + "/itr-cpp";
-  }
-  if (const char* home = getenv("HOME"); home != nullptr && *home) {
-    return std::string(home) + "/.cache/itr-cpp";
-  }
-  return "";
-}
+std::string AttributionCacheDir() { return CacheDirectory(::getenv); }
 
 bool LoadAttribution(const std::string& dir, const std::string& key,
                      size_t expected_probes, ProbeAttribution* out) {

@@ -435,7 +435,7 @@ CoverageRecorder::TracedObject* CoverageRecorder::TracedObjectFor(
   return traced_objects_.back().get();
 }
 
-const CoverageRecorder::ObjectInfo& CoverageRecorder::ObjectOf(
+CoverageRecorder::ObjectInfo& CoverageRecorder::ObjectOf(
     size_t module_index) {
   if (objects_.size() < Registry().size()) objects_.resize(Registry().size());
   std::unique_ptr<ObjectInfo>& info = objects_[module_index];
@@ -479,8 +479,29 @@ void CoverageRecorder::AddModuleProbes(size_t module_index,
     out->Incomplete("cannot find the object file of an instrumented module");
     return;
   }
+  if (!object.saved_addresses.empty()) {
+    for (size_t k = 0; k < n; ++k) {
+      out->Add(object.identity, object.saved_addresses[probes[k]]);
+    }
+    return;
+  }
+  if (!m.loaded.load(std::memory_order_relaxed)) {
+    out->Incomplete("an instrumented library was unloaded before its probes "
+                    "were read");
+    return;
+  }
   for (size_t k = 0; k < n; ++k) {
     out->Add(object.identity, m.pcs[probes[k]].pc - object.identity.load_bias);
+  }
+}
+
+void CoverageRecorder::SaveProbeAddresses(size_t module_index) {
+  Module& m = Registry().at(module_index);
+  ObjectInfo& object = ObjectOf(module_index);
+  if (!object.ok || m.pcs == nullptr || !object.saved_addresses.empty()) return;
+  object.saved_addresses.resize(m.num_flags);
+  for (size_t k = 0; k < m.num_flags; ++k) {
+    object.saved_addresses[k] = m.pcs[k].pc - object.identity.load_bias;
   }
 }
 
@@ -513,9 +534,7 @@ void CoverageRecorder::AddPhaseProbes(int phase, ExecutedProbes* out) {
   std::vector<uint32_t> probes;
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);
-    if (!m.has_session_probes || !m.loaded.load(std::memory_order_relaxed)) {
-      continue;
-    }
+    if (!m.has_session_probes) continue;
     probes.clear();
     for (size_t k = 0; k < m.num_flags; ++k) {
       if (m.outside_tests[phase][k]) probes.push_back(static_cast<uint32_t>(k));
@@ -589,7 +608,10 @@ void CoverageRecorder::PrepareForUnload() {
   ModuleRegistry& registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);
-    if (m.num_touched > 0 || m.has_session_probes) ResolveModule(i);
+    if (m.num_touched > 0 || m.has_session_probes) {
+      ResolveModule(i);
+      SaveProbeAddresses(i);
+    }
   }
   for (size_t k = 0; k < test_pc_count_; ++k) TracedObjectFor(test_pcs_[k]);
   for (const std::vector<uintptr_t>& pcs : session_pcs_) {

@@ -68,6 +68,9 @@ class CoverageRecorder {
   struct ObjectInfo {
     bool ok = false;
     ModuleIdentity identity;
+    // The module's probe addresses (relative to the object), copied before
+    // a dlclose() may unmap its PC table; empty until then.
+    std::vector<uintptr_t> saved_addresses;
   };
   struct ModuleState {
     bool attempted = false;
@@ -106,7 +109,9 @@ class CoverageRecorder {
   void DrainToSession();
   bool ResolveModule(size_t index);
   TracedObject* TracedObjectFor(uintptr_t pc);
-  const ObjectInfo& ObjectOf(size_t module_index);
+  ObjectInfo& ObjectOf(size_t module_index);
+  // Before a dlclose(): keeps the module's probe addresses readable.
+  void SaveProbeAddresses(size_t module_index);
   const ModuleIdentity* TracedIdentityFor(uintptr_t pc);
   void AddModuleProbes(size_t module_index, const uint32_t* probes, size_t n,
                        ExecutedProbes* out);

@@ -31,6 +31,12 @@ Dependency Unknown(const char* what) {
   return {kSessionDependency, what, kUnknownFingerprint};
 }
 
+// Code reported by object and probe, or nothing at all; a runtime that
+// only names files and lines (the gcc fallback) takes the file rule.
+bool NamesItsFunctions(const ExecutedCode& code) {
+  return !code.objects.empty() || code.files.empty();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
@@ -153,7 +159,7 @@ void LocalBackend::EnsureStartupScope(const ExecutedCode& startup) {
   startup_known_ = true;
   std::vector<FunctionRef> functions;
   if (settings_.granularity == Granularity::kFunction &&
-      MapFunctions(startup, &functions)) {
+      NamesItsFunctions(startup) && MapFunctions(startup, &functions)) {
     startup_ = std::make_unique<StartupScope>(std::move(functions));
   }
 }
@@ -165,7 +171,7 @@ void LocalBackend::TestFinished(const TestRun& run) {
   // Without the start-up code (never reported, or not indexable), which
   // start-up functions the test depends on is unknown: the file rule.
   if (settings_.granularity == Granularity::kFunction && startup_ != nullptr &&
-      MapFunctions(run.executed, &functions)) {
+      !run.executed.objects.empty() && MapFunctions(run.executed, &functions)) {
     AddFunctions(functions, &deps);
     AddFunctions(startup_->RelevantTo(functions), &deps);
     // No instrumented function at all: code we cannot see ran.
@@ -188,7 +194,8 @@ DependencySet LocalBackend::OutsideTestsDependencies(
     const CodeOutsideTests& code) {
   DependencySet deps;
   std::vector<FunctionRef> between;
-  if (startup_ != nullptr && MapFunctions(code.between_tests, &between)) {
+  if (startup_ != nullptr && NamesItsFunctions(code.between_tests) &&
+      MapFunctions(code.between_tests, &between)) {
     AddFunctions(startup_->global(), &deps);
     AddFunctions(between, &deps);
   } else {

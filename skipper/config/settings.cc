@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "itr/cache_directory.h"
 #include "itr/environment_switch.h"
 
 namespace itr::skipper {
@@ -46,16 +47,12 @@ bool ParseBool(const char* name, const char* value, bool fallback,
   return fallback;
 }
 
-Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
-                      Diagnostics& diagnostics) {
-  Settings s;
-  s.itr_enabled = ParseBool(ITR_ENABLED_VARIABLE, getenv(ITR_ENABLED_VARIABLE),
-                            true, diagnostics);
-  s.collect_only = ParseBool("ITR_COLLECT_ONLY", getenv("ITR_COLLECT_ONLY"),
-                             false, diagnostics);
-  s.service = Get(getenv, "DD_SERVICE");
-  s.env = Get(getenv, "DD_ENV");
+namespace {
 
+// The skipping level and the selection granularity.
+void ReadSelection(const GetEnv& getenv, Diagnostics& diagnostics,
+                   Settings* settings) {
+  Settings& s = *settings;
   for (const char* name :
        {"DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE", "ITR_SKIPPING_LEVEL"}) {
     std::string level = absl::AsciiStrToLower(Get(getenv, name));
@@ -78,14 +75,22 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
     diagnostics.Warning("ITR_GRANULARITY='" + granularity +
                         "' is not 'function' or 'file'; using 'function'");
   }
+}
 
-  s.cache_dir = Get(getenv, "ITR_CACHE_DIR");
-  if (s.cache_dir.empty() && !Get(getenv, "XDG_CACHE_HOME").empty()) {
-    s.cache_dir = Get(getenv, "XDG_CACHE_HOME") + "/itr-cpp";
-  }
-  if (s.cache_dir.empty() && !Get(getenv, "HOME").empty()) {
-    s.cache_dir = Get(getenv, "HOME") + "/.cache/itr-cpp";
-  }
+}  // namespace
+
+Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
+                      Diagnostics& diagnostics) {
+  Settings s;
+  s.itr_enabled = ParseBool(ITR_ENABLED_VARIABLE, getenv(ITR_ENABLED_VARIABLE),
+                            true, diagnostics);
+  s.collect_only = ParseBool("ITR_COLLECT_ONLY", getenv("ITR_COLLECT_ONLY"),
+                             false, diagnostics);
+  s.service = Get(getenv, "DD_SERVICE");
+  s.env = Get(getenv, "DD_ENV");
+
+  ReadSelection(getenv, diagnostics, &s);
+  s.cache_dir = CacheDirectory(getenv);
 
   s.store_path = Get(getenv, "ITR_STORE");
   if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";

@@ -40,8 +40,8 @@ struct Settings {
   std::string env;      // DD_ENV
   // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite).
   std::string store_path;
-  // ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else ~/.cache/itr-cpp:
-  // function indexes of objects built without a side file.
+  // itr/cache_directory.h: function indexes of objects built without a
+  // side file.
   std::string cache_dir;
   // ITR_VERBOSE: 0 quiet, 1 summary + each skipped test, 2 + each decision.
   int verbosity = 0;

@@ -150,8 +150,7 @@ class FunctionIndex {
 };
 
 struct IndexLocation {
-  // ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else ~/.cache/itr-cpp
-  // (DefaultIndexCacheDir()); "" for no cache.
+  // Settings::cache_dir (itr/cache_directory.h); "" for no cache.
   std::string cache_dir;
   // Build and cache a missing index (needs <object>.itr.map); false: only
   // read what exists.
@@ -169,11 +168,6 @@ absl::StatusOr<std::shared_ptr<const FunctionIndex>> LoadFunctionIndex(
 
 // The build-id of the ELF file at `elf_path` (hex), "" when it has none.
 absl::StatusOr<std::string> ReadBuildId(const std::string& elf_path);
-
-// ITR_CACHE_DIR, else $XDG_CACHE_HOME/itr-cpp, else $HOME/.cache/itr-cpp
-// (the runtime's attribution cache uses the same directory); "" when none
-// of them is set.
-std::string DefaultIndexCacheDir();
 
 }  // namespace itr::skipper
 

@@ -89,17 +89,4 @@ absl::StatusOr<std::shared_ptr<const FunctionIndex>> LoadFunctionIndex(
   return std::shared_ptr<const FunctionIndex>(std::move(built));
 }
 
-std::string DefaultIndexCacheDir() {
-  if (const char* dir = std::getenv("ITR_CACHE_DIR"); dir != nullptr && *dir) {
-    return dir;
-  }
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg) {
-    return absl::StrCat(xdg, "/itr-cpp");
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home) {
-    return absl::StrCat(home, "/.cache/itr-cpp");
-  }
-  return "";
-}
-
 }  // namespace itr::skipper

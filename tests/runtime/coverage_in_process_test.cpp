@@ -142,6 +142,20 @@ TEST(CoverageInProcess, DlclosedDuringTestKeepsItsCoverage) {
   ASSERT_TRUE(coverage.complete()) << coverage.error;
   EXPECT_TRUE(HasLine(coverage.Find(kFixtures + "plugin_code.cpp"),
                       MarkerLine(kFixtures + "plugin_code.cpp", "plugin")));
+  // Its probes are still named by object and address after the unload.
+  const itr_executed* executed = itr_last_test_executed();
+  ASSERT_EQ(executed->status, ITR_COVERAGE_COMPLETE) << executed->error;
+  std::string plugin_name = ITR_PLUGIN_PATH;
+  plugin_name = plugin_name.substr(plugin_name.rfind('/') + 1);
+  bool plugin_probes = false;
+  for (size_t i = 0; i < executed->object_count; ++i) {
+    std::string path = executed->objects[i].path;
+    plugin_probes |= path.size() >= plugin_name.size() &&
+                     path.compare(path.size() - plugin_name.size(),
+                                  plugin_name.size(), plugin_name) == 0 &&
+                     executed->objects[i].address_count > 0;
+  }
+  EXPECT_TRUE(plugin_probes);
 }
 
 TEST(CoverageInProcess, WorkerThreadCodeBelongsToTheTest) {

@@ -82,6 +82,24 @@ TEST(Settings, CustomConfigurationFromDdTags) {
   EXPECT_EQ(loaded.warnings.size(), 1u);
 }
 
+TEST(Settings, CacheDirectoryFollowsTheEnvironment) {
+  EXPECT_EQ(Load({{"ITR_CACHE_DIR", "/c"}, {"XDG_CACHE_HOME", "/x"}}).cache_dir,
+            "/c");
+  EXPECT_EQ(Load({{"XDG_CACHE_HOME", "/x"}, {"HOME", "/h"}}).cache_dir,
+            "/x/itr-cpp");
+  EXPECT_EQ(Load({{"HOME", "/h"}}).cache_dir, "/h/.cache/itr-cpp");
+  EXPECT_EQ(Load({}).cache_dir, "");
+}
+
+TEST(Settings, GranularityIsFunctionUnlessFileIsAsked) {
+  EXPECT_EQ(Load({}).granularity, Granularity::kFunction);
+  EXPECT_EQ(Load({{"ITR_GRANULARITY", "FILE"}}).granularity,
+            Granularity::kFile);
+  Loaded typo = LoadWithWarnings({{"ITR_GRANULARITY", "files"}});
+  EXPECT_EQ(typo.settings.granularity, Granularity::kFunction);
+  EXPECT_EQ(typo.warnings.size(), 1u);
+}
+
 TEST(Settings, UnskippablePatternsFromVariableAndFile) {
   std::string list = ::testing::TempDir() + "/itr-unskippable.txt";
   { std::ofstream(list) << "# comment\nDb.*\n\n  Net.Connect  \n"; }

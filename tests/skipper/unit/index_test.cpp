@@ -536,21 +536,5 @@ TEST_F(LoadIndexTest, ConcurrentLoadsShareOneValidCacheEntry) {
               ElementsAre(fs::path(cached_)));
 }
 
-TEST(DefaultIndexCacheDir, FollowsTheEnvironment) {
-  std::map<std::string, std::string> saved;
-  for (const char* name : {"ITR_CACHE_DIR", "XDG_CACHE_HOME"}) {
-    if (const char* value = std::getenv(name)) saved[name] = value;
-  }
-  setenv("ITR_CACHE_DIR", "/tmp/itr-cache-here", 1);
-  EXPECT_EQ(DefaultIndexCacheDir(), "/tmp/itr-cache-here");
-  unsetenv("ITR_CACHE_DIR");
-  setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
-  EXPECT_EQ(DefaultIndexCacheDir(), "/tmp/xdg/itr-cpp");
-  unsetenv("XDG_CACHE_HOME");
-  for (const auto& [name, value] : saved) {
-    setenv(name.c_str(), value.c_str(), 1);
-  }
-}
-
 }  // namespace
 }  // namespace itr::skipper
