@@ -59,13 +59,17 @@ void PrintDependencies(const skipper::DependencySet& deps,
                                                         : "  (" + dep.kind + ")")
               << "\n";
   }
+  // A short list is shown whole; a long one by its changed functions.
+  constexpr size_t kListedFunctions = 20;
   size_t changed_functions = 0;
   for (const Dependency& dep : deps.functions) {
-    if (skipper::Unchanged(dep, state->Fingerprint(dep))) continue;
-    ++changed_functions;
-    std::cout << "    changed  " << state->Describe(dep) << "  (function)\n";
+    bool changed = !skipper::Unchanged(dep, state->Fingerprint(dep));
+    changed_functions += changed;
+    if (!changed && deps.functions.size() > kListedFunctions) continue;
+    std::cout << "    " << (changed ? "changed  " : "         ")
+              << state->Describe(dep) << "  (function)\n";
   }
-  if (!deps.functions.empty()) {
+  if (deps.functions.size() > kListedFunctions) {
     std::cout << absl::StrFormat("    ... %d functions, %d changed\n",
                                  deps.functions.size(), changed_functions);
   }

@@ -18,6 +18,22 @@ check() {  # check <name> <condition...>
     sed 's/^/    | /' "$work/last.log" | tail -"${CHECK_LOG_LINES:-15}"
   fi
 }
-equals() { [ "$1" = "$2" ] || { echo "    expected [$2], got [$1]" | head -8; return 1; }; }
+equals() {
+  [ "$1" = "$2" ] && return 0
+  if [ "$(wc -l <<<"$1")" -gt 1 ] || [ "$(wc -l <<<"$2")" -gt 1 ]; then
+    # Line sets: what is missing and what is extra says more than both.
+    echo "    missing: $(comm -13 <(sort <<<"$1") <(sort <<<"$2") | tr '\n' ' ')"
+    echo "    extra:   $(comm -23 <(sort <<<"$1") <(sort <<<"$2") | tr '\n' ' ')"
+  else
+    echo "    expected [$2], got [$1]"
+  fi
+  return 1
+}
+# includes_all <lines> <lines>: every line of the second is in the first.
+includes_all() {
+  local missing
+  missing=$(comm -13 <(sort -u <<<"$1") <(sort -u <<<"$2") | sed '/^$/d')
+  [ -z "$missing" ] || { echo "    missing: $(tr '\n' ' ' <<<"$missing")"; return 1; }
+}
 contains() { grep -qF -- "$2" <<<"$1" || { echo "    [$1] lacks [$2]"; return 1; }; }
 lacks() { ! grep -qF -- "$2" <<<"$1" || { echo "    [$1] has [$2]"; return 1; }; }

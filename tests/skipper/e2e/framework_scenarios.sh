@@ -69,18 +69,11 @@ run() {
 }
 CHECK_PREFIX="$framework."
 source "$source_dir/tests/e2e_checks.sh"
-# Test case names (keys "<suite>.<name>" stripped of the suite: a source
-# file for Catch2 and suite-less doctest cases, a doctest suite otherwise)
-# whose first-run coverage includes a file.
-keys_covering() {
-  python3 - "$work/first.jsonl" "$1" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    record = json.loads(line)
-    if record["test"] is not None and sys.argv[2] in record["files"]:
-        print(record["test"])
-PY
-}
+source "$source_dir/tests/skipper/e2e/source_edits.sh"
+# keys_covering FILE [FIRST LAST]: test keys ("<suite>.<name>", the suite a
+# source file for Catch2 and suite-less doctest cases, a doctest suite
+# otherwise) whose first-run coverage reached those lines.
+keys_covering() { tests_covering_in "$work/first.jsonl" "$@"; }
 name_of() { sed -E 's/^.*\.cpp\.//; t; s/^[^.]*\.//'; }
 with_unskippable() { printf '%s\n%s\n' "$1" "$unskippable" | sed '/^$/d' | sort -u; }
 
@@ -112,12 +105,17 @@ print(len(cases), len(skipped), doc.getElementsByTagName("testsuite")[0].getAttr
 PY
 )" "$total $((total - 1)) $((total - 1))"
 
-# 3. Editing a .cpp runs exactly the test cases that executed it.
-for file in calc-suite/src/csv_reader.cpp calc-suite/src/string_utils.cpp; do
-  echo "// edited" >> "$file"
+# 3. Editing a function runs exactly the test cases that executed it.
+csv=calc-suite/src/csv_reader.cpp
+csv_parse_lines=$(function_lines $csv '  ParsedCsv Parse\(\) \{')
+for edit in "$csv|  ParsedCsv Parse() {|  ParsedCsv Parse\(\) \{" \
+    "calc-suite/src/string_utils.cpp|EmptyFields empty_fields) {|^std::vector<std::string> Split\("; do
+  IFS='|' read -r file body start <<<"$edit"
+  lines=$(function_lines "$file" "$start")
+  edit_function "$file" "$body"
   build
   run
-  expected=$(with_unskippable "$(keys_covering "$file" | name_of)")
+  expected=$(with_unskippable "$(keys_covering "$file" $lines | name_of)")
   check "edit_$(basename "$file" .cpp)_runs_exactly_its_tests" equals "$RAN" "$expected"
   check "edit_$(basename "$file" .cpp)_runs_some" test "$(count "$expected")" -gt 1
   run
@@ -132,11 +130,11 @@ check hidden_test_runs_when_asked contains "$RAN" "slow"
 
 # 4. The user's filter composes: excluded test cases neither run nor count
 #    as skipped, and run once included.
-echo "// edited again" >> calc-suite/src/csv_reader.cpp
+edit_function $csv '  ParsedCsv Parse() {'
 build
-csv_tests=$(keys_covering calc-suite/src/csv_reader.cpp | grep -E "$csv_keys" | name_of | sort -u)
+csv_tests=$(keys_covering $csv $csv_parse_lines | grep -E "$csv_keys" | name_of | sort -u)
 run "${except_csv[@]}"
-check user_exclusion_composes equals "$RAN" "$(with_unskippable "$(keys_covering calc-suite/src/csv_reader.cpp | grep -vE "$csv_keys" | name_of)")"
+check user_exclusion_composes equals "$RAN" "$(with_unskippable "$(keys_covering $csv $csv_parse_lines | grep -vE "$csv_keys" | name_of)")"
 run "${only_csv[@]}"
 check user_filter_composes equals "$RAN" "$csv_tests"
 check user_filter_counts_only_its_tests contains "$SUMMARY" "of $(count "$csv_tests") tests"
@@ -162,7 +160,7 @@ check passed_test_is_then_skipped equals "$RAN" "$unskippable"
 
 # 7. A crash mid-suite: the crashed test case and every test of that
 #    unfinished run run again.
-echo "// edited for the crash" >> calc-suite/src/csv_reader.cpp
+edit_function $csv '  ParsedCsv Parse() {'
 build
 ITR_UNSKIPPABLE="*E2E crashes when asked" ITR_E2E_CRASH=1 run
 check crash_kills_the_binary test "$STATUS" -gt 128

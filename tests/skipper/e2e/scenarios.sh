@@ -30,11 +30,8 @@ run() {
   SUMMARY=$(grep '^itr: ' "$work/last.log" | grep -v '^itr: warning' | tail -1 || true)
 }
 source "$source_dir/tests/e2e_checks.sh"
-# Tests whose recorded coverage (first-run export) includes a file.
-tests_covering() {
-  grep -F "\"$1\"" "$work/first.jsonl" | grep -v '"test":null' |
-    sed -E 's/^\{"test":"([^"]*)".*/\1/' | sort -u
-}
+source "$source_dir/tests/skipper/e2e/source_edits.sh"
+tests_covering() { tests_covering_in "$work/first.jsonl" "$@"; }
 unskippable=LedgerInvariants.BalanceNeverNegative
 
 build
@@ -73,24 +70,38 @@ print(report["tests"], len(cases), sum(t["result"] == "SKIPPED" for t in cases))
 PY
 )" "$total $total $((total - 1))"
 
-# 3. Editing a .cpp runs exactly the tests that executed it.
-echo "// edited" >> calc-suite/src/csv_reader.cpp
+# 3. A comment changes no compiled code: nothing runs. Editing a function
+#    runs exactly the tests that executed it.
+echo "// a comment" >> calc-suite/src/csv_reader.cpp
 build
 run
-expected=$(printf '%s\n%s\n' "$(tests_covering calc-suite/src/csv_reader.cpp)" "$unskippable" | sort -u)
-check edit_cpp_runs_exactly_its_tests equals "$RAN" "$expected"
+check comment_edit_runs_nothing equals "$RAN" "$unskippable"
+csv=calc-suite/src/csv_reader.cpp
+lines=$(function_lines $csv 'CsvTable::ColumnIndex\(')
+edit_function $csv 'CsvTable::ColumnIndex(std::string_view name) const {'
+build
+run
+expected=$(printf '%s\n%s\n' "$(tests_covering $csv $lines)" "$unskippable" | sort -u)
+check edit_function_runs_exactly_its_tests equals "$RAN" "$expected"
 run
 check after_edit_everything_skips_again equals "$RAN" "$unskippable"
 
 # 4. Editing a header's inline function runs the tests that executed it.
-sed -i 's/^inline bool IsBlank(char c) {$/inline bool IsBlank(char c) {\n  static_cast<void>(c == 0);  \/\/ edited/' \
-  calc-suite/include/textcalc/string_utils.h
-grep -q "// edited" calc-suite/include/textcalc/string_utils.h
+header=calc-suite/include/textcalc/string_utils.h
+lines=$(function_lines $header '^inline bool IsBlank\(')
+edit_function $header '^inline bool IsBlank(char c) {'
 build
 run
-expected=$(printf '%s\n%s\n' "$(tests_covering calc-suite/include/textcalc/string_utils.h)" "$unskippable" | sort -u)
-check edit_header_runs_its_tests equals "$RAN" "$expected"
-check header_tests_exist test "$(count "$expected")" -gt 2
+# Every test that executed its lines runs. Code inlined and folded into a
+# test's body has no probe and no line (Trim(" ") in StringUtils tests), but
+# that body's compiled code changed: those tests run too. Nothing else.
+string_utils_tests=$("$binary" --gtest_list_tests --gtest_filter='StringUtils.*' |
+  awk '/^[^ ]/ { suite = $1 } /^  / { print suite $1 }')
+check edit_header_runs_its_tests includes_all "$RAN" "$(tests_covering $header $lines)"
+check edit_header_runs_no_unrelated_test includes_all \
+  "$(printf '%s\n%s\n%s\n' "$(tests_covering $header)" \
+     "$string_utils_tests" "$unskippable")" "$RAN"
+check header_tests_exist test "$(count "$(tests_covering $header $lines)")" -gt 2
 
 # 5. A failing test keeps running until it passes; a new test runs.
 cat >> calc-suite/tests/money_test.cpp <<'CPP'
@@ -118,10 +129,11 @@ run --gtest_filter='MoneyE2E.*'
 check crashed_test_runs_again contains "$RAN" "MoneyE2E.CrashesWhenAsked"
 
 # 7. --gtest_filter composes with skipping.
-echo "// edited again" >> calc-suite/src/csv_reader.cpp
+lines=$(function_lines $csv '  ParsedCsv Parse\(\) \{')
+edit_function $csv '  ParsedCsv Parse() {'
 build
 run --gtest_filter='CsvReader.*'
-expected=$(tests_covering calc-suite/src/csv_reader.cpp | grep '^CsvReader\.')
+expected=$(tests_covering $csv $lines | grep '^CsvReader\.')
 check filter_and_skipping_compose equals "$RAN" "$expected"
 run
 check filtered_out_tests_still_run_later contains "$RAN" "CsvTable.LooksUpColumnsByHeaderName"
