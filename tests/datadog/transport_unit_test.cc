@@ -98,13 +98,26 @@ ConnectionSettings Load(const GetEnv& env, size_t* warnings = nullptr) {
   return s;
 }
 
+TEST(RetryableStatus, AsDdTraceGo) {
+  for (long status : {429L, 406L, 407L, 408L, 409L, 413L, 422L, 499L, 500L,
+                      502L, 503L, 504L}) {
+    EXPECT_TRUE(IsRetryableStatus(status)) << status;
+  }
+  for (long status :
+       {100L, 200L, 202L, 204L, 301L, 304L, 400L, 401L, 403L, 404L, 405L}) {
+    EXPECT_FALSE(IsRetryableStatus(status)) << status;
+  }
+  EXPECT_EQ(RetryPolicy().max_attempts, 4);
+  EXPECT_EQ(RetryPolicy().attempt_timeout, absl::Seconds(45));
+}
+
 TEST(ConnectionSettings, Defaults) {
   size_t warnings = 0;
   ConnectionSettings s = Load(FakeEnv({}), &warnings);
   EXPECT_FALSE(s.agentless);
   EXPECT_EQ(s.site, "datadoghq.com");
   EXPECT_EQ(s.agent_url, "");
-  EXPECT_EQ(s.startup_budget, absl::Seconds(15));
+  EXPECT_EQ(s.network_cap, std::nullopt) << "each request's own budget";
   EXPECT_EQ(warnings, 0u);
 }
 
