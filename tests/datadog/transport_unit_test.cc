@@ -135,7 +135,7 @@ TEST(ConnectionSettings, FromEnvironment) {
   EXPECT_EQ(s.site, "datadoghq.eu");
   EXPECT_EQ(s.agentless_url, "http://127.0.0.1:1234");
   EXPECT_EQ(s.agent_url, "http://agent:8126");
-  EXPECT_EQ(s.startup_budget, absl::Milliseconds(2500));
+  EXPECT_EQ(s.network_cap, absl::Milliseconds(2500));
 }
 
 TEST(ConnectionSettings, AgentUrlWinsOverHostAndPort) {
@@ -154,8 +154,34 @@ TEST(ConnectionSettings, InvalidValuesWarnAndKeepDefaults) {
                     {"ITR_NETWORK_BUDGET_MS", "fast"}}),
            &warnings);
   EXPECT_FALSE(s.agentless);
-  EXPECT_EQ(s.startup_budget, kDefaultStartupBudget);
+  EXPECT_EQ(s.network_cap, std::nullopt);
   EXPECT_EQ(warnings, 2u);
+}
+
+// The clients' per-request budgets: a slow settings answer leaves the
+// skippable request its own 20 s (one shared 15 s budget did not).
+TEST(StartupDeadlines, OneBudgetPerRequestAsTheClientsSizeThem) {
+  EXPECT_EQ(kAgentProbeBudget, absl::Seconds(15));
+  EXPECT_EQ(kSettingsRequestBudget, absl::Seconds(15));
+  EXPECT_EQ(kSkippableRequestBudget, absl::Seconds(20));
+  EXPECT_EQ(kRequireGitWait, absl::Seconds(60));
+  const absl::Time start = absl::Now() + absl::Seconds(12);  // settings took 12
+  StartupDeadlines uncapped(std::nullopt);
+  EXPECT_EQ(uncapped.For(kSkippableRequestBudget, start),
+            start + absl::Seconds(20));
+  EXPECT_EQ(uncapped.OutOfTime(kSkippableRequestBudget, start, "its budget"),
+            "no answer within 20s, its budget");
+}
+
+TEST(StartupDeadlines, NetworkCapEndsEveryRequest) {
+  const absl::Time before = absl::Now();
+  StartupDeadlines capped(absl::Seconds(2));
+  const absl::Time end = capped.For(kSkippableRequestBudget);
+  EXPECT_GE(end, before + absl::Seconds(2));
+  EXPECT_LE(end, absl::Now() + absl::Seconds(2));
+  EXPECT_EQ(capped.Capped(before), before);
+  EXPECT_EQ(capped.OutOfTime(kSkippableRequestBudget, before, "its budget"),
+            "no answer before ITR_NETWORK_BUDGET_MS ran out");
 }
 
 TEST(Endpoints, AgentlessDefaultSiteUrls) {

@@ -63,8 +63,9 @@ absl::StatusOr<std::shared_ptr<EventSink>> IntakeSinkFromEnvironment() {
       skipper::transport::LoadConnectionSettings(Env,
                                                  skipper::ProcessDiagnostics());
   skipper::transport::HttpClient client;
+  const skipper::transport::StartupDeadlines deadlines(settings.network_cap);
   auto endpoints = skipper::transport::Endpoints::Resolve(
-      settings, client, absl::Now() + settings.startup_budget);
+      settings, client, deadlines.For(skipper::transport::kAgentProbeBudget));
   ITR_RETURN_IF_ERROR(endpoints.status());
   return std::make_shared<reporting::IntakeSink>(*std::move(endpoints), client);
 }

@@ -114,7 +114,8 @@ class EventSink {
 
 // The Datadog intakes named by the environment (docs/datadog.md,
 // "Transport"): agentless with DD_API_KEY, else the Datadog Agent's EVP
-// proxy. Resolving the agent may take up to ITR_NETWORK_BUDGET_MS. An error
+// proxy. Resolving the agent may take up to 15 s (two attempts; less with
+// ITR_NETWORK_BUDGET_MS). An error
 // (no API key, no agent) is for the caller to print as one warning; the
 // session then runs without reporting (a null sink).
 absl::StatusOr<std::shared_ptr<EventSink>> IntakeSinkFromEnvironment();
