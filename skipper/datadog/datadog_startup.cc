@@ -109,15 +109,23 @@ RunContext DescribeRun(const Settings& settings, const ProcessInfo& process,
   run.repository_url = TagOr(*tags, kTagRepositoryUrl);
   run.branch = TagOr(*tags, kTagBranch);
   if (run.branch.empty()) run.branch = TagOr(*tags, kTagTag);
+  // A detached checkout still needs a branch for the backend (dd-trace-go's
+  // placeholder); the events keep their git tags as they are.
+  if (run.branch.empty()) run.branch = "auto:git-detached-head";
   run.sha = TagOr(*tags, kTagCommitSha);
   run.service = settings.service.empty()
                     ? DefaultServiceName(run.repository_url)
                     : settings.service;
   run.env = settings.env.empty() ? "none" : settings.env;
   run.test_level = settings.level == SkipLevel::kSuite ? "suite" : "test";
-  run.configurations = HostTags(process.compiler);
-  run.custom = settings.custom_configuration;
-  for (const auto& [key, value] : run.configurations) (*tags)[key] = value;
+  // Requests and events from the same values (test_environment.h).
+  TestConfigurationTags configuration =
+      ConfigurationTags(process.compiler, settings.dd_tags);
+  run.configurations = configuration.configurations;
+  run.custom = configuration.custom;
+  for (const auto& [key, value] : configuration.EventTags()) {
+    (*tags)[key] = value;
+  }
   return run;
 }
 
