@@ -388,6 +388,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body=b"", headers=None):
+        record = getattr(self, "record", None)
+        if record is not None:  # what the client was told, for tests
+            with STATE.lock:
+                record["answered"] = status
+            self.record = None
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
@@ -486,6 +491,7 @@ class Handler(BaseHTTPRequestHandler):
             STATE.requests.append(record)
             STATE.violations.extend(f"{method} {self.path}: {p}"
                                     for p in problems)
+        self.record = record
         rule = STATE.take_failure(self.path)
         if rule is not None:
             time.sleep(rule.get("delay_ms", 0) / 1000.0)

@@ -526,11 +526,83 @@ TEST_F(ReportingTest, Http500ForeverWarnsOnceAndDropsInBoundedTime) {
   EXPECT_TRUE(absl::StrContains(err, "HTTP 500")) << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   EXPECT_FALSE(absl::StrContains(err, kApiKey));
-  // Tried (with retries) once, then gave up on coverage without asking.
+  // Each intake's final batch is tried (with retries) even though the other
+  // one failed: a failure loses its own batch only.
   EXPECT_EQ(Requests(kCycle).size(), 3u);
-  EXPECT_EQ(Requests(kCov).size(), 0u);
+  EXPECT_EQ(Requests(kCov).size(), 3u);
   EXPECT_EQ(sink->stats().events_dropped, 4);
   EXPECT_EQ(sink->stats().coverages_dropped, 1);
+}
+
+// dd-trace-go loses the one payload whose request failed; the batches after
+// it, and so the session's and module's own events, still arrive.
+TEST_F(ReportingTest, OneFailedRequestLosesOnlyItsBatch) {
+  server_->SetScenario({{"failures",
+                         {{{"path_prefix", kCycle},
+                           {"status", 500},
+                           {"count", FastPolicy().max_attempts}}}}});
+  auto sink = Agentless({.max_payload_bytes = 2048});
+  ::testing::internal::CaptureStderr();
+  auto session = TestSession::Start(Options(sink));
+  TestSuite* suite = session->StartModule("m")->StartSuite("S");
+  constexpr int kTests = 40;
+  for (int i = 0; i < kTests; ++i) {
+    suite->StartTest(absl::StrCat("T", i))->Finish(TestStatus::kPass);
+  }
+  session->Finish();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_TRUE(absl::StrContains(err, "later ones are still sent")) << err;
+
+  json cycle = Requests(kCycle);
+  ASSERT_GT(cycle.size(), static_cast<size_t>(FastPolicy().max_attempts) + 1);
+  // The first request was tried max_attempts times, then given up.
+  const size_t lost = cycle[0]["body"]["events"].size();
+  for (int i = 0; i < FastPolicy().max_attempts; ++i) {
+    EXPECT_EQ(cycle[i]["answered"], 500);
+    EXPECT_EQ(cycle[i]["body"], cycle[0]["body"]);
+  }
+  std::set<std::string> received;
+  for (size_t i = FastPolicy().max_attempts; i < cycle.size(); ++i) {
+    EXPECT_EQ(cycle[i]["answered"], 202);
+    for (const json& event : cycle[i]["events_merged"]) {
+      received.insert(event["type"].get<std::string>() + "/" +
+                      event["content"]["meta"].value("test.name", ""));
+    }
+  }
+  EXPECT_EQ(received.size(), kTests + 3 - lost);
+  EXPECT_EQ(received.count("test_session_end/"), 1u);
+  EXPECT_EQ(received.count("test_module_end/"), 1u);
+  EXPECT_EQ(sink->stats().events_dropped, static_cast<int>(lost));
+  EXPECT_EQ(sink->stats().events_sent, kTests + 3 - static_cast<int>(lost));
+  EXPECT_EQ(sink->stats().failed_requests, 1);
+}
+
+// dd-trace-py's circuit breaker: after three failed requests in a row only
+// every third batch is tried, and the final flush always is.
+TEST_F(ReportingTest, FailingIntakeIsProbedNotHammered) {
+  server_->SetScenario(
+      {{"failures",
+        {{{"path_prefix", kCycle}, {"status", 500}, {"count", -1}}}}});
+  RetryPolicy once = FastPolicy();
+  auto sink = Agentless({.max_payload_bytes = 1024});
+  auto session = TestSession::Start(Options(sink));
+  TestSuite* suite = session->StartModule("m")->StartSuite("S");
+  for (int i = 0; i < 60; ++i) {
+    suite->StartTest(absl::StrCat("T", i))->Finish(TestStatus::kPass);
+  }
+  session->Finish();
+  const IntakeSink::Stats stats = sink->stats();
+  const int tried = stats.failed_requests;  // every request made failed
+  const int batches = tried + stats.batches_not_tried;
+  EXPECT_EQ(Requests(kCycle).size(),
+            static_cast<size_t>(tried * once.max_attempts));
+  EXPECT_EQ(stats.events_sent, 0);
+  EXPECT_EQ(stats.events_dropped, 63);
+  // Three tried, then one in three, then the final flush.
+  EXPECT_GT(batches, 6);
+  EXPECT_GT(stats.batches_not_tried, 0);
+  EXPECT_LE(tried, 3 + (batches - 3) / 3 + 1);
 }
 
 TEST_F(ReportingTest, UnfinishedAndOutOfOrderObjectsDoNotCrash) {
