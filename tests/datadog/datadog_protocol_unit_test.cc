@@ -247,6 +247,20 @@ TEST(BackendChoice, UnknownItrBackendWarns) {
   EXPECT_GT(warnings, 0u);
 }
 
+TEST(DatadogConfig, IntakePayloadLimit) {
+  EXPECT_EQ(LoadDatadogConfig(Env({})).intake.max_payload_bytes,
+            itr::datadog::reporting::kDefaultMaxPayloadBytes);
+  EXPECT_EQ(LoadDatadogConfig(Env({{"ITR_INTAKE_MAX_PAYLOAD_BYTES", "4096"}}))
+                .intake.max_payload_bytes,
+            4096u);
+  size_t warnings = 0;
+  EXPECT_EQ(
+      LoadDatadogConfig(Env({{"ITR_INTAKE_MAX_PAYLOAD_BYTES", "0"}}), &warnings)
+          .intake.max_payload_bytes,
+      itr::datadog::reporting::kDefaultMaxPayloadBytes);
+  EXPECT_EQ(warnings, 1u);
+}
+
 // dd-trace-go and datadog-ci-rb keep the repository name's case.
 TEST(DefaultService, IsTheRepositoryName) {
   EXPECT_EQ(DefaultServiceName("https://github.com/Org/Calc-Suite.git"),
