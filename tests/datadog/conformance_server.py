@@ -721,15 +721,16 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body=b"", headers=None):
-        record = getattr(self, "record", None)
-        if record is not None:  # what the client was told, for tests
-            with STATE.lock:
-                record["answered"] = status
-            self.record = None
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
             body = body.encode()
+        record = getattr(self, "record", None)
+        if record is not None:  # what the client was told, for tests
+            with STATE.lock:
+                record["answered"] = status
+                record["answered_bytes"] = len(body)
+            self.record = None
         self.send_response(status)
         has_type = any(k.lower() == "content-type" for k in (headers or {}))
         if body and not has_type:
@@ -927,21 +928,20 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def large_skippable(size, items, meta):
-    """A skippable response of about `size` bytes: `items`, then filler
-    items for a module no test has (as a monorepo's list would)."""
-    body = json.dumps({"data": items, "meta": meta})
+    """A skippable response of at least `size` bytes: `items`, then filler
+    items for a module no test has (as a monorepo's list would be)."""
+    total = len(json.dumps({"data": items, "meta": meta}))
     filler = []
-    template = {"type": "test", "id": "", "attributes": {
-        "suite": "", "name": "", "parameters": "{\"arguments\": {}, "
-        "\"metadata\": {}}", "configurations": {"test.bundle":
-                                                 "another_module"}}}
-    one = len(json.dumps(template)) + 60
-    for index in range(max(0, (size - len(body)) // one)):
-        item = copy.deepcopy(template)
-        item["id"] = f"{index:016x}"
-        item["attributes"]["suite"] = f"generated/suite_{index // 50:06d}.cc"
-        item["attributes"]["name"] = f"Case{index:08d}_with_a_longer_name"
+    index = 0
+    while total < size:
+        item = {"type": "test", "id": f"{index:016x}", "attributes": {
+            "suite": f"generated/suite_{index // 50:06d}.cc",
+            "name": f"Case{index:08d}_with_a_longer_name",
+            "parameters": '{"arguments": {}, "metadata": {}}',
+            "configurations": {"test.bundle": "another_module"}}}
+        total += len(json.dumps(item)) + 2  # and its ", "
         filler.append(item)
+        index += 1
     return json.dumps({"data": items + filler, "meta": meta})
 
 
