@@ -156,11 +156,13 @@ struct SessionOptions {
   std::optional<absl::Time> start_time;  // default: now
 };
 
-// service (DD_SERVICE, else the repository's name, else "cpp-tests"), env
+// service (DD_SERVICE, else the repository's name, else "test"), env
 // (DD_ENV), session_name (DD_TEST_SESSION_NAME), environment_tags (git and
 // CI tags of skipper/git CollectEnvironmentTags for the working directory,
 // plus os.platform, os.version, os.architecture, runtime.name,
-// runtime.version). No sink.
+// runtime.version, every DD_TAGS entry and test.configuration.* as the
+// Datadog backend sends them, _dd.test.is_user_provided_service,
+// test.working_directory). No sink.
 SessionOptions SessionOptionsFromEnvironment(std::string framework,
                                              std::string framework_version,
                                              std::string command);
