@@ -96,6 +96,7 @@ Codeowners Codeowners::Parse(std::string_view text) {
 }
 
 std::optional<Codeowners> Codeowners::Load(const std::string& root) {
+  if (root.empty()) return std::nullopt;  // not the filesystem's root
   for (const char* location : kLocations) {
     std::ifstream in(root + "/" + location);
     if (!in) continue;

@@ -14,10 +14,35 @@ namespace itr::skipper {
 
 namespace {
 
-// "clang 14.0.6  optimized NDEBUG" -> {"clang", "14.0.6", "optimized",
-// "NDEBUG"} (__clang_version__ ends with a space).
-std::vector<std::string> Words(const std::string& build_configuration) {
-  return absl::StrSplit(build_configuration, ' ', absl::SkipWhitespace());
+// "clang 14.0.6  optimized NDEBUG" as its compiler, version and flavour
+// words. The version is the second word when it starts with a digit; a
+// vendor's parenthesised note ("(https://github.com/llvm/... 6009708)") is
+// neither version nor flavour.
+struct BuildWords {
+  std::string compiler;
+  std::string version;
+  std::vector<std::string> flavor;
+};
+
+BuildWords SplitBuildConfiguration(const std::string& build_configuration) {
+  std::vector<std::string> words =
+      absl::StrSplit(build_configuration, ' ', absl::SkipWhitespace());
+  BuildWords result;
+  if (words.empty()) return result;
+  result.compiler = words[0];
+  size_t next = 1;
+  if (words.size() > 1 && absl::ascii_isdigit(words[1][0])) {
+    result.version = words[1];
+    next = 2;
+  }
+  int depth = 0;
+  for (size_t i = next; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (word.front() == '(') ++depth;
+    if (depth == 0) result.flavor.push_back(word);
+    if (word.back() == ')' && depth > 0) --depth;
+  }
+  return result;
 }
 
 }  // namespace
@@ -33,26 +58,15 @@ std::map<std::string, std::string> HostTags(
     tags["os.version"] = system.release;
     tags["os.architecture"] = system.machine;
   }
-  std::vector<std::string> words = Words(build_configuration);
-  tags["runtime.name"] = words.empty() ? "" : words[0];
-  tags["runtime.version"] = words.size() < 2 ? "" : words[1];
+  BuildWords words = SplitBuildConfiguration(build_configuration);
+  tags["runtime.name"] = words.compiler;
+  if (!words.version.empty()) tags["runtime.version"] = words.version;
   return tags;
 }
 
 std::string BuildFlavor(const std::string& build_configuration) {
-  std::vector<std::string> words = Words(build_configuration);
-  if (words.size() <= 2) return "";
-  // A vendor's version may say more than the number ("14.0.6 (Red Hat
-  // 14.0.6-1)"): the flavour words are the known ones only.
-  std::vector<std::string> flavor;
-  for (size_t i = 2; i < words.size(); ++i) {
-    static constexpr const char* kKnown[] = {"optimized", "NDEBUG", "asan",
-                                             "tsan",      "msan",   "ubsan"};
-    for (const char* known : kKnown) {
-      if (words[i] == known) flavor.push_back(words[i]);
-    }
-  }
-  return absl::StrJoin(flavor, " ");
+  return absl::StrJoin(SplitBuildConfiguration(build_configuration).flavor,
+                       " ");
 }
 
 TestConfigurationTags ConfigurationTags(

@@ -4,7 +4,8 @@
 //
 // HostTags: os.platform ("linux"), os.version (kernel release),
 // os.architecture ("x86_64"), runtime.name (the compiler, "clang") and
-// runtime.version (its version alone, "14.0.6"). The build flavour
+// runtime.version (its version alone, "14.0.6"; left out when the second
+// word is no version). The build flavour
 // ("optimized NDEBUG asan") is a custom configuration of its own,
 // test.configuration.build_flavor, so that Debug and Release records never
 // share a skippable list while runtime.version stays a version.
@@ -25,8 +26,9 @@ inline constexpr char kBuildFlavorConfiguration[] = "build_flavor";
 std::map<std::string, std::string> HostTags(
     const std::string& build_configuration);
 
-// The flavour words of `build_configuration` ("optimized NDEBUG"), "" when
-// there are none.
+// The flavour of `build_configuration`: the words after the version
+// ("optimized NDEBUG"; itr ctest's "Release -O2"), without a compiler
+// vendor's parenthesised note; "" when there are none.
 std::string BuildFlavor(const std::string& build_configuration);
 
 // What a session's requests and events say about where its tests run and

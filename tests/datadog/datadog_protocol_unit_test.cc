@@ -288,6 +288,13 @@ TEST(HostTags, CleanVersionAndTheFlavourApart) {
   EXPECT_EQ(BuildFlavor("clang 17.0.1 (https://github.com/llvm/llvm-project "
                         "x) optimized"),
             "optimized");
+  // itr ctest's: CMake's compiler, build type and flags.
+  EXPECT_EQ(HostTags("Clang 14.0.6 Release -O2 -g")["runtime.version"],
+            "14.0.6");
+  EXPECT_EQ(BuildFlavor("Clang 14.0.6 Release -O2 -g"), "Release -O2 -g");
+  // No version to tell: none sent, rather than a word that is not one.
+  EXPECT_EQ(HostTags("unknown build").count("runtime.version"), 0u);
+  EXPECT_EQ(BuildFlavor("unknown build"), "build");
 }
 
 TEST(WorkingDirectory, RelativeToTheWorkspace) {
