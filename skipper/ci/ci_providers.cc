@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
 
 namespace itr::skipper::ci_internal {
@@ -253,20 +254,34 @@ std::string JsonString(const nlohmann::json& value) {
   return "";
 }
 
+// JOB_CHECK_RUN_ID when it can name a job: all digits, with a run to put
+// it in (dd-trace-go); "" otherwise.
+std::string GithubCheckRunId(const Env& env) {
+  std::string id(absl::StripAsciiWhitespace(env("JOB_CHECK_RUN_ID")));
+  bool digits = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+  return digits && !env("GITHUB_RUN_ID").empty() ? id : "";
+}
+
 Tags Github(const Env& env) {
   std::string server = env.Has("GITHUB_SERVER_URL")
                            ? ScrubUrlCredentials(env("GITHUB_SERVER_URL"))
                            : "https://github.com";
   std::string repository = env("GITHUB_REPOSITORY");
   std::string run_id = env("GITHUB_RUN_ID");
-  std::string pipeline_url =
-      absl::StrCat(server, "/", repository, "/actions/runs/", run_id);
-  if (env.Has("GITHUB_RUN_ATTEMPT")) {
-    absl::StrAppend(&pipeline_url, "/attempts/", env("GITHUB_RUN_ATTEMPT"));
+  // No run id, no run page: an empty one would make ".../runs//...".
+  std::string pipeline_url;
+  if (!run_id.empty()) {
+    pipeline_url =
+        absl::StrCat(server, "/", repository, "/actions/runs/", run_id);
+    if (!env("GITHUB_RUN_ATTEMPT").empty()) {
+      absl::StrAppend(&pipeline_url, "/attempts/", env("GITHUB_RUN_ATTEMPT"));
+    }
   }
   // The numeric check-run id makes a precise job URL; without it the
   // tracers fall back to the commit's checks page and the job key.
-  std::string check_run_id = env("JOB_CHECK_RUN_ID");
+  std::string check_run_id = GithubCheckRunId(env);
   std::string job_url =
       check_run_id.empty()
           ? absl::StrCat(server, "/", repository, "/commit/", env("GITHUB_SHA"),
@@ -280,7 +295,7 @@ Tags Github(const Env& env) {
   env_vars["GITHUB_SERVER_URL"] = server;
   for (const char* name :
        {"GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT"}) {
-    if (env.Has(name)) env_vars[name] = env(name);
+    if (!env(name).empty()) env_vars[name] = env(name);
   }
 
   Tags tags = {

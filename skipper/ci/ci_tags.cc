@@ -44,6 +44,25 @@ std::string ScrubUrlCredentials(std::string_view url) {
   return std::regex_replace(std::string(url), kCredentials, "$1");
 }
 
+std::string ScrubAllUrlCredentials(std::string_view text) {
+  // Unanchored and global, as dd-trace-go's; the credentials stop at the
+  // last '@' before the path, and never cross a quote or a space (a JSON
+  // value or the next word is not part of the URL).
+  static const std::regex kCredentials(R"(((?:https?|ssh)://)[^/\s"]*@)");
+  return std::regex_replace(std::string(text), kCredentials, "$1");
+}
+
+void ScrubCredentialTags(Tags* tags) {
+  for (const char* key :
+       {kTagRepositoryUrl, kTagPipelineUrl, kTagJobUrl, kTagEnvVars}) {
+    if (auto it = tags->find(key); it != tags->end()) {
+      it->second = key == std::string_view(kTagRepositoryUrl)
+                       ? ScrubUrlCredentials(it->second)
+                       : ScrubAllUrlCredentials(it->second);
+    }
+  }
+}
+
 std::string ExpandHome(const std::string& path, const GetEnv& getenv) {
   if (path != "~" && !absl::StartsWith(path, "~/")) return path;
   const char* home = getenv("HOME");
@@ -77,9 +96,7 @@ Tags DetectCiTags(const GetEnv& getenv, const ListEnv& list_env) {
       it->second = NormalizeGitRef(it->second);
     }
   }
-  if (auto it = tags.find(kTagRepositoryUrl); it != tags.end()) {
-    it->second = ScrubUrlCredentials(it->second);
-  }
+  ScrubCredentialTags(&tags);
   if (auto it = tags.find(kTagWorkspacePath); it != tags.end()) {
     it->second = ExpandHome(it->second, getenv);
   }

@@ -4,7 +4,8 @@
 // the CI knows, pr.number, _dd.ci.env_vars). The first provider whose
 // trigger variable is set wins, in the tracers' order. Values are
 // normalised as the tracers do: a branch naming a tag becomes git.tag, refs
-// lose `refs/heads/`, `origin/` and `tags/`, URLs lose their credentials, a
+// lose `refs/heads/`, `origin/` and `tags/`, URLs (the repository's, the
+// pipeline's and job's, those in _dd.ci.env_vars) lose their credentials, a
 // leading `~` in the workspace becomes $HOME. Empty values are left out.
 #ifndef ITR_SKIPPER_CI_CI_TAGS_H_
 #define ITR_SKIPPER_CI_CI_TAGS_H_
@@ -45,6 +46,15 @@ bool IsGitTagRef(std::string_view ref);
 // other URLs, such as `git@host:org/repo.git`, are returned unchanged.
 std::string ScrubUrlCredentials(std::string_view url);
 
+// Every `scheme://user:pass@` in `text` (http, https, ssh) loses its
+// credentials, wherever it stands: for values that embed URLs, such as a
+// pipeline URL or _dd.ci.env_vars' JSON (dd-trace-go's filterSensitiveInfo).
+std::string ScrubAllUrlCredentials(std::string_view text);
+
+// Scrubs the tags that may carry a URL with credentials: git.repository_url,
+// ci.pipeline.url, ci.job.url, _dd.ci.env_vars.
+void ScrubCredentialTags(Tags* tags);
+
 // `~` or `~/...` with $HOME expanded; anything else unchanged.
 std::string ExpandHome(const std::string& path, const GetEnv& getenv);
 
@@ -66,6 +76,10 @@ inline constexpr char kTagPrBaseBranch[] = "git.pull_request.base_branch";
 inline constexpr char kTagPrBaseBranchSha[] =
     "git.pull_request.base_branch_sha";
 inline constexpr char kTagCommitHeadSha[] = "git.commit.head.sha";
+inline constexpr char kTagPipelineUrl[] = "ci.pipeline.url";
+inline constexpr char kTagJobUrl[] = "ci.job.url";
+inline constexpr char kTagJobName[] = "ci.job.name";
+inline constexpr char kTagEnvVars[] = "_dd.ci.env_vars";
 
 }  // namespace itr::skipper
 

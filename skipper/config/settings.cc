@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -28,6 +29,25 @@ void AddPatterns(const std::string& filter, std::vector<std::string>* out) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> ParseDdTags(std::string_view text) {
+  const absl::string_view all(text.data(), text.size());
+  const char separator = absl::StrContains(all, ',') ? ',' : ' ';
+  std::map<std::string, std::string> tags;
+  for (absl::string_view entry : absl::StrSplit(all, separator)) {
+    entry = absl::StripAsciiWhitespace(entry);
+    if (entry.empty()) continue;
+    const size_t colon = entry.find(':');
+    absl::string_view key = absl::StripAsciiWhitespace(entry.substr(0, colon));
+    absl::string_view value =
+        colon == absl::string_view::npos
+            ? absl::string_view()
+            : absl::StripAsciiWhitespace(entry.substr(colon + 1));
+    if (key.empty()) continue;
+    tags[std::string(key)] = std::string(value);
+  }
+  return tags;
+}
 
 bool ParseBool(const char* name, const char* value, bool fallback,
                Diagnostics& diagnostics) {
@@ -110,20 +130,12 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
     s.verbosity = std::clamp(s.verbosity, 0, 2);
   }
 
-  // DD_TAGS: "k:v,k2:v2" (commas or spaces); only test.configuration.* here.
-  std::string tags = Get(getenv, "DD_TAGS");
-  for (absl::string_view tag :
-       absl::StrSplit(tags, absl::ByAnyChar(", "), absl::SkipEmpty())) {
-    absl::string_view key_value = tag;
-    if (!absl::ConsumePrefix(&key_value, "test.configuration.")) continue;
-    size_t colon = key_value.find(':');
-    if (colon == absl::string_view::npos || colon == 0) {
-      diagnostics.Warning("DD_TAGS entry '" + std::string(tag) +
-                          "' has no value; ignored");
-      continue;
+  s.dd_tags = ParseDdTags(Get(getenv, "DD_TAGS"));
+  for (const auto& [key, value] : s.dd_tags) {
+    absl::string_view name = key;
+    if (absl::ConsumePrefix(&name, "test.configuration.") && !name.empty()) {
+      s.custom_configuration[std::string(name)] = value;
     }
-    s.custom_configuration[std::string(key_value.substr(0, colon))] =
-        std::string(key_value.substr(colon + 1));
   }
 
   AddPatterns(Get(getenv, "ITR_UNSKIPPABLE"), &s.unskippable_patterns);

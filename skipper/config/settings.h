@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skipper/base/diagnostics.h"
@@ -45,7 +46,10 @@ struct Settings {
   std::string cache_dir;
   // ITR_VERBOSE: 0 quiet, 1 summary + each skipped test, 2 + each decision.
   int verbosity = 0;
-  // DD_TAGS entries "test.configuration.<key>:<value>".
+  // DD_TAGS, every entry (ParseDdTags): Datadog puts them on every event.
+  std::map<std::string, std::string> dd_tags;
+  // Its "test.configuration.<key>" entries, by <key>: the configuration
+  // the tests run in, besides the compiler's.
   std::map<std::string, std::string> custom_configuration;
   // GoogleTest filters: ITR_UNSKIPPABLE, and each line of the file named by
   // ITR_UNSKIPPABLE_FILE ('#' comments).
@@ -58,6 +62,13 @@ using GetEnv = std::function<const char*(const char*)>;
 // warned about through `diagnostics`.
 Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
                       Diagnostics& diagnostics);
+
+// DD_TAGS as Datadog's clients read it (dd-trace-go ParseTagString,
+// dd-trace-py parse_tags_str): entries separated by ',' when there is one,
+// else by spaces; each "key:value" split at its first ':' (no ':': an empty
+// value), both trimmed; entries with an empty key are left out, a later
+// duplicate wins.
+std::map<std::string, std::string> ParseDdTags(std::string_view text);
 
 // itr/environment_switch.h's values; unset means `fallback`, anything
 // unreadable too, with a warning.

@@ -1,5 +1,7 @@
 #include "skipper/datadog/datadog_backend.h"
 
+#include <unistd.h>
+
 #include <map>
 #include <optional>
 #include <utility>
@@ -8,6 +10,9 @@
 #include "absl/time/clock.h"
 #include "itr/test_optimization.h"
 #include "skipper/base/status_macros.h"
+#include "skipper/ci/ci_tags.h"
+#include "skipper/ci/codeowners.h"
+#include "skipper/ci/test_environment.h"
 #include "skipper/datadog/reporting/intake_sink.h"
 #include "skipper/datadog/skippable_matcher.h"
 
@@ -20,6 +25,17 @@ constexpr char kSkipReason[] = "Skipped by Datadog Intelligent Test Runner";
 
 std::string Bool(bool value) { return value ? "true" : "false"; }
 
+std::string TagOr(const std::map<std::string, std::string>& tags,
+                  const char* name) {
+  auto it = tags.find(name);
+  return it == tags.end() ? "" : it->second;
+}
+
+std::string CurrentDirectory() {
+  char cwd[4096];
+  return getcwd(cwd, sizeof(cwd)) != nullptr ? cwd : "";
+}
+
 }  // namespace
 
 // The test cycle of this process in Datadog's model: one session, one
@@ -27,8 +43,11 @@ std::string Bool(bool value) { return value ? "true" : "false"; }
 class TestCycleReport {
  public:
   TestCycleReport(std::unique_ptr<itr::datadog::TestSession> session,
-                  const std::string& module)
-      : session_(std::move(session)), module_(session_->StartModule(module)) {}
+                  const std::string& module,
+                  std::optional<Codeowners> codeowners)
+      : session_(std::move(session)),
+        module_(session_->StartModule(module)),
+        codeowners_(std::move(codeowners)) {}
 
   itr::datadog::TestSession* session() { return session_.get(); }
   itr::datadog::TestModule* module() { return module_; }
@@ -36,7 +55,14 @@ class TestCycleReport {
   itr::datadog::Test* Start(const TestIdentity& id,
                             std::optional<absl::Time> start = std::nullopt) {
     itr::datadog::Test* test = SuiteOf(id)->StartTest(id.name, start);
-    if (!id.source_file.empty()) test->SetSourceFile(id.source_file);
+    if (!id.source_file.empty()) {
+      test->SetSourceFile(id.source_file);
+      if (std::string owners = OwnersOf(id.source_file); !owners.empty()) {
+        test->SetTag("test.codeowners", owners);
+      }
+    }
+    // Only the first line is known (GoogleTest, Catch2, doctest).
+    if (id.source_line > 0) test->SetSourceLines(id.source_line);
     if (!id.parameters.empty()) {
       test->SetParameters(TestParametersJson(id.parameters));
     }
@@ -63,9 +89,24 @@ class TestCycleReport {
     return suite;
   }
 
+  // Whether a test of `suite` was reported (ran, or is running).
+  bool HasSuite(const std::string& suite) const {
+    return suites_.count(suite) > 0;
+  }
+
  private:
+  // test.codeowners of a file, once per file.
+  std::string OwnersOf(const std::string& file) {
+    if (!codeowners_) return "";
+    auto [it, inserted] = owners_.try_emplace(file);
+    if (inserted) it->second = codeowners_->OwnersJson(file);
+    return it->second;
+  }
+
   std::unique_ptr<itr::datadog::TestSession> session_;
   itr::datadog::TestModule* module_;
+  std::optional<Codeowners> codeowners_;
+  std::map<std::string, std::string> owners_;
   std::map<std::string, itr::datadog::TestSuite*> suites_;
   std::map<std::string, itr::datadog::Test*> running_;
 };
@@ -104,36 +145,66 @@ void DatadogBackend::StartReport(const DatadogConfig& config) {
   const StartupResult& s = startup_;
   itr::datadog::SessionOptions options;
   options.service = s.run.service;
-  options.env = s.run.env;
+  // DD_ENV only: the requests need an env ("none"), the events do not.
+  options.env = settings_.env;
   options.command = process_.command;
   options.framework = process_.framework;
   options.framework_version = process_.framework_version;
   options.session_name = config.session_name;
   options.environment_tags = s.environment_tags;
+  std::map<std::string, std::string>& tags = options.environment_tags;
+  tags["_dd.test.is_user_provided_service"] = Bool(!settings_.service.empty());
+  const std::string workspace = TagOr(tags, kTagWorkspacePath);
+  const std::string root = workspace.empty() ? process_.repo_root : workspace;
+  if (std::string cwd = CurrentDirectory(); !cwd.empty()) {
+    tags["test.working_directory"] = WorkingDirectoryTag(cwd, root);
+  }
   // On every event, as the tracers do: which start-up request failed.
   for (const std::string& request : s.configuration_errors) {
-    options.environment_tags[absl::StrCat("_dd.ci.library_configuration_error.",
-                                          request)] = "true";
+    tags[absl::StrCat("_dd.ci.library_configuration_error.", request)] = "true";
   }
-  if (s.skippable && settings_.level == SkipLevel::kTest) {
+  if (Skipping()) {
     options.itr_correlation_id = s.skippable->correlation_id;
+    options.itr_correlation_level = SuiteLevel()
+                                        ? itr::datadog::SkippingLevel::kSuite
+                                        : itr::datadog::SkippingLevel::kTest;
   }
   sink_ = std::make_shared<itr::datadog::reporting::IntakeSink>(
-      api_->endpoints(), transport::HttpClient());
+      api_->endpoints(), transport::HttpClient(), config.intake);
   options.sink = sink_;
+  // CODEOWNERS of the CI workspace, else of the repository.
+  std::optional<Codeowners> codeowners = Codeowners::Load(root);
+  if (!codeowners && root != process_.repo_root &&
+      !process_.repo_root.empty()) {
+    codeowners = Codeowners::Load(process_.repo_root);
+  }
   report_ = std::make_unique<TestCycleReport>(
-      itr::datadog::TestSession::Start(std::move(options)), process_.module);
-  // Session and module tags (protocol §5.4).
-  bool skipping = s.skippable.has_value();
-  bool coverage =
-      s.settings && s.settings->itr_enabled && s.settings->code_coverage;
+      itr::datadog::TestSession::Start(std::move(options)), process_.module,
+      std::move(codeowners));
+  TagSessionAndModule();
+}
+
+// Session and module tags (protocol §5.4), as dd-trace-py sets them: the
+// skipping ones only when skipping is on, so a run whose settings turned it
+// off never looks like one that skipped nothing.
+void DatadogBackend::TagSessionAndModule() {
   for (itr::datadog::TestSpan* span :
        {static_cast<itr::datadog::TestSpan*>(report_->session()),
         static_cast<itr::datadog::TestSpan*>(report_->module())}) {
-    span->SetTag("test.itr.tests_skipping.enabled", Bool(skipping));
-    span->SetTag("test.itr.tests_skipping.type", s.run.test_level);
-    span->SetTag("test.code_coverage.enabled", Bool(coverage));
+    span->SetTag("test.itr.tests_skipping.enabled", Bool(Skipping()));
+    if (Skipping()) {
+      span->SetTag("test.itr.tests_skipping.type", startup_.run.test_level);
+    }
+    span->SetTag("test.code_coverage.enabled", Bool(CoverageEnabled()));
   }
+}
+
+bool DatadogBackend::ItrEnabled() const {
+  return startup_.settings && startup_.settings->itr_enabled;
+}
+
+bool DatadogBackend::CoverageEnabled() const {
+  return ItrEnabled() && startup_.settings->code_coverage;
 }
 
 DatadogBackend::~DatadogBackend() = default;
@@ -160,34 +231,13 @@ void DatadogBackend::TestFinished(const TestRun& run) {
   std::optional<absl::Time> start;
   if (run.start_unix_ns != 0) start = absl::FromUnixNanos(run.start_unix_ns);
   itr::datadog::Test* test = report_->Take(run.identity, start);
-  if (run.unskippable) test->SetTag("test.itr.unskippable", "true");
-  if (run.forced) test->SetTag("test.itr.forced_run", "true");
-  bool send_coverage = startup_.settings && startup_.settings->itr_enabled &&
-                       startup_.settings->code_coverage;
-  // Incomplete coverage is not sent: a file list missing something could
-  // make the backend call the test skippable when that file changes.
-  // Complete coverage waits for the end of the process: the code that ran
-  // outside every test (static initialisation, SetUpTestSuite, an
-  // Environment) is added to each test's files then.
-  if (send_coverage && run.executed.complete) {
-    PendingCoverage pending;
-    pending.coverage.test_session_id = report_->session()->span_id();
-    pending.coverage.test_suite_id = report_->SuiteOf(run.identity)->span_id();
-    pending.coverage.span_id = test->span_id();
-    for (size_t i = 0; i < run.executed.files.size(); ++i) {
-      itr::datadog::FileLines file{run.executed.files[i], {}};
-      if (i < run.executed.lines.size()) {
-        file.lines.assign(run.executed.lines[i].begin(),
-                          run.executed.lines[i].end());
-      }
-      pending.coverage.files.push_back(std::move(file));
-    }
-    // Scripts and data files a process-level test names (itr ctest).
-    for (const std::string& file : run.uncompiled_files) {
-      pending.coverage.files.push_back({file, {}});
-    }
-    pending_coverage_.push_back(std::move(pending));
+  // A forced run is a test the list named that ran anyway; it is
+  // unskippable itself, or (suite level) shares a suite with one.
+  if (Skipping() && run.forced) {
+    test->SetTag("test.itr.forced_run", "true");
+    if (run.unskippable) test->SetTag("test.itr.unskippable", "true");
   }
+  if (CoverageEnabled()) AddCoverage(run, test->span_id());
   itr::datadog::TestStatus status =
       run.outcome == TestOutcome::kPassed   ? itr::datadog::TestStatus::kPass
       : run.outcome == TestOutcome::kFailed ? itr::datadog::TestStatus::kFail
@@ -201,6 +251,32 @@ void DatadogBackend::TestFinished(const TestRun& run) {
   }
 }
 
+// Incomplete coverage is not sent: a file list missing something could make
+// the backend call the test (or suite) skippable when that file changes.
+// Complete coverage waits for the end of the process: the code that ran
+// outside every test (static initialisation, SetUpTestSuite, an
+// Environment) is added then. At suite level (dd-trace-py's suite mode) one
+// entry per suite holds the union of its tests', without a span id, so the
+// backend keys it by suite; one incomplete test spoils its suite's.
+void DatadogBackend::AddCoverage(const TestRun& run, uint64_t test_span_id) {
+  const std::string key =
+      SuiteLevel() ? run.identity.suite : absl::StrCat(test_span_id);
+  if (!SuiteLevel() && !run.executed.complete) return;
+  PendingCoverage& pending = pending_coverage_[key];
+  pending.suite_id = report_->SuiteOf(run.identity)->span_id();
+  pending.span_id = SuiteLevel() ? 0 : test_span_id;
+  if (!run.executed.complete) pending.complete = false;
+  if (!pending.complete) return;
+  for (size_t i = 0; i < run.executed.files.size(); ++i) {
+    std::set<int>& lines = pending.lines[run.executed.files[i]];
+    if (i < run.executed.lines.size()) {
+      lines.insert(run.executed.lines[i].begin(), run.executed.lines[i].end());
+    }
+  }
+  // Scripts and data files a process-level test names (itr ctest).
+  for (const std::string& file : run.uncompiled_files) pending.lines[file];
+}
+
 void DatadogBackend::OutsideTestsExecuted(const CodeOutsideTests& code, bool) {
   // Datadog knows files: the code outside tests is one set of them (the
   // in-process source attributes both phases' lines together).
@@ -212,19 +288,74 @@ void DatadogBackend::OutsideTestsExecuted(const CodeOutsideTests& code, bool) {
       code.startup.complete && code.between_tests.complete;
 }
 
-void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
+void DatadogBackend::ReportSkippedTest(const TestIdentity& test) {
+  itr::datadog::Test* span = report_->Start(test);
+  span->SetTag("test.skipped_by_itr", "true");
+  span->Skip(kSkipReason);
+}
+
+int DatadogBackend::ReportSkippedSuites(
+    const std::vector<SkippedTest>& skipped) {
+  std::map<std::string, std::vector<const TestIdentity*>> by_suite;
   for (const SkippedTest& s : skipped) {
-    itr::datadog::Test* test = report_->Start(s.identity);
-    test->SetTag("test.skipped_by_itr", "true");
-    test->Skip(kSkipReason);
+    by_suite[s.identity.suite].push_back(&s.identity);
   }
+  int suites = 0;
+  for (const auto& [suite, tests] : by_suite) {
+    if (report_->HasSuite(suite)) {
+      // Some of its tests ran: the suite was not skipped, these tests were.
+      for (const TestIdentity* test : tests) ReportSkippedTest(*test);
+      continue;
+    }
+    itr::datadog::TestSuite* span = report_->SuiteOf(*tests.front());
+    span->SetTag("test.skipped_by_itr", "true");
+    span->Skip(kSkipReason);
+    ++suites;
+  }
+  return suites;
+}
+
+void DatadogBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
+  // dd-trace-py (PR #18755): at suite level the skipped suite is reported,
+  // not its tests, and the count is of suites.
+  int count = 0;
+  if (SuiteLevel()) {
+    count = ReportSkippedSuites(skipped);
+  } else {
+    for (const SkippedTest& s : skipped) ReportSkippedTest(s.identity);
+    count = static_cast<int>(skipped.size());
+  }
+  if (!Skipping()) return;  // no list, no skipping tags (and no skips)
   for (itr::datadog::TestSpan* span :
        {static_cast<itr::datadog::TestSpan*>(report_->session()),
         static_cast<itr::datadog::TestSpan*>(report_->module())}) {
-    span->SetMetric("test.itr.tests_skipping.count",
-                    static_cast<double>(skipped.size()));
-    span->SetTag("_dd.ci.itr.tests_skipped", Bool(!skipped.empty()));
+    span->SetMetric("test.itr.tests_skipping.count", count);
+    span->SetTag("test.itr.tests_skipping.tests_skipped", Bool(count > 0));
+    span->SetTag("_dd.ci.itr.tests_skipped", Bool(count > 0));
   }
+}
+
+void DatadogBackend::SendCoverage() {
+  // Coverage only when what ran outside the tests is fully known: it is
+  // part of every test's dependencies.
+  if (session_executed_.complete) {
+    for (auto& [key, pending] : pending_coverage_) {
+      if (!pending.complete) continue;
+      for (const std::string& file : session_executed_.files) {
+        pending.lines[file];
+      }
+      if (pending.lines.empty()) continue;
+      itr::datadog::TestCoverage coverage;
+      coverage.test_session_id = report_->session()->span_id();
+      coverage.test_suite_id = pending.suite_id;
+      coverage.span_id = pending.span_id;
+      for (const auto& [file, lines] : pending.lines) {
+        coverage.files.push_back({file, {lines.begin(), lines.end()}});
+      }
+      sink_->WriteCoverage(std::move(coverage));
+    }
+  }
+  pending_coverage_.clear();
 }
 
 void DatadogBackend::SessionEnded(const SessionEnd& end) {
@@ -237,17 +368,11 @@ void DatadogBackend::SessionEnded(const SessionEnd& end) {
     report_->module()->SetError("itr.unclean_end",
                                 "a failure outside any test");
   }
-  // Coverage only when what ran outside the tests is fully known: it is
-  // part of every test's dependencies.
-  if (session_executed_.complete) {
-    for (PendingCoverage& pending : pending_coverage_) {
-      for (const std::string& file : session_executed_.files) {
-        pending.coverage.files.push_back({file, {}});
-      }
-      sink_->WriteCoverage(std::move(pending.coverage));
-    }
+  // What the test command exits with (dd-trace-go's test.exit_code).
+  if (end.exit_code) {
+    report_->session()->SetMetric("test.exit_code", *end.exit_code);
   }
-  pending_coverage_.clear();
+  SendCoverage();
   report_->module()->Finish();
   report_->session()->Finish();  // flushes the sink
 }

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,10 +53,28 @@ class DatadogBackend : public Backend {
       const Settings& settings, const DatadogConfig& config,
       const ProcessInfo& process, Diagnostics& diagnostics);
   void StartReport(const DatadogConfig& config);
+  void TagSessionAndModule();
+  void AddCoverage(const TestRun& run, uint64_t test_span_id);
+  void SendCoverage();
+  // Suite level: skipped suites as one skipped suite event each; a suite
+  // some of whose tests ran has its skipped tests reported one by one.
+  int ReportSkippedSuites(const std::vector<SkippedTest>& skipped);
+  void ReportSkippedTest(const TestIdentity& test);
 
-  // A test's coverage, sent at the end with the session's files added.
+  // The settings say itr_enabled (and code_coverage).
+  bool ItrEnabled() const;
+  bool CoverageEnabled() const;
+  // A skippable list came: the skipping tags apply (protocol §5.4).
+  bool Skipping() const { return startup_.skippable.has_value(); }
+  bool SuiteLevel() const { return settings_.level == SkipLevel::kSuite; }
+
+  // What a test (test level) or a suite (suite level, the union of its
+  // tests') executed, sent at the end with the session's files added.
   struct PendingCoverage {
-    itr::datadog::TestCoverage coverage;
+    uint64_t suite_id = 0;
+    uint64_t span_id = 0;  // 0 at suite level
+    bool complete = true;  // suite level: every test's coverage was
+    std::map<std::string, std::set<int>> lines;  // file -> lines (or none)
   };
 
   Settings settings_;
@@ -66,7 +85,8 @@ class DatadogBackend : public Backend {
   StartupResult startup_;
   std::unique_ptr<TestCycleReport> report_;
   std::shared_ptr<itr::datadog::EventSink> sink_;
-  std::vector<PendingCoverage> pending_coverage_;
+  // By test span id (test level) or suite name (suite level).
+  std::map<std::string, PendingCoverage> pending_coverage_;
   ExecutedCode session_executed_;  // complete == false until reported
   std::string error_;
 };

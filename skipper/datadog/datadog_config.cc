@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace itr::skipper::datadog {
@@ -30,6 +31,18 @@ DatadogConfig LoadDatadogConfig(const GetEnv& getenv,
       "DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED",
       getenv("DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED"), true, diagnostics);
   config.session_name = Get(getenv, "DD_TEST_SESSION_NAME");
+  if (std::string limit = Get(getenv, "ITR_INTAKE_MAX_PAYLOAD_BYTES");
+      !limit.empty()) {
+    size_t bytes = 0;
+    if (absl::SimpleAtoi(limit, &bytes) && bytes > 0) {
+      config.intake.max_payload_bytes = bytes;
+    } else {
+      diagnostics.Warning(
+          absl::StrCat("ITR_INTAKE_MAX_PAYLOAD_BYTES='", limit,
+                       "' is not a positive number of bytes; using ",
+                       itr::datadog::reporting::kDefaultMaxPayloadBytes));
+    }
+  }
 
   std::string explicit_backend =
       absl::AsciiStrToLower(Get(getenv, "ITR_BACKEND"));

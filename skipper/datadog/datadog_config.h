@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "skipper/config/settings.h"
+#include "skipper/datadog/reporting/intake_sink.h"
 #include "skipper/transport/endpoints.h"
 
 namespace itr::skipper::datadog {
@@ -29,6 +30,10 @@ struct DatadogConfig {
   // DD_CIVISIBILITY_GIT_UNSHALLOW_ENABLED (default true).
   bool git_unshallow = true;
   std::string session_name;  // DD_TEST_SESSION_NAME
+  // ITR_INTAKE_MAX_PAYLOAD_BYTES: the largest request body of the test
+  // cycle and coverage intakes (default 4.5 MiB, as dd-trace-py and
+  // datadog-ci-rb); a smaller one sends more, smaller requests.
+  itr::datadog::reporting::IntakeSinkOptions intake;
 };
 
 // Invalid values are warned about.

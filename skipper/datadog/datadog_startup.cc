@@ -21,8 +21,9 @@ namespace itr::skipper::datadog {
 
 namespace {
 
-// The tracers wait up to a minute for a git upload still running at exit.
-constexpr absl::Duration kGitUploadBudget = absl::Minutes(1);
+// The upload's own deadline: the tracers wait up to a minute for a git
+// upload, whether the settings require it or it is still running at exit.
+constexpr absl::Duration kGitUploadBudget = transport::kRequireGitWait;
 
 std::string TagOr(const std::map<std::string, std::string>& tags,
                   const char* name) {
@@ -108,31 +109,63 @@ RunContext DescribeRun(const Settings& settings, const ProcessInfo& process,
   run.repository_url = TagOr(*tags, kTagRepositoryUrl);
   run.branch = TagOr(*tags, kTagBranch);
   if (run.branch.empty()) run.branch = TagOr(*tags, kTagTag);
+  // A detached checkout still needs a branch for the backend (dd-trace-go's
+  // placeholder); the events keep their git tags as they are.
+  if (run.branch.empty()) run.branch = "auto:git-detached-head";
   run.sha = TagOr(*tags, kTagCommitSha);
   run.service = settings.service.empty()
                     ? DefaultServiceName(run.repository_url)
                     : settings.service;
   run.env = settings.env.empty() ? "none" : settings.env;
   run.test_level = settings.level == SkipLevel::kSuite ? "suite" : "test";
-  run.configurations = HostTags(process.compiler);
-  run.custom = settings.custom_configuration;
-  for (const auto& [key, value] : run.configurations) (*tags)[key] = value;
+  // Requests and events from the same values (test_environment.h).
+  TestConfigurationTags configuration =
+      ConfigurationTags(process.compiler, settings.dd_tags);
+  run.configurations = configuration.configurations;
+  run.custom = configuration.custom;
+  for (const auto& [key, value] : configuration.EventTags()) {
+    (*tags)[key] = value;
+  }
   return run;
 }
 
+// One settings request within its own budget; running out of time says
+// which budget it was.
+absl::StatusOr<LibrarySettings> FetchSettingsOnce(
+    ApiClient& api, const RunContext& run,
+    const transport::StartupDeadlines& deadlines) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<LibrarySettings> library = api.FetchSettings(
+      run, deadlines.For(transport::kSettingsRequestBudget, start));
+  if (absl::IsDeadlineExceeded(library.status())) {
+    return absl::DeadlineExceededError(deadlines.OutOfTime(
+        transport::kSettingsRequestBudget, start,
+        "the settings request's budget, as in dd-trace-py"));
+  }
+  return library;
+}
+
 // The library settings; when the backend requires git metadata first, again
-// after the upload (within the deadline only: past it the settings stand as
-// they are, "best effort" as the tracers proceed).
-absl::StatusOr<LibrarySettings> FetchLibrarySettings(ApiClient& api,
-                                                     const RunContext& run,
-                                                     GitUploadTask* upload,
-                                                     absl::Time deadline,
-                                                     Diagnostics& diagnostics) {
-  absl::StatusOr<LibrarySettings> library = api.FetchSettings(run, deadline);
+// after the upload (waiting for it no longer than its own deadline: past it
+// the settings stand as they are, "best effort" as the tracers proceed).
+absl::StatusOr<LibrarySettings> FetchLibrarySettings(
+    ApiClient& api, const RunContext& run, GitUploadTask* upload,
+    absl::Time upload_deadline, const transport::StartupDeadlines& deadlines,
+    Diagnostics& diagnostics) {
+  absl::StatusOr<LibrarySettings> library =
+      FetchSettingsOnce(api, run, deadlines);
   if (library.ok() && library->require_git && upload != nullptr) {
-    absl::Status outcome = upload->Wait(deadline);
-    if (!outcome.ok()) diagnostics.Warning(outcome.message());
-    absl::StatusOr<LibrarySettings> again = api.FetchSettings(run, deadline);
+    absl::Status outcome = upload->Wait(deadlines.Capped(upload_deadline));
+    if (absl::IsDeadlineExceeded(outcome)) {
+      diagnostics.Warning(absl::StrCat(
+          "the git metadata upload did not finish within ",
+          absl::FormatDuration(transport::kRequireGitWait),
+          " (as dd-trace-go waits); Datadog settings used as they are"));
+    } else if (!outcome.ok()) {
+      diagnostics.Warning(outcome.message());
+    }
+    absl::StatusOr<LibrarySettings> again =
+        FetchSettingsOnce(api, run, deadlines);
     if (again.ok()) library = again;
   }
   return library;
@@ -172,10 +205,11 @@ absl::StatusOr<Startup> RunStartup(const Settings& settings,
                                    const ProcessInfo& process,
                                    transport::HttpClient* http,
                                    Diagnostics& diagnostics) {
-  absl::Time deadline = absl::Now() + config.connection.startup_budget;
-  ITR_ASSIGN_OR_RETURN(
-      transport::Endpoints endpoints,
-      transport::Endpoints::Resolve(config.connection, *http, deadline));
+  const transport::StartupDeadlines deadlines(config.connection.network_cap);
+  ITR_ASSIGN_OR_RETURN(transport::Endpoints endpoints,
+                       transport::Endpoints::Resolve(
+                           config.connection, *http,
+                           deadlines.For(transport::kAgentProbeBudget)));
   Startup startup;
   startup.api = std::make_unique<ApiClient>(endpoints, http);
   StartupResult& result = startup.result;
@@ -197,13 +231,15 @@ absl::StatusOr<Startup> RunStartup(const Settings& settings,
                   "no git repository URL or commit sha (a git checkout, the "
                   "CI's variables or DD_GIT_REPOSITORY_URL/DD_GIT_COMMIT_SHA)");
   }
+  const absl::Time upload_deadline = absl::Now() + kGitUploadBudget;
   if (config.git_upload && !process.repo_root.empty()) {
     startup.upload = std::make_unique<GitUploadTask>(
         startup.api.get(), process.repo_root, run.repository_url,
-        config.git_unshallow, absl::Now() + kGitUploadBudget);
+        config.git_unshallow, upload_deadline);
   }
-  absl::StatusOr<LibrarySettings> library = FetchLibrarySettings(
-      *startup.api, run, startup.upload.get(), deadline, diagnostics);
+  absl::StatusOr<LibrarySettings> library =
+      FetchLibrarySettings(*startup.api, run, startup.upload.get(),
+                           upload_deadline, deadlines, diagnostics);
   if (!library.ok()) {
     return failed("settings", absl::StrCat("Datadog settings unavailable (",
                                            library.status().message(), ")"));
@@ -218,12 +254,19 @@ absl::StatusOr<Startup> RunStartup(const Settings& settings,
       !why.empty()) {
     return no_skipping(why);
   }
-  absl::StatusOr<SkippableList> skippable =
-      startup.api->FetchSkippable(run, deadline);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<SkippableList> skippable = startup.api->FetchSkippable(
+      run, deadlines.For(transport::kSkippableRequestBudget, start));
   if (!skippable.ok()) {
-    return failed("skippable_tests",
-                  absl::StrCat("Datadog skippable tests unavailable (",
-                               skippable.status().message(), ")"));
+    const std::string why =
+        absl::IsDeadlineExceeded(skippable.status())
+            ? deadlines.OutOfTime(
+                  transport::kSkippableRequestBudget, start,
+                  "the skippable request's budget, as in dd-trace-py")
+            : std::string(skippable.status().message());
+    return failed(
+        "skippable_tests",
+        absl::StrCat("Datadog skippable tests unavailable (", why, ")"));
   }
   result.skippable = std::move(*skippable);
   return startup;

@@ -1,8 +1,10 @@
 // What a test process learns from Datadog before its first test (protocol
 // §1.6): environment tags, library settings (after the git upload when the
-// backend requires it), and the skippable tests. All requests share one
-// deadline, ConnectionSettings::startup_budget from now, so a slow or dead
-// backend delays the tests by at most that much. A failed step is recorded
+// backend requires it), and the skippable tests. Each request has its own
+// budget, retries included (transport/endpoints.h: agent probe 15 s,
+// settings 15 s each, waiting for a required git upload 60 s, skippable
+// 20 s), optionally all capped by ITR_NETWORK_BUDGET_MS, so a slow or dead
+// backend delays the tests by a bounded time. A failed step is recorded
 // (a warning, and the `_dd.ci.library_configuration_error.*` tag) and means
 // nothing is skipped.
 #ifndef ITR_SKIPPER_DATADOG_DATADOG_STARTUP_H_

@@ -209,6 +209,8 @@ Tags MergeGitTags(const Tags& user, const Tags& ci, const Tags& local) {
     }
     merged.emplace(key, value);
   }
+  // Whatever the source, no credential leaves in a URL tag.
+  ScrubCredentialTags(&merged);
   return merged;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace itr::skipper::transport {
 
@@ -65,12 +66,12 @@ ConnectionSettings LoadConnectionSettings(const GetEnv& getenv,
       !budget.empty()) {
     int64_t ms = 0;
     if (absl::SimpleAtoi(budget, &ms) && ms >= 0) {
-      s.startup_budget = absl::Milliseconds(ms);
+      s.network_cap = absl::Milliseconds(ms);
     } else {
-      diagnostics.Warning(
-          absl::StrCat("ITR_NETWORK_BUDGET_MS='", budget,
-                       "' is not a number of milliseconds; using ",
-                       absl::ToInt64Milliseconds(kDefaultStartupBudget)));
+      diagnostics.Warning(absl::StrCat(
+          "ITR_NETWORK_BUDGET_MS='", budget,
+          "' is not a number of milliseconds; each request keeps its own "
+          "budget"));
     }
   }
   if (s.agentless && s.api_key.empty()) {
@@ -78,6 +79,32 @@ ConnectionSettings LoadConnectionSettings(const GetEnv& getenv,
         "DD_CIVISIBILITY_AGENTLESS_ENABLED is set but DD_API_KEY is empty");
   }
   return s;
+}
+
+StartupDeadlines::StartupDeadlines(std::optional<absl::Duration> network_cap) {
+  if (network_cap) cap_end_ = absl::Now() + *network_cap;
+}
+
+absl::Time StartupDeadlines::For(absl::Duration budget) const {
+  return For(budget, absl::Now());
+}
+
+absl::Time StartupDeadlines::For(absl::Duration budget,
+                                 absl::Time start) const {
+  return Capped(start + budget);
+}
+
+absl::Time StartupDeadlines::Capped(absl::Time end) const {
+  return cap_end_ && *cap_end_ < end ? *cap_end_ : end;
+}
+
+std::string StartupDeadlines::OutOfTime(absl::Duration budget, absl::Time start,
+                                        std::string_view whose) const {
+  if (cap_end_ && *cap_end_ < start + budget) {
+    return "no answer before ITR_NETWORK_BUDGET_MS ran out";
+  }
+  return absl::StrCat("no answer within ", absl::FormatDuration(budget), ", ",
+                      std::string(whose));
 }
 
 absl::StatusOr<Endpoints> Endpoints::Resolve(const ConnectionSettings& settings,

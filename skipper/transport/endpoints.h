@@ -14,6 +14,7 @@
 #ifndef ITR_SKIPPER_TRANSPORT_ENDPOINTS_H_
 #define ITR_SKIPPER_TRANSPORT_ENDPOINTS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,8 +27,17 @@
 
 namespace itr::skipper::transport {
 
-// The default of ConnectionSettings::startup_budget (ITR_NETWORK_BUDGET_MS).
-inline constexpr absl::Duration kDefaultStartupBudget = absl::Seconds(15);
+// What each start-up request may take, retries included, sized as the
+// clients size them (docs/datadog.md, "Before the first test"): the agent
+// probe as dd-trace-py's /info (two attempts), the settings and skippable
+// requests as dd-trace-py's DEFAULT_TIMEOUT and DEFAULT_ITR_SKIPPABLE_TIMEOUT,
+// the wait for a git upload the settings require as dd-trace-go's minute.
+// One budget per request: a slow settings answer no longer eats the time a
+// large skippable response needs.
+inline constexpr absl::Duration kAgentProbeBudget = absl::Seconds(15);
+inline constexpr absl::Duration kSettingsRequestBudget = absl::Seconds(15);
+inline constexpr absl::Duration kSkippableRequestBudget = absl::Seconds(20);
+inline constexpr absl::Duration kRequireGitWait = absl::Seconds(60);
 
 struct ConnectionSettings {
   bool agentless = false;              // DD_CIVISIBILITY_AGENTLESS_ENABLED
@@ -38,9 +48,30 @@ struct ConnectionSettings {
   // http://<host|localhost>:<port|8126>, else empty (Resolve() then uses
   // http://localhost:8126).
   std::string agent_url;
-  // Total network wait allowed before the first test (settings, skippable):
-  // ITR_NETWORK_BUDGET_MS, default kDefaultStartupBudget.
-  absl::Duration startup_budget = kDefaultStartupBudget;
+  // ITR_NETWORK_BUDGET_MS: an optional cap on the whole start-up's network
+  // time, on top of the per-request budgets above. Unset: no cap (the
+  // budgets' sum bounds the start-up).
+  std::optional<absl::Duration> network_cap;
+};
+
+// The deadlines of the start-up's requests: each its own budget from when
+// it starts, never past the end of the network cap.
+class StartupDeadlines {
+ public:
+  explicit StartupDeadlines(std::optional<absl::Duration> network_cap);
+  // Now (or `start`) + budget, or the cap's end if sooner.
+  absl::Time For(absl::Duration budget) const;
+  absl::Time For(absl::Duration budget, absl::Time start) const;
+  // `end`, or the cap's end if sooner.
+  absl::Time Capped(absl::Time end) const;
+  // For the warning about a request started at `start` with `budget` that
+  // ran out of time: "no answer within 20s, <whose>", or that the cap ended
+  // it.
+  std::string OutOfTime(absl::Duration budget, absl::Time start,
+                        std::string_view whose) const;
+
+ private:
+  std::optional<absl::Time> cap_end_;
 };
 
 // Invalid values are warned about (never with the key in the line).

@@ -130,9 +130,15 @@ bool IsPermanent(CURLcode code) {
          code == CURLE_FAILED_INIT || code == CURLE_OUT_OF_MEMORY;
 }
 
-bool IsRetryableStatus(long status) { return status >= 500 || status == 429; }
-
 }  // namespace
+
+bool IsRetryableStatus(long status) {
+  // dd-trace-go's RequestHandler: 429 and everything from 406 up, so 406-499
+  // (a proxy's 407, 408 timeouts, 409, 413...) as well as 5xx. 400-405 are
+  // the request's own fault (bad body, no or wrong API key, wrong path):
+  // asking again cannot help.
+  return status == 429 || status >= 406;
+}
 
 std::optional<absl::Duration> RateLimitWait(const std::string& reset_value,
                                             absl::Time now) {

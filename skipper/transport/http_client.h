@@ -5,14 +5,16 @@
 //
 // Contract of Send():
 //  - retries transport errors (connection refused, reset, timeout of one
-//    attempt), HTTP 5xx and HTTP 429, with exponential backoff
+//    attempt) and the statuses IsRetryableStatus names (dd-trace-go's
+//    policy: 429 and 406 up, 5xx included), with exponential backoff
 //    (initial_backoff * 2^n, at most max_backoff);
 //  - a 429 with X-RateLimit-Reset waits as the header says: a Unix
 //    timestamp if it is later than now, else a number of seconds;
 //  - never runs past `deadline`: each attempt's timeout is clipped to it, and
 //    a wait that would end after it ends the retries instead;
-//  - returns the response for any final status (4xx, or the last 5xx/429
-//    when attempts or time run out): interpreting it is the caller's job;
+//  - returns the response for any final status (400-405, or the last
+//    retryable one when attempts or time run out): interpreting it is the
+//    caller's job;
 //  - returns a non-OK Status only when no response could be obtained
 //    (kUnavailable for transport failures, kDeadlineExceeded for time);
 //  - Status messages never contain header values (the API key travels in a
@@ -54,11 +56,13 @@ struct HttpResponse {
   int attempts = 0;                            // how many were made
 };
 
+// dd-trace-go's (DefaultMaxRetries = 3, so 4 attempts; 45 s per attempt).
+// Every caller also passes a deadline, which is what bounds a request.
 struct RetryPolicy {
   int max_attempts = 4;
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(10);
-  absl::Duration attempt_timeout = absl::Seconds(30);
+  absl::Duration attempt_timeout = absl::Seconds(45);
 };
 
 class HttpClient {
@@ -73,6 +77,10 @@ class HttpClient {
  private:
   RetryPolicy policy_;
 };
+
+// Whether an answer with this HTTP status is tried again: 429, and 406 and
+// up (dd-trace-go). 1xx-3xx and 400-405 are final.
+bool IsRetryableStatus(long status);
 
 // How long a 429 asks to wait, from its X-RateLimit-Reset value: a Unix
 // timestamp (seconds) when later than `now`, else a number of seconds.

@@ -7,7 +7,10 @@ Every request is decoded (gzip / deflate / none; JSON, msgpack, multipart),
 checked against the shapes of /work/shared/docs/datadog-protocol.md
 (sections 2, 3, 5, 6, 7.2, 12, 13) and recorded. Shape violations are
 collected, never fatal: GET /_control/requests returns them with the
-requests. Runs on /usr/bin/python3 (stdlib + python3-msgpack).
+requests, together with the session checks (what a whole run sent against
+the settings and skippable answers it was given: configurations on every
+event, suite- or test-level shapes, no skipping tags without a list).
+Runs on /usr/bin/python3 (stdlib + python3-msgpack).
 
   /usr/bin/python3 conformance_server.py [--port 0] [--port-file FILE]
                                          [--exit-with-parent]
@@ -15,8 +18,10 @@ requests. Runs on /usr/bin/python3 (stdlib + python3-msgpack).
 Control API (JSON):
   POST /_control/scenario  set any of: settings (attribute overrides),
        skippable (response items), correlation_id, coverage (meta.coverage),
+       large_skippable (bytes: filler items up to that size),
        known_commits (shas), known_tests, info_endpoints (null: no /info),
-       failures ([{path_prefix, status, count, delay_ms, body, headers}])
+       failures ([{path_prefix, status, count, delay_ms, body, headers}]),
+       expect ({dd_service_set: bool, exit_code: int}: checked on events)
   POST /_control/reset     forget scenario, requests and violations
   GET  /_control/requests  {"requests": [...], "violations": [...]}
 """
@@ -77,6 +82,29 @@ EVENT_IDS = {  # required ids per citestcycle event type (section 5.3)
     "span": ("trace_id", "span_id", "parent_id"),
 }
 YEAR_2000_NS = 946684800 * 10**9
+# Credentials in a URL, anywhere in a value (dd-trace-go's filterSensitiveInfo).
+CREDENTIALS_RE = re.compile(r"(https?|ssh)://[^/\s\"]*@")
+URL_TAGS = ("git.repository_url", "ci.pipeline.url", "ci.job.url",
+            "_dd.ci.env_vars")
+# How long the clients wait for an answer (dd-trace-py's timeouts; itr-cpp
+# sizes its per-request budgets the same).
+CLIENT_BUDGET_MS = {"/api/v2/libraries/tests/services/setting": 15000,
+                    "/api/v2/ci/tests/skippable": 20000}
+# Numbers the backend reads from metrics, never from meta.
+METRIC_TAGS = ("test.itr.tests_skipping.count", "test.exit_code",
+               "test.source.start", "test.source.end",
+               "test.code_coverage.lines_pct")
+CAPABILITY_PREFIX = "_dd.library_capabilities."
+# The configurations the settings and skippable requests key lists by; the
+# events must say the same.
+CONFIGURATION_KEYS = ("os.platform", "os.version", "os.architecture",
+                      "runtime.name", "runtime.version")
+VERSION_RE = re.compile(r"^\d+(\.\d+)*$")
+SKIPPING_TAGS = ("test.itr.tests_skipping.type",
+                 "test.itr.tests_skipping.tests_skipped",
+                 "_dd.ci.itr.tests_skipped")
+ITR_TEST_TAGS = ("test.skipped_by_itr", "test.itr.unskippable",
+                 "test.itr.forced_run")
 SHA_RE = re.compile(r"^([0-9a-f]{40}|[0-9a-f]{64})$")
 EVP_RE = re.compile(r"^/evp_proxy/(v\d+)(/.*)$")
 
@@ -104,6 +132,8 @@ def check_api_request(body, data_type, problems, required=()):
     for key in required:
         if not isinstance(attributes.get(key), str) or not attributes[key]:
             problems.append(f"attributes.{key} must be a non-empty string")
+    if CREDENTIALS_RE.search(str(attributes.get("repository_url", ""))):
+        problems.append("attributes.repository_url carries credentials")
     if "test_level" in attributes and \
             attributes["test_level"] not in ("test", "suite"):
         problems.append("attributes.test_level must be 'test' or 'suite'")
@@ -219,6 +249,63 @@ def merged_events(body):
     return result
 
 
+def check_merged_event(index, event, problems):
+    """What each event says once metadata is merged into its meta."""
+    kind = event.get("type")
+    content = event["content"]
+    meta, metrics = content.get("meta") or {}, content.get("metrics") or {}
+    where = f"events[{index}] ({kind})"
+    if kind == "test":
+        final = meta.get("test.final_status")
+        if final not in ("pass", "fail", "skip"):
+            problems.append(f"{where} test.final_status must be pass, fail "
+                            f"or skip, got {final!r}")
+        elif final != meta.get("test.status"):
+            problems.append(f"{where} test.final_status {final!r} differs "
+                            f"from test.status {meta.get('test.status')!r}")
+        if meta.get(CAPABILITY_PREFIX + "test_impact_analysis") != "1":
+            problems.append(f"{where} lacks {CAPABILITY_PREFIX}"
+                            "test_impact_analysis=1")
+        owners = meta.get("test.codeowners")
+        if owners is not None:
+            try:
+                parsed = json.loads(owners)
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, list) or not parsed or \
+                    not all(isinstance(o, str) for o in parsed):
+                problems.append(f"{where} test.codeowners must be a JSON "
+                                f"array of owners, got {owners!r}")
+    else:
+        if "test.final_status" in meta:
+            problems.append(f"{where} test.final_status is for tests only")
+    for key in meta:
+        if key.startswith(CAPABILITY_PREFIX) and \
+                (kind != "test" or key != CAPABILITY_PREFIX +
+                 "test_impact_analysis"):
+            problems.append(f"{where} has capability {key}, which itr-cpp "
+                            "does not implement")
+    for key in METRIC_TAGS:
+        if key in meta:
+            problems.append(f"{where} {key} must be a metric, not meta")
+    resource_of = {"test_suite_end": "test.suite",
+                   "test_module_end": "test.module"}.get(kind)
+    if resource_of and content.get("resource") != meta.get(resource_of):
+        problems.append(f"{where} resource {content.get('resource')!r} must "
+                        f"be the {resource_of} name {meta.get(resource_of)!r}")
+    for key in URL_TAGS:
+        if CREDENTIALS_RE.search(str(meta.get(key, ""))):
+            problems.append(f"{where} {key} carries credentials")
+    version = meta.get("runtime.version")
+    if version is not None and not VERSION_RE.match(version):
+        problems.append(f"{where} runtime.version {version!r} is not a bare "
+                        "version")
+    provided = meta.get("_dd.test.is_user_provided_service")
+    if provided not in (None, "true", "false"):
+        problems.append(f"{where} _dd.test.is_user_provided_service must be "
+                        f"'true' or 'false', got {provided!r}")
+
+
 def check_coverage_payload(payload, problems):
     if not isinstance(payload, dict) or payload.get("version") != 2:
         return problems.append("coverage payload must be a map with version 2")
@@ -277,6 +364,9 @@ def check_packfile(parts, problems):
             problems.append("pushedSha.data must be {id: <sha>, type: commit}")
         if not isinstance(meta.get("repository_url"), str):
             problems.append("pushedSha.meta.repository_url must be a string")
+        elif CREDENTIALS_RE.search(meta["repository_url"]):
+            problems.append("pushedSha.meta.repository_url carries "
+                            "credentials")
     pack = by_name.get("packfile")
     if pack is None or not pack.get("starts_with_pack"):
         problems.append("packfile upload needs a part 'packfile' starting "
@@ -287,6 +377,9 @@ def check_search_commits(body, problems):
     if not isinstance(body, dict) or not isinstance(
             (body.get("meta") or {}).get("repository_url"), str):
         problems.append("search_commits needs meta.repository_url")
+    elif CREDENTIALS_RE.search(body["meta"]["repository_url"]):
+        problems.append("search_commits meta.repository_url carries "
+                        "credentials")
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):
         return problems.append("search_commits data must be an array")
@@ -295,6 +388,242 @@ def check_search_commits(body, problems):
                 not SHA_RE.match(str(item.get("id", ""))):
             problems.append(f"search_commits item {item!r} is not "
                             "{id: <sha>, type: commit}")
+
+
+
+# --- Session checks: what a whole run sent, against what it was told -------
+#
+# Computed when the recording is read (GET /_control/requests), over every
+# request since the last reset: which events and coverage a session must
+# (or must not) send follows from the settings and skippable answers it was
+# given. Only runs that asked for settings are checked (the manual API's
+# sessions make no request).
+
+def unique_events(requests):
+    """Merged events of every citestcycle request, a retried request's once
+    (a failed request's events were sent all the same)."""
+    seen, events = set(), []
+    for request in requests:
+        if request["route"] != CITESTCYCLE:
+            continue
+        for event in request.get("events_merged") or []:
+            content = event["content"]
+            key = (event["type"], content.get("test_session_id"),
+                   content.get("test_module_id"), content.get("test_suite_id"),
+                   content.get("span_id"))
+            if key not in seen:
+                seen.add(key)
+                events.append(event)
+    return events
+
+
+def unique_coverages(requests):
+    seen, entries = set(), []
+    for request in requests:
+        if request["route"] != CITESTCOV or not isinstance(request["body"],
+                                                           list):
+            continue
+        for part in request["body"]:
+            data = part.get("data")
+            if not str(part.get("name", "")).startswith("coverage") or \
+                    not isinstance(data, dict):
+                continue
+            for entry in data.get("coverages") or []:
+                key = json.dumps(entry, sort_keys=True)
+                if key not in seen:
+                    seen.add(key)
+                    entries.append(entry)
+    return entries
+
+
+def last_attributes(requests, route):
+    for request in reversed(requests):
+        if request["route"] == route and isinstance(request["body"], dict):
+            return (request["body"].get("data") or {}).get("attributes") or {}
+    return None
+
+
+def check_configurations_on_events(settings, skippable, events, problems):
+    """Item 1: the events carry the configurations the lists are keyed by."""
+    configurations = settings.get("configurations") or {}
+    if skippable is not None and \
+            skippable.get("configurations") != configurations:
+        problems.append("the skippable request's configurations differ from "
+                        "the settings request's")
+    custom = configurations.get("custom") or {}
+    for event in events:
+        meta, kind = event["content"].get("meta") or {}, event["type"]
+        for key, value in custom.items():
+            if meta.get("test.configuration." + key) != value:
+                problems.append(f"{kind} event: test.configuration.{key} is "
+                                f"{meta.get('test.configuration.' + key)!r}, "
+                                f"the requests said {value!r}")
+        for key in meta:
+            if key.startswith("test.configuration.") and \
+                    key[len("test.configuration."):] not in custom:
+                problems.append(f"{kind} event: {key} is not in the "
+                                "requests' custom configurations")
+        for key in CONFIGURATION_KEYS:
+            if key in configurations and meta.get(key) != configurations[key]:
+                problems.append(f"{kind} event: {key} is {meta.get(key)!r}, "
+                                f"the requests said {configurations[key]!r}")
+
+
+def check_skipping_off(events, itr_on, problems):
+    """Item 8: no skipping list, no skipping tags (dd-trace-py)."""
+    for event in events:
+        content, kind = event["content"], event["type"]
+        meta, metrics = content.get("meta") or {}, content.get("metrics") or {}
+        if kind in ("test_session_end", "test_module_end"):
+            if meta.get("test.itr.tests_skipping.enabled") != "false":
+                problems.append(f"{kind}: test.itr.tests_skipping.enabled "
+                                "must be 'false' without a skippable list")
+            if not itr_on and meta.get("test.code_coverage.enabled") != \
+                    "false":
+                problems.append(f"{kind}: test.code_coverage.enabled must be "
+                                "'false' with ITR off")
+            for key in SKIPPING_TAGS:
+                if key in meta:
+                    problems.append(f"{kind}: {key} set without a skippable "
+                                    "list")
+            if "test.itr.tests_skipping.count" in metrics:
+                problems.append(f"{kind}: test.itr.tests_skipping.count set "
+                                "without a skippable list")
+        for key in ITR_TEST_TAGS:
+            if key in meta:
+                problems.append(f"{kind}: {key} set without a skippable list")
+        if content.get("itr_correlation_id"):
+            problems.append(f"{kind}: itr_correlation_id without a skippable "
+                            "list")
+
+
+def check_skipping_on(events, level, correlation_id, problems):
+    """Items 2 and 8: the skipping tags, the count, the correlation id at
+    the requested level."""
+    skipped = 0
+    for event in events:
+        content, kind = event["content"], event["type"]
+        meta = content.get("meta") or {}
+        on_this = kind == ("test_suite_end" if level == "suite" else "test")
+        if on_this and content.get("itr_correlation_id") != correlation_id:
+            problems.append(f"{kind} events must carry itr_correlation_id "
+                            f"{correlation_id!r} at {level} level")
+        if kind in ("test", "test_suite_end") and not on_this and \
+                content.get("itr_correlation_id"):
+            problems.append(f"{kind} events carry no itr_correlation_id at "
+                            f"{level} level")
+        if meta.get("test.skipped_by_itr") == "true":
+            # At suite level a test may still be (its suite partly ran).
+            if kind == "test_suite_end" and level != "suite":
+                problems.append(f"{kind}: test.skipped_by_itr at {level} "
+                                "level")
+            if meta.get("test.status") != "skip" or \
+                    not meta.get("test.skip_reason"):
+                problems.append(f"{kind} skipped by ITR needs test.status "
+                                "skip and test.skip_reason")
+            skipped += kind == ("test_suite_end" if level == "suite"
+                                else "test")
+    for event in events:
+        content, kind = event["content"], event["type"]
+        if kind not in ("test_session_end", "test_module_end"):
+            continue
+        meta, metrics = content.get("meta") or {}, content.get("metrics") or {}
+        count = metrics.get("test.itr.tests_skipping.count")
+        expected = {"test.itr.tests_skipping.enabled": "true",
+                    "test.itr.tests_skipping.type": level,
+                    "test.itr.tests_skipping.tests_skipped":
+                        "true" if count else "false",
+                    "_dd.ci.itr.tests_skipped": "true" if count else "false"}
+        for key, value in expected.items():
+            if meta.get(key) != value:
+                problems.append(f"{kind}: {key} must be {value!r}, got "
+                                f"{meta.get(key)!r}")
+        if count != skipped:
+            problems.append(f"{kind}: test.itr.tests_skipping.count must be "
+                            f"{skipped} ({level}s skipped by ITR), got "
+                            f"{count!r}")
+
+
+def check_suite_skips(events, problems):
+    """Item 2: a suite skipped by ITR is reported without its tests."""
+    skipped = {e["content"].get("test_suite_id") for e in events
+               if e["type"] == "test_suite_end" and
+               (e["content"].get("meta") or {}).get("test.skipped_by_itr") ==
+               "true"}
+    for event in events:
+        if event["type"] == "test" and \
+                event["content"].get("test_suite_id") in skipped:
+            problems.append("a test event of a suite skipped by ITR "
+                            f"({event['content']['meta'].get('test.name')})")
+
+
+def check_coverage_shapes(events, coverages, level, problems):
+    """Item 2: suite level, one entry per suite without span_id; test level,
+    each entry a test's."""
+    suite_ids = {e["content"].get("test_suite_id") for e in events
+                 if e["type"] == "test_suite_end"}
+    test_spans = {e["content"].get("span_id") for e in events
+                  if e["type"] == "test"}
+    per_suite = {}
+    for entry in coverages:
+        if level == "suite":
+            if "span_id" in entry:
+                problems.append("citestcov entries have no span_id at suite "
+                                "level")
+            suite = entry.get("test_suite_id")
+            if suite not in suite_ids:
+                problems.append(f"citestcov entry for suite {suite}, which "
+                                "sent no test_suite_end")
+            per_suite[suite] = per_suite.get(suite, 0) + 1
+            if per_suite[suite] == 2:
+                problems.append(f"more than one citestcov entry for suite "
+                                f"{suite}")
+        elif entry.get("span_id") not in test_spans:
+            problems.append(f"citestcov entry for span {entry.get('span_id')}"
+                            ", which is no test event")
+
+
+def check_expectations(expect, events, problems):
+    for event in events:
+        meta = event["content"].get("meta") or {}
+        metrics = event["content"].get("metrics") or {}
+        if "dd_service_set" in expect:
+            wanted = "true" if expect["dd_service_set"] else "false"
+            if meta.get("_dd.test.is_user_provided_service") != wanted:
+                problems.append(f"{event['type']}: _dd.test.is_user_provided_"
+                                f"service must be {wanted!r}")
+        if "exit_code" in expect and event["type"] == "test_session_end" and \
+                metrics.get("test.exit_code") != expect["exit_code"]:
+            problems.append(f"test.exit_code must be {expect['exit_code']}, "
+                            f"got {metrics.get('test.exit_code')!r}")
+
+
+def session_violations(requests, scenario, served):
+    settings = last_attributes(requests, SETTINGS)
+    if settings is None:
+        return []
+    problems = []
+    events = unique_events(requests)
+    coverages = unique_coverages(requests)
+    skippable = last_attributes(requests, SKIPPABLE)
+    check_configurations_on_events(settings, skippable, events, problems)
+    answered = served["settings"]
+    itr_on = bool(answered and answered.get("itr_enabled"))
+    coverage_on = itr_on and bool(answered.get("code_coverage"))
+    level = settings.get("test_level", "test")
+    if not itr_on and skippable is not None:
+        problems.append("a skippable request with ITR off")
+    if not coverage_on and coverages:
+        problems.append("citestcov sent with ITR or code coverage off")
+    if served["skippable"]:
+        check_skipping_on(events, level, scenario["correlation_id"], problems)
+    else:
+        check_skipping_off(events, itr_on, problems)
+    if level == "suite":
+        check_suite_skips(events, problems)
+    check_coverage_shapes(events, coverages, level, problems)
+    check_expectations(scenario.get("expect") or {}, events, problems)
+    return ["session: " + p for p in problems]
 
 
 # --- Body decoding ------------------------------------------------------------
@@ -355,7 +684,7 @@ def to_json(value):
 
 class State:
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.reset()
 
     def reset(self):
@@ -363,9 +692,13 @@ class State:
                          "itr-correlation-1", "coverage": None,
                          "known_commits": [], "known_tests": {},
                          "info_endpoints": DEFAULT_INFO_ENDPOINTS,
-                         "failures": []}
+                         "failures": [], "expect": {},
+                         "large_skippable": 0}
         self.requests = []
         self.violations = []
+        # What the client was answered normally: the settings attributes
+        # and whether it got the skippable list (None/False: it did not).
+        self.served = {"settings": None, "skippable": False}
 
     def take_failure(self, path):
         """The first matching failure rule, with its count consumed."""
@@ -392,6 +725,12 @@ class Handler(BaseHTTPRequestHandler):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
             body = body.encode()
+        record = getattr(self, "record", None)
+        if record is not None:  # what the client was told, for tests
+            with STATE.lock:
+                record["answered"] = status
+                record["answered_bytes"] = len(body)
+            self.record = None
         self.send_response(status)
         has_type = any(k.lower() == "content-type" for k in (headers or {}))
         if body and not has_type:
@@ -430,8 +769,10 @@ class Handler(BaseHTTPRequestHandler):
     def control(self, method, raw):
         if method == "GET" and self.path == "/_control/requests":
             with STATE.lock:
+                violations = STATE.violations + session_violations(
+                    STATE.requests, STATE.scenario, STATE.served)
                 return self.reply(200, {"requests": STATE.requests,
-                                        "violations": STATE.violations})
+                                        "violations": violations})
         if method == "POST" and self.path == "/_control/reset":
             with STATE.lock:
                 STATE.reset()
@@ -480,19 +821,25 @@ class Handler(BaseHTTPRequestHandler):
         if parsed is not None or not problems:
             self.check_body(method, route, parsed, problems)
         if route == CITESTCYCLE:
-            record["events_merged"] = to_json(merged_events(parsed))
+            merged = merged_events(parsed)
+            for index, event in enumerate(merged):
+                check_merged_event(index, event, problems)
+            record["events_merged"] = to_json(merged)
         record["violations"] = problems
         with STATE.lock:
             STATE.requests.append(record)
             STATE.violations.extend(f"{method} {self.path}: {p}"
                                     for p in problems)
+        self.record = record
         rule = STATE.take_failure(self.path)
+        delay_ms = 0
         if rule is not None:
-            time.sleep(rule.get("delay_ms", 0) / 1000.0)
+            delay_ms = rule.get("delay_ms", 0)
+            time.sleep(delay_ms / 1000.0)
             if rule.get("status"):
                 return self.reply(rule["status"], rule.get("body", ""),
                                   rule.get("headers"))
-        self.respond(route, parsed)
+        self.respond(route, parsed, delay_ms)
 
     def check_headers(self, mode, route, headers, problems):
         if mode == "agentless":
@@ -533,11 +880,16 @@ class Handler(BaseHTTPRequestHandler):
                 "JSON" + (" or msgpack" if route == CITESTCYCLE else "")))
         checks[route](parsed, problems)
 
-    def respond(self, route, parsed):
+    def respond(self, route, parsed, delay_ms=0):
         scenario = STATE.scenario
+        # An answer later than the clients wait for it was not received.
+        in_time = delay_ms < CLIENT_BUDGET_MS.get(route, 0)
         if route == SETTINGS:
             attributes = copy.deepcopy(DEFAULT_SETTINGS)
             attributes.update(scenario["settings"])
+            if in_time:
+                with STATE.lock:
+                    STATE.served["settings"] = attributes
             return self.reply(200, {"data": {
                 "id": "1", "type": "ci_app_tracers_test_service_settings",
                 "attributes": attributes}})
@@ -545,6 +897,12 @@ class Handler(BaseHTTPRequestHandler):
             meta = {"correlation_id": scenario["correlation_id"]}
             if scenario["coverage"] is not None:
                 meta["coverage"] = scenario["coverage"]
+            if in_time:
+                with STATE.lock:
+                    STATE.served["skippable"] = True
+            if scenario.get("large_skippable"):
+                return self.reply(200, large_skippable(
+                    scenario["large_skippable"], scenario["skippable"], meta))
             return self.reply(200, {"data": scenario["skippable"],
                                     "meta": meta})
         if route == SEARCH_COMMITS:
@@ -567,6 +925,24 @@ class Handler(BaseHTTPRequestHandler):
         if route in (CITESTCYCLE, CITESTCOV):
             return self.reply(202, {})
         self.reply(404, {"error": f"unknown path {route}"})
+
+
+def large_skippable(size, items, meta):
+    """A skippable response of at least `size` bytes: `items`, then filler
+    items for a module no test has (as a monorepo's list would be)."""
+    total = len(json.dumps({"data": items, "meta": meta}))
+    filler = []
+    index = 0
+    while total < size:
+        item = {"type": "test", "id": f"{index:016x}", "attributes": {
+            "suite": f"generated/suite_{index // 50:06d}.cc",
+            "name": f"Case{index:08d}_with_a_longer_name",
+            "parameters": '{"arguments": {}, "metadata": {}}',
+            "configurations": {"test.bundle": "another_module"}}}
+        total += len(json.dumps(item)) + 2  # and its ", "
+        filler.append(item)
+        index += 1
+    return json.dumps({"data": items + filler, "meta": meta})
 
 
 def exit_when_orphaned(parent):

@@ -72,16 +72,50 @@ def test_event(**overrides):
     content = {"trace_id": 1, "span_id": 2, "test_session_id": 3,
                "test_module_id": 4, "test_suite_id": 5, "name": "gtest.test",
                "resource": "Suite.Name", "start": NOW_NS, "duration": 1000,
-               "error": 0, "meta": {"test.status": "pass"},
+               "error": 0, "meta": {"test.status": "pass",
+                                    "test.final_status": "pass"},
                "metrics": {"test.source.start": 12}}
     content.update(overrides)
     return {"type": "test", "version": 2, "content": content}
 
 
-def envelope(*events):
-    return {"version": 1, "metadata": {"*": {"language": "cpp"},
-                                       "test": {"test_session.name": "s"}},
+CAPABILITY = "_dd.library_capabilities.test_impact_analysis"
+
+
+def envelope(*events, star=None):
+    return {"version": 1, "metadata": {"*": star or {"language": "cpp"},
+                                       "test": {"test_session.name": "s",
+                                                CAPABILITY: "1"}},
             "events": list(events)}
+
+
+def container_event(kind, **overrides):
+    ids = {"test_suite_end": {"test_session_id": 3, "test_module_id": 4,
+                              "test_suite_id": 5},
+           "test_module_end": {"test_session_id": 3, "test_module_id": 4},
+           "test_session_end": {"test_session_id": 3}}[kind]
+    meta = {"test_suite_end": {"test.suite": "Suite", "test.module": "m"},
+            "test_module_end": {"test.module": "m"},
+            "test_session_end": {}}[kind]
+    content = {**ids, "name": "gtest." + kind, "resource": {
+        "test_suite_end": "Suite", "test_module_end": "m"}.get(
+            kind, "gtest.test_session.cmd"), "start": NOW_NS,
+        "duration": 1, "error": 0, "meta": {"test.status": "pass", **meta},
+        "metrics": {}}
+    content.update(overrides)
+    return {"type": kind, "version": 1, "content": content}
+
+
+def with_meta(event, **meta):
+    """`event` with these meta tags added (None removes one)."""
+    event = json.loads(json.dumps(event))
+    for key, value in meta.items():
+        key = key.replace("__", ".")
+        if value is None:
+            event["content"]["meta"].pop(key, None)
+        else:
+            event["content"]["meta"][key] = value
+    return event
 
 
 COVERAGE = {"version": 2, "coverages": [
@@ -184,6 +218,53 @@ def malformed():
                                              "repository_url": "r",
                                              "configurations": {}}}}).encode(),
          {"Content-Type": "application/json", **KEY}),
+        ("test.final_status must be pass, fail or skip", "/api/v2/citestcycle",
+         msgpack.packb(envelope(with_meta(
+             test_event(), test__final_status=None))), MSGPACK),
+        ("differs from test.status", "/api/v2/citestcycle",
+         msgpack.packb(envelope(with_meta(
+             test_event(), test__final_status="fail"))), MSGPACK),
+        ("test.final_status is for tests only", "/api/v2/citestcycle",
+         msgpack.packb(envelope(with_meta(container_event("test_suite_end"),
+                                          test__final_status="pass"))),
+         MSGPACK),
+        ("lacks _dd.library_capabilities.test_impact_analysis",
+         "/api/v2/citestcycle",
+         msgpack.packb({**envelope(test_event()), "metadata": {}}), MSGPACK),
+        ("does not implement", "/api/v2/citestcycle",
+         msgpack.packb(envelope(with_meta(
+             test_event(),
+             _dd__library_capabilities__early_flake_detection="1"))),
+         MSGPACK),
+        ("test.source.start must be a metric", "/api/v2/citestcycle",
+         msgpack.packb(envelope(with_meta(
+             test_event(), test__source__start="12"))), MSGPACK),
+        ("must be the test.suite name", "/api/v2/citestcycle",
+         msgpack.packb(envelope(container_event(
+             "test_suite_end", resource="gtest.test_suite.Suite"))), MSGPACK),
+        ("must be the test.module name", "/api/v2/citestcycle",
+         msgpack.packb(envelope(container_event(
+             "test_module_end", resource="gtest.test_module.m"))), MSGPACK),
+        ("ci.pipeline.url carries credentials", "/api/v2/citestcycle",
+         msgpack.packb(envelope(test_event(), star={
+             "ci.pipeline.url": "https://u:p@ci.example.com/p/1"})), MSGPACK),
+        ("_dd.ci.env_vars carries credentials", "/api/v2/citestcycle",
+         msgpack.packb(envelope(test_event(), star={
+             "_dd.ci.env_vars": '{"URL":"https://tok@git.example.com/x"}'})),
+         MSGPACK),
+        ("is not a bare version", "/api/v2/citestcycle",
+         msgpack.packb(envelope(test_event(), star={
+             "runtime.version": "14.0.6  optimized NDEBUG"})), MSGPACK),
+        ("_dd.test.is_user_provided_service must be", "/api/v2/citestcycle",
+         msgpack.packb(envelope(test_event(), star={
+             "_dd.test.is_user_provided_service": "yes"})), MSGPACK),
+        ("test.codeowners must be a JSON array", "/api/v2/citestcycle",
+         msgpack.packb(envelope(with_meta(
+             test_event(), test__codeowners="@org/team"))), MSGPACK),
+        ("repository_url carries credentials",
+         "/api/v2/libraries/tests/services/setting",
+         json.dumps(settings_body(repository_url="https://u:p@h.com/r.git"))
+         .encode(), {"Content-Type": "application/json", **KEY}),
         ("data.type must be 'test_params'", "/api/v2/ci/tests/skippable",
          json.dumps({"data": {"type": "x", "attributes": {
              "test_level": "test", "service": "s", "env": "e",
@@ -191,6 +272,211 @@ def malformed():
              "configurations": {}}}}).encode(),
          {"Content-Type": "application/json", **KEY}),
     ]
+
+
+CONFIGURATIONS = {"os.platform": "linux", "os.version": "6.1",
+                  "os.architecture": "x86_64", "runtime.name": "clang",
+                  "runtime.version": "14.0.6", "custom": {"board": "rev2"}}
+STAR = {"language": "cpp", "os.platform": "linux", "os.version": "6.1",
+        "os.architecture": "x86_64", "runtime.name": "clang",
+        "runtime.version": "14.0.6", "test.configuration.board": "rev2"}
+CORRELATION = "itr-correlation-1"  # the server's default
+
+
+def settings_body(level="test", **overrides):
+    attributes = {"test_level": level, "service": "s", "env": "none",
+                  "repository_url": "https://h.com/r.git", "branch": "main",
+                  "sha": SHA, "configurations": CONFIGURATIONS}
+    attributes.update(overrides)
+    return {"data": {"id": "1", "type":
+                     "ci_app_test_service_libraries_settings",
+                     "attributes": attributes}}
+
+
+def skippable_body(level="test"):
+    body = settings_body(level)
+    body["data"]["type"] = "test_params"
+    return body
+
+
+def session(level):
+    """A well-formed run's bodies: settings, skippable, the test cycle
+    envelope (one test ran, one test or suite skipped) and coverage."""
+    skipping = {"test.itr.tests_skipping.enabled": "true",
+                "test.itr.tests_skipping.type": level,
+                "test.itr.tests_skipping.tests_skipped": "true",
+                "_dd.ci.itr.tests_skipped": "true",
+                "test.code_coverage.enabled": "true"}
+    count = {"test.itr.tests_skipping.count": 1}
+    ran = test_event(span_id=10)
+    if level == "test":
+        ran["content"]["itr_correlation_id"] = CORRELATION
+        skipped = with_meta(test_event(span_id=11, itr_correlation_id=
+                                       CORRELATION),
+                            test__status="skip", test__final_status="skip",
+                            test__skipped_by_itr="true",
+                            test__skip_reason="Skipped by ITR")
+        suites = [container_event("test_suite_end")]
+        coverage = {"test_session_id": 3, "test_suite_id": 5, "span_id": 10,
+                    "files": [{"filename": "src/a.cc"}]}
+    else:
+        skipped = with_meta(container_event(
+            "test_suite_end", test_suite_id=6, resource="Skipped",
+            itr_correlation_id=CORRELATION), test__suite="Skipped",
+            test__status="skip", test__skipped_by_itr="true",
+            test__skip_reason="Skipped by ITR")
+        suites = [container_event("test_suite_end",
+                                  itr_correlation_id=CORRELATION)]
+        coverage = {"test_session_id": 3, "test_suite_id": 5,
+                    "files": [{"filename": "src/a.cc"}]}
+    containers = [with_meta(container_event(kind, metrics=dict(count)),
+                            **{k.replace(".", "__"): v
+                               for k, v in skipping.items()})
+                  for kind in ("test_module_end", "test_session_end")]
+    return {"settings": settings_body(level),
+            "skippable": skippable_body(level),
+            "cycle": envelope(ran, skipped, *suites, *containers, star=STAR),
+            "coverage": {"version": 2, "coverages": [coverage]}}
+
+
+def send_session(client, bodies):
+    json_headers = {"Content-Type": "application/json", **KEY}
+    if bodies.get("settings") is not None:
+        client.send("/api/v2/libraries/tests/services/setting",
+                    json.dumps(bodies["settings"]).encode(), json_headers)
+    if bodies.get("skippable") is not None:
+        client.send("/api/v2/ci/tests/skippable",
+                    json.dumps(bodies["skippable"]).encode(), json_headers)
+    client.send("/api/v2/citestcycle", msgpack.packb(bodies["cycle"]),
+                MSGPACK)
+    if bodies.get("coverage") is not None:
+        body, headers = multipart_headers([
+            (b"coverage1", b"coverage1.msgpack", b"application/msgpack",
+             msgpack.packb(bodies["coverage"])),
+            (b"event", b"event.json", b"application/json",
+             b'{"dummy":true}')])
+        client.send("/api/v2/citestcov", body, headers)
+
+
+def events_of(bodies, kind):
+    return [e for e in bodies["cycle"]["events"] if e["type"] == kind]
+
+
+def malformed_sessions():
+    """(expected violation, level, scenario, mutation of the bodies)."""
+    def put(path, value):
+        def mutate(b):
+            *parents, last = path
+            target = b
+            for key in parents:
+                target = target[key]
+            target[last] = value
+        return mutate
+
+    def meta_of(kind, **meta):
+        def mutate(b):
+            for event in events_of(b, kind):
+                event.update(with_meta(event, **meta))
+        return mutate
+
+    def content_of(kind, key, value):
+        def mutate(b):
+            for event in events_of(b, kind):
+                if value is None:
+                    event["content"].pop(key, None)
+                else:
+                    event["content"][key] = value
+        return mutate
+
+    def drop(name):
+        return lambda b: b.pop(name)
+
+    off = {"settings": {"itr_enabled": False}}
+    no_skipping = {"settings": {"tests_skipping": False}}
+    return [
+        ("test.configuration.board is None", "test", {},
+         put(("cycle", "metadata", "*"), {**STAR, "test.configuration.board":
+                                          None})),
+        ("test.configuration.gpu is not in the requests'", "test", {},
+         put(("cycle", "metadata", "*"), {**STAR,
+                                          "test.configuration.gpu": "a100"})),
+        ("runtime.version is '15.0.0'", "test", {},
+         put(("cycle", "metadata", "*"), {**STAR,
+                                          "runtime.version": "15.0.0"})),
+        ("configurations differ from the settings", "test", {},
+         put(("skippable", "data", "attributes", "configurations"),
+             {**CONFIGURATIONS, "custom": {}})),
+        ("no span_id at suite level", "suite", {},
+         put(("coverage", "coverages", 0, "span_id"), 10)),
+        ("more than one citestcov entry", "suite", {},
+         lambda b: b["coverage"]["coverages"].append(
+             {**b["coverage"]["coverages"][0],
+              "files": [{"filename": "src/b.cc"}]})),
+        ("which sent no test_suite_end", "suite", {},
+         put(("coverage", "coverages", 0, "test_suite_id"), 99)),
+        ("test_suite_end events must carry itr_correlation_id", "suite", {},
+         content_of("test_suite_end", "itr_correlation_id", None)),
+        ("test events carry no itr_correlation_id at suite", "suite", {},
+         content_of("test", "itr_correlation_id", CORRELATION)),
+        ("a test event of a suite skipped by ITR", "suite", {},
+         lambda b: b["cycle"]["events"].append(
+             test_event(span_id=12, test_suite_id=6))),
+        ("test.itr.tests_skipping.count must be 1", "test", {},
+         content_of("test_session_end", "metrics",
+                    {"test.itr.tests_skipping.count": 2})),
+        ("test.itr.tests_skipping.type must be 'suite'", "suite", {},
+         meta_of("test_session_end", test__itr__tests_skipping__type="test")),
+        ("test events must carry itr_correlation_id", "test", {},
+         content_of("test", "itr_correlation_id", None)),
+        ("which is no test event", "test", {},
+         put(("coverage", "coverages", 0, "span_id"), 77)),
+        ("test.skipped_by_itr at test level", "test", {},
+         meta_of("test_suite_end", test__skipped_by_itr="true",
+                 test__status="skip", test__skip_reason="x")),
+        ("test.itr.tests_skipping.type set without a skippable list", "test",
+         off, lambda b: b.pop("skippable")),
+        ("a skippable request with ITR off", "test", off,
+         lambda b: None),
+        ("citestcov sent with ITR or code coverage off", "test", off,
+         drop("skippable")),
+        ("test.itr.tests_skipping.enabled must be 'false'", "test",
+         no_skipping, drop("skippable")),
+        ("test.code_coverage.enabled must be 'false' with ITR off", "test",
+         off, lambda b: (b.pop("skippable"), b.pop("coverage"))),
+        ("itr_correlation_id without a skippable list", "test", no_skipping,
+         drop("skippable")),
+        ("_dd.test.is_user_provided_service must be 'true'", "test",
+         {"expect": {"dd_service_set": True}}, lambda b: None),
+        ("test.exit_code must be 1", "test", {"expect": {"exit_code": 1}},
+         content_of("test_session_end", "metrics",
+                    {"test.itr.tests_skipping.count": 1,
+                     "test.exit_code": 0})),
+    ]
+
+
+def run_sessions(client):
+    """Well-formed runs at both levels give no violation; each malformed
+    one is reported by the session checks."""
+    failures = []
+    for level in ("test", "suite"):
+        client.control("/_control/reset")
+        send_session(client, session(level))
+        violations = client.control("/_control/requests")["violations"]
+        if violations:
+            failures.append(f"well-formed {level}-level session: "
+                            f"{violations}")
+    for expected, level, scenario, mutate in malformed_sessions():
+        client.control("/_control/reset")
+        if scenario:
+            client.control("/_control/scenario", scenario)
+        bodies = session(level)
+        mutate(bodies)
+        send_session(client, bodies)
+        violations = client.control("/_control/requests")["violations"]
+        if not any(expected in v for v in violations):
+            failures.append(f"session check not reported: {expected!r} "
+                            f"(got {violations})")
+    return failures
 
 
 def multipart_headers(parts):
@@ -224,8 +510,10 @@ def main():
             merged = client.control("/_control/requests")["requests"][0][
                 "events_merged"][0]["content"]["meta"]
             if merged != {"language": "cpp", "test_session.name": "s",
-                          "test.status": "pass"}:
+                          CAPABILITY: "1", "test.status": "pass",
+                          "test.final_status": "pass"}:
                 failures.append(f"metadata not merged: {merged}")
+            failures += run_sessions(client)
         finally:
             server.terminate()
             server.wait()

@@ -247,20 +247,62 @@ TEST(BackendChoice, UnknownItrBackendWarns) {
   EXPECT_GT(warnings, 0u);
 }
 
+TEST(DatadogConfig, IntakePayloadLimit) {
+  EXPECT_EQ(LoadDatadogConfig(Env({})).intake.max_payload_bytes,
+            itr::datadog::reporting::kDefaultMaxPayloadBytes);
+  EXPECT_EQ(LoadDatadogConfig(Env({{"ITR_INTAKE_MAX_PAYLOAD_BYTES", "4096"}}))
+                .intake.max_payload_bytes,
+            4096u);
+  size_t warnings = 0;
+  EXPECT_EQ(
+      LoadDatadogConfig(Env({{"ITR_INTAKE_MAX_PAYLOAD_BYTES", "0"}}), &warnings)
+          .intake.max_payload_bytes,
+      itr::datadog::reporting::kDefaultMaxPayloadBytes);
+  EXPECT_EQ(warnings, 1u);
+}
+
+// dd-trace-go and datadog-ci-rb keep the repository name's case.
 TEST(DefaultService, IsTheRepositoryName) {
   EXPECT_EQ(DefaultServiceName("https://github.com/Org/Calc-Suite.git"),
-            "calc-suite");
+            "Calc-Suite");
   EXPECT_EQ(DefaultServiceName("git@github.com:org/repo.git"), "repo");
   EXPECT_EQ(DefaultServiceName("https://host/org/repo/"), "repo");
   EXPECT_EQ(DefaultServiceName(""), "test");
 }
 
-TEST(HostTags, SplitCompilerAndKeepTheBuildFlavour) {
-  auto c = HostTags("clang 14.0.6 optimized NDEBUG");
+// runtime.version is the version alone; the flavour becomes the
+// build_flavor custom configuration.
+TEST(HostTags, CleanVersionAndTheFlavourApart) {
+  auto c = HostTags("clang 14.0.6  optimized NDEBUG");
   EXPECT_EQ(c["runtime.name"], "clang");
-  EXPECT_EQ(c["runtime.version"], "14.0.6 optimized NDEBUG");
+  EXPECT_EQ(c["runtime.version"], "14.0.6");
   EXPECT_EQ(c["os.platform"], "linux");
   EXPECT_FALSE(c["os.architecture"].empty());
+  EXPECT_EQ(BuildFlavor("clang 14.0.6  optimized NDEBUG"), "optimized NDEBUG");
+  EXPECT_EQ(BuildFlavor("gcc 12.2.0 asan"), "asan");
+  EXPECT_EQ(BuildFlavor("clang 14.0.6 "), "");
+  EXPECT_EQ(HostTags("gcc 12.2.0")["runtime.version"], "12.2.0");
+  EXPECT_EQ(HostTags("clang 17.0.1 (https://github.com/llvm/llvm-project x) "
+                     "optimized")["runtime.version"],
+            "17.0.1");
+  EXPECT_EQ(BuildFlavor("clang 17.0.1 (https://github.com/llvm/llvm-project "
+                        "x) optimized"),
+            "optimized");
+  // itr ctest's: CMake's compiler, build type and flags.
+  EXPECT_EQ(HostTags("Clang 14.0.6 Release -O2 -g")["runtime.version"],
+            "14.0.6");
+  EXPECT_EQ(BuildFlavor("Clang 14.0.6 Release -O2 -g"), "Release -O2 -g");
+  // No version to tell: none sent, rather than a word that is not one.
+  EXPECT_EQ(HostTags("unknown build").count("runtime.version"), 0u);
+  EXPECT_EQ(BuildFlavor("unknown build"), "build");
+}
+
+TEST(WorkingDirectory, RelativeToTheWorkspace) {
+  EXPECT_EQ(WorkingDirectoryTag("/w/repo", "/w/repo"), ".");
+  EXPECT_EQ(WorkingDirectoryTag("/w/repo/build/tests", "/w/repo/"),
+            "build/tests");
+  EXPECT_EQ(WorkingDirectoryTag("/w/repository", "/w/repo"), "/w/repository");
+  EXPECT_EQ(WorkingDirectoryTag("/tmp/x", ""), "/tmp/x");
 }
 
 }  // namespace

@@ -217,10 +217,16 @@ TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
   EXPECT_EQ(meta["git.repository_url"], "https://x/calc.git");  // merged
   EXPECT_EQ(add["metrics"]["test.source.start"], 10);
   EXPECT_EQ(add["metrics"]["test.source.end"], 20);
+  EXPECT_EQ(meta["test.final_status"], "pass");
+  EXPECT_EQ(meta["_dd.library_capabilities.test_impact_analysis"], "1");
+  EXPECT_EQ(cycle[0]["body"]["metadata"]["test"]
+                 ["_dd.library_capabilities.test_impact_analysis"],
+            "1");
 
   json divide = ByName(tests, "Divides")["content"];
   EXPECT_EQ(divide["error"], 1);
   EXPECT_EQ(divide["meta"]["test.status"], "fail");
+  EXPECT_EQ(divide["meta"]["test.final_status"], "fail");
   EXPECT_EQ(divide["meta"]["error.type"], "std::domain_error");
   EXPECT_EQ(divide["meta"]["error.message"], "division by zero");
   EXPECT_EQ(divide["meta"]["error.stack"], "frame #0");
@@ -228,6 +234,7 @@ TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
 
   json skip = ByName(tests, "ReadsLargeFiles")["content"];
   EXPECT_EQ(skip["meta"]["test.status"], "skip");
+  EXPECT_EQ(skip["meta"]["test.final_status"], "skip");
   EXPECT_EQ(skip["meta"]["test.skip_reason"],
             "Skipped by Datadog Intelligent Test Runner");
   EXPECT_EQ(skip["meta"]["test.skipped_by_itr"], "true");
@@ -245,8 +252,9 @@ TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
     const bool is_math = content["meta"]["test.suite"] == "Arithmetic";
     EXPECT_EQ(content["meta"]["test.status"], is_math ? "fail" : "pass");
     EXPECT_EQ(content["name"], "myframework.test_suite");
-    EXPECT_EQ(content["resource"], is_math ? "myframework.test_suite.Arithmetic"
-                                           : "myframework.test_suite.Csv");
+    // The bare name, as dd-trace-py's.
+    EXPECT_EQ(content["resource"], is_math ? "Arithmetic" : "Csv");
+    EXPECT_FALSE(content["meta"].contains("test.final_status"));
     EXPECT_EQ(content["test_session_id"].get<uint64_t>(), session_id);
     if (is_math) {
       EXPECT_EQ(content["test_suite_id"].get<uint64_t>(), arithmetic_id);
@@ -260,6 +268,7 @@ TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
     const bool is_math = content["meta"]["test.module"] == "math";
     EXPECT_EQ(content["meta"]["test.status"], is_math ? "fail" : "pass");
     EXPECT_EQ(content["name"], "myframework.test_module");
+    EXPECT_EQ(content["resource"], content["meta"]["test.module"]);
     if (is_math) EXPECT_EQ(content["test_module_id"].get<uint64_t>(), math_id);
   }
   std::vector<json> sessions = OfType(events, "test_session_end");
@@ -273,6 +282,72 @@ TEST_F(ReportingTest, SessionWithTwoModulesIsConformant) {
   EXPECT_EQ(s["meta"]["test.itr.tests_skipping.enabled"], "true");
   EXPECT_EQ(s["metrics"]["test.itr.tests_skipping.count"], 1);
   EXPECT_EQ(s["meta"]["test_session.name"], "calc_tests --all");
+  EXPECT_FALSE(s["meta"].contains("test.final_status"));
+}
+
+// dd-trace-py's suite mode: the correlation id on suite events only, and a
+// suite skipped whole reported as one skipped suite without tests.
+TEST_F(ReportingTest, SuiteLevelCorrelationAndASkippedSuite) {
+  SessionOptions options = Options(Agentless());
+  options.itr_correlation_id = "corr-suite";
+  options.itr_correlation_level = SkippingLevel::kSuite;
+  auto session = TestSession::Start(std::move(options));
+  TestModule* module = session->StartModule("m");
+  datadog::Test* test = module->StartSuite("Ran")->StartTest("T");
+  test->SetSourceLines(12);
+  test->Finish(TestStatus::kPass);
+  TestSuite* skipped = module->StartSuite("Skipped");
+  skipped->SetTag("test.skipped_by_itr", "true");
+  skipped->Skip("Skipped by Datadog Intelligent Test Runner");
+  session->Finish();
+
+  EXPECT_EQ(Violations(), json::array());
+  std::vector<json> events = MergedEvents();
+  std::vector<json> tests = OfType(events, "test");
+  ASSERT_EQ(tests.size(), 1u);
+  EXPECT_FALSE(tests[0]["content"].contains("itr_correlation_id"));
+  EXPECT_EQ(tests[0]["content"]["metrics"]["test.source.start"], 12);
+  EXPECT_FALSE(tests[0]["content"]["metrics"].contains("test.source.end"));
+  std::vector<json> suites = OfType(events, "test_suite_end");
+  ASSERT_EQ(suites.size(), 2u);
+  for (const json& suite : suites) {
+    const json& content = suite["content"];
+    EXPECT_EQ(content["itr_correlation_id"], "corr-suite");
+    if (content["meta"]["test.suite"] == "Skipped") {
+      EXPECT_EQ(content["meta"]["test.status"], "skip");
+      EXPECT_EQ(content["meta"]["test.skip_reason"],
+                "Skipped by Datadog Intelligent Test Runner");
+      EXPECT_EQ(content["meta"]["test.skipped_by_itr"], "true");
+    }
+  }
+}
+
+TEST_F(ReportingTest, TestLevelCorrelationIsOnTestsOnly) {
+  SessionOptions options = Options(Agentless());
+  options.itr_correlation_id = "corr-test";
+  auto session = TestSession::Start(std::move(options));
+  session->StartModule("m")->StartSuite("S")->StartTest("T")->Finish(
+      TestStatus::kPass);
+  session->Finish();
+  for (const json& event : MergedEvents()) {
+    EXPECT_EQ(event["content"].value("itr_correlation_id", ""),
+              event["type"] == "test" ? "corr-test" : "")
+        << event["type"];
+  }
+}
+
+// dd-trace-go's default session name: the CI job and the command.
+TEST_F(ReportingTest, SessionNameIsTheJobAndTheCommand) {
+  SessionOptions options = Options(Agentless());
+  options.environment_tags["ci.job.name"] = "unit-tests";
+  auto session = TestSession::Start(std::move(options));
+  EXPECT_EQ(session->options().session_name, "unit-tests-calc_tests --all");
+  session->Finish();
+  SessionOptions named = Options(nullptr);
+  named.environment_tags["ci.job.name"] = "unit-tests";
+  named.session_name = "nightly";
+  EXPECT_EQ(TestSession::Start(std::move(named))->options().session_name,
+            "nightly");
 }
 
 TEST_F(ReportingTest, CoverageBitmapsRoundTrip) {
@@ -451,11 +526,83 @@ TEST_F(ReportingTest, Http500ForeverWarnsOnceAndDropsInBoundedTime) {
   EXPECT_TRUE(absl::StrContains(err, "HTTP 500")) << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   EXPECT_FALSE(absl::StrContains(err, kApiKey));
-  // Tried (with retries) once, then gave up on coverage without asking.
+  // Each intake's final batch is tried (with retries) even though the other
+  // one failed: a failure loses its own batch only.
   EXPECT_EQ(Requests(kCycle).size(), 3u);
-  EXPECT_EQ(Requests(kCov).size(), 0u);
+  EXPECT_EQ(Requests(kCov).size(), 3u);
   EXPECT_EQ(sink->stats().events_dropped, 4);
   EXPECT_EQ(sink->stats().coverages_dropped, 1);
+}
+
+// dd-trace-go loses the one payload whose request failed; the batches after
+// it, and so the session's and module's own events, still arrive.
+TEST_F(ReportingTest, OneFailedRequestLosesOnlyItsBatch) {
+  server_->SetScenario({{"failures",
+                         {{{"path_prefix", kCycle},
+                           {"status", 500},
+                           {"count", FastPolicy().max_attempts}}}}});
+  auto sink = Agentless({.max_payload_bytes = 2048});
+  ::testing::internal::CaptureStderr();
+  auto session = TestSession::Start(Options(sink));
+  TestSuite* suite = session->StartModule("m")->StartSuite("S");
+  constexpr int kTests = 40;
+  for (int i = 0; i < kTests; ++i) {
+    suite->StartTest(absl::StrCat("T", i))->Finish(TestStatus::kPass);
+  }
+  session->Finish();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_TRUE(absl::StrContains(err, "later ones are still sent")) << err;
+
+  json cycle = Requests(kCycle);
+  ASSERT_GT(cycle.size(), static_cast<size_t>(FastPolicy().max_attempts) + 1);
+  // The first request was tried max_attempts times, then given up.
+  const size_t lost = cycle[0]["body"]["events"].size();
+  for (int i = 0; i < FastPolicy().max_attempts; ++i) {
+    EXPECT_EQ(cycle[i]["answered"], 500);
+    EXPECT_EQ(cycle[i]["body"], cycle[0]["body"]);
+  }
+  std::set<std::string> received;
+  for (size_t i = FastPolicy().max_attempts; i < cycle.size(); ++i) {
+    EXPECT_EQ(cycle[i]["answered"], 202);
+    for (const json& event : cycle[i]["events_merged"]) {
+      received.insert(event["type"].get<std::string>() + "/" +
+                      event["content"]["meta"].value("test.name", ""));
+    }
+  }
+  EXPECT_EQ(received.size(), kTests + 3 - lost);
+  EXPECT_EQ(received.count("test_session_end/"), 1u);
+  EXPECT_EQ(received.count("test_module_end/"), 1u);
+  EXPECT_EQ(sink->stats().events_dropped, static_cast<int>(lost));
+  EXPECT_EQ(sink->stats().events_sent, kTests + 3 - static_cast<int>(lost));
+  EXPECT_EQ(sink->stats().failed_requests, 1);
+}
+
+// dd-trace-py's circuit breaker: after three failed requests in a row only
+// every third batch is tried, and the final flush always is.
+TEST_F(ReportingTest, FailingIntakeIsProbedNotHammered) {
+  server_->SetScenario(
+      {{"failures",
+        {{{"path_prefix", kCycle}, {"status", 500}, {"count", -1}}}}});
+  RetryPolicy once = FastPolicy();
+  auto sink = Agentless({.max_payload_bytes = 1024});
+  auto session = TestSession::Start(Options(sink));
+  TestSuite* suite = session->StartModule("m")->StartSuite("S");
+  for (int i = 0; i < 60; ++i) {
+    suite->StartTest(absl::StrCat("T", i))->Finish(TestStatus::kPass);
+  }
+  session->Finish();
+  const IntakeSink::Stats stats = sink->stats();
+  const int tried = stats.failed_requests;  // every request made failed
+  const int batches = tried + stats.batches_not_tried;
+  EXPECT_EQ(Requests(kCycle).size(),
+            static_cast<size_t>(tried * once.max_attempts));
+  EXPECT_EQ(stats.events_sent, 0);
+  EXPECT_EQ(stats.events_dropped, 63);
+  // Three tried, then one in three, then the final flush.
+  EXPECT_GT(batches, 6);
+  EXPECT_GT(stats.batches_not_tried, 0);
+  EXPECT_LE(tried, 3 + (batches - 3) / 3 + 1);
 }
 
 TEST_F(ReportingTest, UnfinishedAndOutOfOrderObjectsDoNotCrash) {

@@ -65,7 +65,25 @@ TEST(SessionOptionsFromEnvironment, ReadsTheDdVariables) {
   EXPECT_EQ(options.command, "calc_tests -s");
   EXPECT_EQ(options.environment_tags["os.platform"], "linux");
   EXPECT_FALSE(options.environment_tags["runtime.name"].empty());
+  EXPECT_EQ(options.environment_tags["_dd.test.is_user_provided_service"],
+            "true");
   EXPECT_EQ(options.sink, nullptr);
+}
+
+// The manual API tags events as the Datadog backend does: every DD_TAGS
+// entry, test.configuration.*, a bare runtime.version.
+TEST(SessionOptionsFromEnvironment, CarriesDdTagsAndTheConfiguration) {
+  setenv("DD_TAGS", "test.configuration.board:rev2 team:core", 1);
+  unsetenv("DD_SERVICE");
+  SessionOptions options = SessionOptionsFromEnvironment("custom", "", "run");
+  unsetenv("DD_TAGS");
+  auto& tags = options.environment_tags;
+  EXPECT_EQ(tags["test.configuration.board"], "rev2");
+  EXPECT_EQ(tags["team"], "core");
+  EXPECT_EQ(tags["_dd.test.is_user_provided_service"], "false");
+  EXPECT_EQ(tags["runtime.version"].find(' '), std::string::npos)
+      << tags["runtime.version"];
+  EXPECT_FALSE(tags["test.working_directory"].empty());
 }
 
 TEST(TestSession, WorksWithoutASink) {

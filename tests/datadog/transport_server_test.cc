@@ -162,6 +162,31 @@ TEST_F(TransportTest, ClientErrorsAreNotRetried) {
   EXPECT_EQ(Requests().size(), 1u);
 }
 
+// dd-trace-go's policy: 406 and up is retried (a proxy's 407, 408, 409,
+// 413, 422...), 400-405 are the request's own fault and answered at once.
+TEST_F(TransportTest, RetriesFrom406UpButNot400To405) {
+  HttpClient client(FastPolicy());
+  for (int status : {406, 407, 408, 409, 413, 422, 500, 503}) {
+    server_->Reset();
+    server_->SetScenario(
+        {{"failures", {{{"path_prefix", kSettingsPath}, {"status", status}}}}});
+    auto response = client.Send(Settings(), absl::Now() + absl::Seconds(20));
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status, 200) << status;
+    EXPECT_EQ(response->attempts, 2) << status;
+  }
+  for (int status : {400, 401, 403, 404, 405}) {
+    server_->Reset();
+    server_->SetScenario(
+        {{"failures", {{{"path_prefix", kSettingsPath}, {"status", status}}}}});
+    auto response = client.Send(Settings(), absl::Now() + absl::Seconds(20));
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status, status);
+    EXPECT_EQ(response->attempts, 1) << status;
+    EXPECT_EQ(Requests().size(), 1u) << status;
+  }
+}
+
 TEST_F(TransportTest, DeadlineIsRespectedAgainstASlowServer) {
   server_->SetScenario({{"failures",
                          {{{"path_prefix", kSettingsPath},

@@ -98,13 +98,26 @@ ConnectionSettings Load(const GetEnv& env, size_t* warnings = nullptr) {
   return s;
 }
 
+TEST(RetryableStatus, AsDdTraceGo) {
+  for (long status : {429L, 406L, 407L, 408L, 409L, 413L, 422L, 499L, 500L,
+                      502L, 503L, 504L}) {
+    EXPECT_TRUE(IsRetryableStatus(status)) << status;
+  }
+  for (long status :
+       {100L, 200L, 202L, 204L, 301L, 304L, 400L, 401L, 403L, 404L, 405L}) {
+    EXPECT_FALSE(IsRetryableStatus(status)) << status;
+  }
+  EXPECT_EQ(RetryPolicy().max_attempts, 4);
+  EXPECT_EQ(RetryPolicy().attempt_timeout, absl::Seconds(45));
+}
+
 TEST(ConnectionSettings, Defaults) {
   size_t warnings = 0;
   ConnectionSettings s = Load(FakeEnv({}), &warnings);
   EXPECT_FALSE(s.agentless);
   EXPECT_EQ(s.site, "datadoghq.com");
   EXPECT_EQ(s.agent_url, "");
-  EXPECT_EQ(s.startup_budget, absl::Seconds(15));
+  EXPECT_EQ(s.network_cap, std::nullopt) << "each request's own budget";
   EXPECT_EQ(warnings, 0u);
 }
 
@@ -122,7 +135,7 @@ TEST(ConnectionSettings, FromEnvironment) {
   EXPECT_EQ(s.site, "datadoghq.eu");
   EXPECT_EQ(s.agentless_url, "http://127.0.0.1:1234");
   EXPECT_EQ(s.agent_url, "http://agent:8126");
-  EXPECT_EQ(s.startup_budget, absl::Milliseconds(2500));
+  EXPECT_EQ(s.network_cap, absl::Milliseconds(2500));
 }
 
 TEST(ConnectionSettings, AgentUrlWinsOverHostAndPort) {
@@ -141,8 +154,34 @@ TEST(ConnectionSettings, InvalidValuesWarnAndKeepDefaults) {
                     {"ITR_NETWORK_BUDGET_MS", "fast"}}),
            &warnings);
   EXPECT_FALSE(s.agentless);
-  EXPECT_EQ(s.startup_budget, kDefaultStartupBudget);
+  EXPECT_EQ(s.network_cap, std::nullopt);
   EXPECT_EQ(warnings, 2u);
+}
+
+// The clients' per-request budgets: a slow settings answer leaves the
+// skippable request its own 20 s (one shared 15 s budget did not).
+TEST(StartupDeadlines, OneBudgetPerRequestAsTheClientsSizeThem) {
+  EXPECT_EQ(kAgentProbeBudget, absl::Seconds(15));
+  EXPECT_EQ(kSettingsRequestBudget, absl::Seconds(15));
+  EXPECT_EQ(kSkippableRequestBudget, absl::Seconds(20));
+  EXPECT_EQ(kRequireGitWait, absl::Seconds(60));
+  const absl::Time start = absl::Now() + absl::Seconds(12);  // settings took 12
+  StartupDeadlines uncapped(std::nullopt);
+  EXPECT_EQ(uncapped.For(kSkippableRequestBudget, start),
+            start + absl::Seconds(20));
+  EXPECT_EQ(uncapped.OutOfTime(kSkippableRequestBudget, start, "its budget"),
+            "no answer within 20s, its budget");
+}
+
+TEST(StartupDeadlines, NetworkCapEndsEveryRequest) {
+  const absl::Time before = absl::Now();
+  StartupDeadlines capped(absl::Seconds(2));
+  const absl::Time end = capped.For(kSkippableRequestBudget);
+  EXPECT_GE(end, before + absl::Seconds(2));
+  EXPECT_LE(end, absl::Now() + absl::Seconds(2));
+  EXPECT_EQ(capped.Capped(before), before);
+  EXPECT_EQ(capped.OutOfTime(kSkippableRequestBudget, before, "its budget"),
+            "no answer before ITR_NETWORK_BUDGET_MS ran out");
 }
 
 TEST(Endpoints, AgentlessDefaultSiteUrls) {

@@ -49,14 +49,10 @@ void IntakeSink::SetMetadata(EventMetadata metadata) {
 void IntakeSink::Write(Event event) {
   std::string encoded = EncodeEvent(event);
   std::lock_guard lock(mutex_);
-  if (failed_) {
-    ++stats_.events_dropped;
-    return;
-  }
   const size_t fixed = kEnvelopeOverhead + metadata_.size();
   if (!events_.empty() &&
       fixed + events_bytes_ + encoded.size() > options_.max_payload_bytes) {
-    SendEvents();
+    SendEvents(/*always=*/false);
   }
   events_bytes_ += encoded.size();
   events_.push_back(std::move(encoded));
@@ -65,14 +61,10 @@ void IntakeSink::Write(Event event) {
 void IntakeSink::WriteCoverage(TestCoverage coverage) {
   std::string encoded = EncodeCoverage(coverage);
   std::lock_guard lock(mutex_);
-  if (failed_) {
-    ++stats_.coverages_dropped;
-    return;
-  }
   const size_t fixed = kCoveragePayloadOverhead + multipart_overhead_;
   if (!coverages_.empty() &&
       fixed + coverages_bytes_ + encoded.size() > options_.max_payload_bytes) {
-    SendCoverage();
+    SendCoverage(/*always=*/false);
   }
   coverages_bytes_ += encoded.size();
   coverages_.push_back(std::move(encoded));
@@ -80,8 +72,8 @@ void IntakeSink::WriteCoverage(TestCoverage coverage) {
 
 void IntakeSink::Flush() {
   std::lock_guard lock(mutex_);
-  if (!events_.empty()) SendEvents();
-  if (!coverages_.empty()) SendCoverage();
+  if (!events_.empty()) SendEvents(/*always=*/true);
+  if (!coverages_.empty()) SendCoverage(/*always=*/true);
 }
 
 IntakeSink::Stats IntakeSink::stats() const {
@@ -89,36 +81,47 @@ IntakeSink::Stats IntakeSink::stats() const {
   return stats_;
 }
 
-void IntakeSink::SendEvents() {
+bool IntakeSink::ShouldSend(Channel channel, bool always) const {
+  const int failures = consecutive_failures_[channel];
+  return always || failures < kFailuresBeforeDropping ||
+         (failures + 1) % kFailuresBeforeDropping == 0;
+}
+
+void IntakeSink::SendEvents(bool always) {
   std::vector<std::string> batch = std::move(events_);
   events_.clear();
   events_bytes_ = 0;
   const int count = static_cast<int>(batch.size());
-  if (!failed_ &&
-      Post(Intake::kTestCycle, kTestCyclePath, "application/msgpack",
-           AssembleEnvelope(metadata_, batch))) {
-    stats_.events_sent += count;
+  bool sent = false;
+  if (ShouldSend(kEvents, always)) {
+    sent = Post(kEvents, Intake::kTestCycle, kTestCyclePath,
+                "application/msgpack", AssembleEnvelope(metadata_, batch));
   } else {
-    stats_.events_dropped += count;
+    ++consecutive_failures_[kEvents];  // counts towards the next probe
+    ++stats_.batches_not_tried;
   }
+  (sent ? stats_.events_sent : stats_.events_dropped) += count;
 }
 
-void IntakeSink::SendCoverage() {
+void IntakeSink::SendCoverage(bool always) {
   std::vector<std::string> batch = std::move(coverages_);
   coverages_.clear();
   coverages_bytes_ = 0;
   const int count = static_cast<int>(batch.size());
-  auto multipart =
-      BuildMultipart(CoverageParts(AssembleCoveragePayload(batch)));
-  if (!failed_ && Post(Intake::kCoverage, kCoveragePath, multipart.content_type,
-                       std::move(multipart.body))) {
-    stats_.coverages_sent += count;
+  bool sent = false;
+  if (ShouldSend(kCoverage, always)) {
+    auto multipart =
+        BuildMultipart(CoverageParts(AssembleCoveragePayload(batch)));
+    sent = Post(kCoverage, Intake::kCoverage, kCoveragePath,
+                multipart.content_type, std::move(multipart.body));
   } else {
-    stats_.coverages_dropped += count;
+    ++consecutive_failures_[kCoverage];
+    ++stats_.batches_not_tried;
   }
+  (sent ? stats_.coverages_sent : stats_.coverages_dropped) += count;
 }
 
-bool IntakeSink::Post(Intake intake, const char* path,
+bool IntakeSink::Post(Channel channel, Intake intake, const char* path,
                       const std::string& content_type, std::string body) {
   skipper::transport::IntakeTarget target = endpoints_.Target(intake, path);
   HttpRequest request;
@@ -136,12 +139,18 @@ bool IntakeSink::Post(Intake intake, const char* path,
     problem = absl::StrCat("HTTP ", response->status, " from ", path);
   } else {
     ++stats_.requests;
+    consecutive_failures_[channel] = 0;
     return true;
   }
-  failed_ = true;
-  skipper::ProcessDiagnostics().Warning(
-      "Datadog test reporting stopped, events from here on are dropped: " +
-      problem);
+  ++stats_.failed_requests;
+  ++consecutive_failures_[channel];
+  if (!warned_) {
+    warned_ = true;
+    skipper::ProcessDiagnostics().Warning(
+        "Datadog test reporting: a request failed, its events are dropped "
+        "(later ones are still sent): " +
+        problem);
+  }
   return false;
 }
 

@@ -10,10 +10,16 @@
 //    the limit on its own is sent alone (nothing is silently lost).
 //  - Sending happens on the caller's thread, synchronously; each request
 //    gets at most `request_budget`, retries included.
-//  - The first failure (no answer, or a non-2xx answer) prints one line
-//    `itr: warning: ...` (never the API key), and the sink stops sending:
-//    that batch and everything after it is dropped and counted. This bounds
-//    the time a dead intake costs to one request budget per intake.
+//  - A failed request (no answer, or a non-2xx answer after the transport's
+//    retries) loses its own batch only, as dd-trace-go loses one payload:
+//    later batches are still sent, so the session and module events at the
+//    end are too. The first failure prints one line `itr: warning: ...`
+//    (never the API key); every loss is counted in stats().
+//  - After 3 failed requests in a row to one intake (dd-trace-py's circuit
+//    breaker), its batches are dropped without a request, except every
+//    third, which probes; a success closes it again. Flush() always tries
+//    once per non-empty buffer, so the final batch is never dropped
+//    unsent. A dead intake costs a few request budgets, not one per batch.
 #ifndef ITR_SKIPPER_DATADOG_REPORTING_INTAKE_SINK_H_
 #define ITR_SKIPPER_DATADOG_REPORTING_INTAKE_SINK_H_
 
@@ -35,6 +41,11 @@ inline constexpr char kCoveragePath[] = "/api/v2/citestcov";
 // Per request, uncompressed: the limit of datadog-ci-rb and dd-trace-py.
 inline constexpr size_t kDefaultMaxPayloadBytes = 4608 * 1024;
 
+// Failed requests in a row after which an intake's batches are dropped
+// unsent, except every kFailuresBeforeDropping-th (dd-trace-py's
+// _MAX_CONSECUTIVE_FAILURES).
+inline constexpr int kFailuresBeforeDropping = 3;
+
 struct IntakeSinkOptions {
   size_t max_payload_bytes = kDefaultMaxPayloadBytes;
   absl::Duration request_budget = absl::Seconds(20);
@@ -53,6 +64,8 @@ class IntakeSink : public EventSink {
 
   struct Stats {
     int requests = 0;  // answered with 2xx
+    int failed_requests = 0;
+    int batches_not_tried = 0;  // dropped while the circuit was open
     int events_sent = 0;
     int events_dropped = 0;
     int coverages_sent = 0;
@@ -61,12 +74,17 @@ class IntakeSink : public EventSink {
   Stats stats() const;
 
  private:
-  // Send the buffered batch (mutex_ held).
-  void SendEvents();
-  void SendCoverage();
+  enum Channel { kEvents = 0, kCoverage = 1 };
+  // Send the buffered batch (mutex_ held); `always`: even with the circuit
+  // open (Flush).
+  void SendEvents(bool always);
+  void SendCoverage(bool always);
+  // Whether a batch goes out: the circuit is closed, or this one probes.
+  bool ShouldSend(Channel channel, bool always) const;
   // One request; false (and the warning, once) on failure.
-  bool Post(skipper::transport::Intake intake, const char* path,
-            const std::string& content_type, std::string body);
+  bool Post(Channel channel, skipper::transport::Intake intake,
+            const char* path, const std::string& content_type,
+            std::string body);
 
   const skipper::transport::Endpoints endpoints_;
   skipper::transport::HttpClient client_;
@@ -79,7 +97,8 @@ class IntakeSink : public EventSink {
   size_t events_bytes_ = 0;
   std::vector<std::string> coverages_;
   size_t coverages_bytes_ = 0;
-  bool failed_ = false;
+  int consecutive_failures_[2] = {0, 0};  // by Channel
+  bool warned_ = false;
   Stats stats_;
 };
 

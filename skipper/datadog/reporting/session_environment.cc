@@ -15,6 +15,7 @@
 #include "skipper/base/status_macros.h"
 #include "skipper/ci/ci_tags.h"
 #include "skipper/ci/test_environment.h"
+#include "skipper/config/settings.h"
 #include "skipper/datadog/reporting/intake_sink.h"
 #include "skipper/git/git_metadata.h"
 #include "skipper/transport/endpoints.h"
@@ -51,9 +52,23 @@ SessionOptions SessionOptionsFromEnvironment(std::string framework,
   options.env = EnvOr("DD_ENV", "");
   options.session_name = EnvOr("DD_TEST_SESSION_NAME", "");
   // The build of this library: C++ has no runtime of its own to name, and
-  // the tests are usually built by the same toolchain.
-  for (auto& [tag, value] : skipper::HostTags(::itr::BuildConfiguration())) {
+  // the tests are usually built by the same toolchain. DD_TAGS as the
+  // Datadog backend puts them on events (test_environment.h).
+  skipper::TestConfigurationTags configuration = skipper::ConfigurationTags(
+      ::itr::BuildConfiguration(), skipper::ParseDdTags(EnvOr("DD_TAGS", "")));
+  for (const auto& [tag, value] : configuration.EventTags()) {
     options.environment_tags[tag] = value;
+  }
+  options.environment_tags["_dd.test.is_user_provided_service"] =
+      Env("DD_SERVICE") != nullptr && *Env("DD_SERVICE") != '\0' ? "true"
+                                                                 : "false";
+  const std::string root =
+      options.environment_tags.count("ci.workspace_path") > 0
+          ? options.environment_tags["ci.workspace_path"]
+          : "";
+  if (!here.empty()) {
+    options.environment_tags["test.working_directory"] =
+        skipper::WorkingDirectoryTag(here, root);
   }
   return options;
 }
@@ -63,8 +78,9 @@ absl::StatusOr<std::shared_ptr<EventSink>> IntakeSinkFromEnvironment() {
       skipper::transport::LoadConnectionSettings(Env,
                                                  skipper::ProcessDiagnostics());
   skipper::transport::HttpClient client;
+  const skipper::transport::StartupDeadlines deadlines(settings.network_cap);
   auto endpoints = skipper::transport::Endpoints::Resolve(
-      settings, client, absl::Now() + settings.startup_budget);
+      settings, client, deadlines.For(skipper::transport::kAgentProbeBudget));
   ITR_RETURN_IF_ERROR(endpoints.status());
   return std::make_shared<reporting::IntakeSink>(*std::move(endpoints), client);
 }

@@ -179,6 +179,10 @@ struct SessionCore {
          {"test", "test_suite_end", "test_module_end", "test_session_end"}) {
       metadata[type] = {{"test_session.name", options.session_name}};
     }
+    // What this library can do, on test events (dd-trace-py's metadata
+    // "test"): Test Impact Analysis only. No early flake detection, test
+    // retries or test management, so none of their capabilities.
+    metadata["test"]["_dd.library_capabilities.test_impact_analysis"] = "1";
     metadata["*"] = std::move(shared);
     return metadata;
   }
@@ -204,35 +208,27 @@ struct SessionCore {
     meta["test.command"] = options.command;
     meta["test.type"] = "test";
     meta["test.status"] = std::string(TestStatusName(span.status));
+    if (!span.skip_reason.empty()) meta["test.skip_reason"] = span.skip_reason;
     switch (span.kind) {
       case Kind::kTest:
-        event.type = "test";
-        event.version = 2;
-        event.trace_id = span.trace_id;
-        event.span_id = span.span_id;
-        event.test_module_id = span.module_id;
-        event.test_suite_id = span.suite_id;
-        event.itr_correlation_id = options.itr_correlation_id;
-        event.resource = span.suite_name + "." + span.name;
-        meta["test.name"] = span.name;
-        meta["test.suite"] = span.suite_name;
-        meta["test.module"] = span.module_name;
-        if (!span.skip_reason.empty()) {
-          meta["test.skip_reason"] = span.skip_reason;
-        }
+        FillTest(span, &event);
         break;
       case Kind::kSuite:
         event.type = "test_suite_end";
         event.test_module_id = span.module_id;
         event.test_suite_id = span.suite_id;
-        event.resource = options.framework + ".test_suite." + span.name;
+        // The bare name, as dd-trace-py's test_suite_end events have it.
+        event.resource = span.name;
+        if (options.itr_correlation_level == SkippingLevel::kSuite) {
+          event.itr_correlation_id = options.itr_correlation_id;
+        }
         meta["test.suite"] = span.name;
         meta["test.module"] = span.module_name;
         break;
       case Kind::kModule:
         event.type = "test_module_end";
         event.test_module_id = span.module_id;
-        event.resource = options.framework + ".test_module." + span.name;
+        event.resource = span.name;
         meta["test.module"] = span.name;
         break;
       case Kind::kSession:
@@ -243,6 +239,25 @@ struct SessionCore {
     for (const auto& [key, value] : span.meta) meta[key] = value;
     event.metrics = span.metrics;
     return event;
+  }
+
+  void FillTest(const SpanState& span, Event* event) const {
+    event->type = "test";
+    event->version = 2;
+    event->trace_id = span.trace_id;
+    event->span_id = span.span_id;
+    event->test_module_id = span.module_id;
+    event->test_suite_id = span.suite_id;
+    if (options.itr_correlation_level == SkippingLevel::kTest) {
+      event->itr_correlation_id = options.itr_correlation_id;
+    }
+    event->resource = span.suite_name + "." + span.name;
+    event->meta["test.name"] = span.name;
+    event->meta["test.suite"] = span.suite_name;
+    event->meta["test.module"] = span.module_name;
+    // Without retries the final status is the status (all the clients);
+    // monitors use it for hard failures.
+    event->meta["test.final_status"] = std::string(TestStatusName(span.status));
   }
 
   // mutex held.
@@ -391,8 +406,8 @@ void Test::SetSourceFile(std::string_view path) {
 }
 
 void Test::SetSourceLines(int start, int end) {
-  SetMetric("test.source.start", start);
-  SetMetric("test.source.end", end);
+  if (start > 0) SetMetric("test.source.start", start);
+  if (end > 0) SetMetric("test.source.end", end);
 }
 
 void Test::SetCoverage(std::vector<FileLines> files) {
@@ -437,6 +452,14 @@ void TestSuite::Finish(std::optional<TestStatus> status,
   core_->FinishContainer(*state_, status, end);
 }
 
+void TestSuite::Skip(std::string_view reason,
+                     std::optional<absl::Time> end_time) {
+  const absl::Time end = end_time.value_or(absl::Now());
+  std::lock_guard lock(core_->mutex);
+  if (!state_->finished) state_->skip_reason = std::string(reason);
+  core_->FinishContainer(*state_, TestStatus::kSkip, end);
+}
+
 TestSuite* TestModule::StartSuite(std::string_view name,
                                   std::optional<absl::Time> start_time) {
   std::lock_guard lock(core_->mutex);
@@ -457,7 +480,15 @@ void TestModule::Finish(std::optional<TestStatus> status,
 // --- TestSession ------------------------------------------------------------
 
 std::unique_ptr<TestSession> TestSession::Start(SessionOptions options) {
-  if (options.session_name.empty()) options.session_name = options.command;
+  if (options.session_name.empty()) {
+    // dd-trace-go's default: the CI job and the command, so that two jobs
+    // running the same command are two sessions.
+    auto job = options.environment_tags.find("ci.job.name");
+    options.session_name =
+        job != options.environment_tags.end() && !job->second.empty()
+            ? job->second + "-" + options.command
+            : options.command;
+  }
   auto core = std::make_unique<internal::SessionCore>();
   core->options = std::move(options);
   auto state = std::make_unique<internal::SpanState>();

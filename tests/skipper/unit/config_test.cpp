@@ -74,12 +74,32 @@ TEST(Settings, SkippingLevelFromDatadogOrItrVariable) {
 TEST(Settings, CustomConfigurationFromDdTags) {
   Loaded loaded = LoadWithWarnings(
       {{"DD_TAGS",
-        "team:core,test.configuration.gpu:a100 "
-        "test.configuration.build:asan,test.configuration.bad"}});
+        "team:core, test.configuration.gpu: a100 ,test.configuration.build:"
+        "asan:1,test.configuration.bad,,:orphan,test.configuration.:x"}});
+  EXPECT_EQ(loaded.settings.dd_tags, (std::map<std::string, std::string>{
+                                         {"team", "core"},
+                                         {"test.configuration.gpu", "a100"},
+                                         {"test.configuration.build", "asan:1"},
+                                         {"test.configuration.bad", ""},
+                                         {"test.configuration.", "x"}}));
+  EXPECT_EQ(loaded.settings.custom_configuration,
+            (std::map<std::string, std::string>{
+                {"bad", ""}, {"build", "asan:1"}, {"gpu", "a100"}}));
+  EXPECT_EQ(loaded.warnings.size(), 0u);
+}
+
+// As dd-trace-go's ParseTagString: spaces separate only when there is no
+// comma; a later duplicate wins.
+TEST(Settings, DdTagsSeparators) {
   EXPECT_EQ(
-      loaded.settings.custom_configuration,
-      (std::map<std::string, std::string>{{"build", "asan"}, {"gpu", "a100"}}));
-  EXPECT_EQ(loaded.warnings.size(), 1u);
+      ParseDdTags("a:1 b:2  c:3"),
+      (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}, {"c", "3"}}));
+  EXPECT_EQ(ParseDdTags("a:1 b:2,c:3"),
+            (std::map<std::string, std::string>{{"a", "1 b:2"}, {"c", "3"}}));
+  EXPECT_EQ(ParseDdTags("k:1,k:2"),
+            (std::map<std::string, std::string>{{"k", "2"}}));
+  EXPECT_TRUE(ParseDdTags("").empty());
+  EXPECT_TRUE(ParseDdTags(" , ").empty());
 }
 
 TEST(Settings, CacheDirectoryFollowsTheEnvironment) {

@@ -38,7 +38,10 @@
 //    after the parent's.
 //
 // Tags the caller owns (test.itr.*, test.skipped_by_itr, test.code_coverage.*,
-// _dd.ci.itr.tests_skipped, ...) are plain SetTag / SetMetric calls.
+// _dd.ci.itr.tests_skipped, ...) are plain SetTag / SetMetric calls. The
+// library sets test.final_status (= test.status: there are no retries) on
+// test events and _dd.library_capabilities.test_impact_analysis in their
+// metadata.
 #ifndef ITR_TEST_OPTIMIZATION_H_
 #define ITR_TEST_OPTIMIZATION_H_
 
@@ -114,7 +117,8 @@ class EventSink {
 
 // The Datadog intakes named by the environment (docs/datadog.md,
 // "Transport"): agentless with DD_API_KEY, else the Datadog Agent's EVP
-// proxy. Resolving the agent may take up to ITR_NETWORK_BUDGET_MS. An error
+// proxy. Resolving the agent may take up to 15 s (two attempts; less with
+// ITR_NETWORK_BUDGET_MS). An error
 // (no API key, no agent) is for the caller to print as one warning; the
 // session then runs without reporting (a null sink).
 absl::StatusOr<std::shared_ptr<EventSink>> IntakeSinkFromEnvironment();
@@ -128,28 +132,37 @@ enum class TestStatus { kPass, kFail, kSkip };
 // "pass", "fail", "skip".
 std::string_view TestStatusName(TestStatus status);
 
+// Where the skippable response's correlation id goes: test events
+// (test-level skipping) or suite events (suite level, as dd-trace-py).
+enum class SkippingLevel { kTest, kSuite };
+
 struct SessionOptions {
   std::string service;               // DD_SERVICE
   std::string env;                   // DD_ENV; empty: not sent
   std::string command;               // test.command, e.g. "ctest -R unit"
   std::string framework = "custom";  // test.framework, component, names
   std::string framework_version;     // test.framework_version
-  std::string session_name;          // DD_TEST_SESSION_NAME; empty: the command
+  // DD_TEST_SESSION_NAME; empty: "<ci.job.name>-<command>" when the
+  // environment tags name a CI job, else the command.
+  std::string session_name;
   // git.*, ci.*, os.*, runtime.* tags (metadata "*", shared by every event).
   std::map<std::string, std::string> environment_tags;
-  // The test-level skipping correlation id of the skippable response, put
-  // on every test event; empty: none.
+  // The correlation id of the skippable response, put on every test event
+  // or, at suite level, on every suite event; empty: none.
   std::string itr_correlation_id;
+  SkippingLevel itr_correlation_level = SkippingLevel::kTest;
   // Where events go; null: nowhere (the model still works).
   std::shared_ptr<EventSink> sink;
   std::optional<absl::Time> start_time;  // default: now
 };
 
-// service (DD_SERVICE, else the repository's name, else "cpp-tests"), env
+// service (DD_SERVICE, else the repository's name, else "test"), env
 // (DD_ENV), session_name (DD_TEST_SESSION_NAME), environment_tags (git and
 // CI tags of skipper/git CollectEnvironmentTags for the working directory,
 // plus os.platform, os.version, os.architecture, runtime.name,
-// runtime.version). No sink.
+// runtime.version, every DD_TAGS entry and test.configuration.* as the
+// Datadog backend sends them, _dd.test.is_user_provided_service,
+// test.working_directory). No sink.
 SessionOptions SessionOptionsFromEnvironment(std::string framework,
                                              std::string framework_version,
                                              std::string command);
@@ -193,9 +206,11 @@ class Test : public TestSpan {
   // test.parameters: a JSON object as a string, e.g.
   // {"arguments":{"x":"1"},"metadata":{}}.
   void SetParameters(std::string_view json);
-  // test.source.file (repository-relative), test.source.start / .end.
+  // test.source.file (repository-relative); metrics test.source.start and
+  // test.source.end, each only when > 0 (a framework may know only where
+  // a test starts).
   void SetSourceFile(std::string_view path);
-  void SetSourceLines(int start, int end);
+  void SetSourceLines(int start, int end = 0);
   // Replaces the coverage sent (citestcov) when the test finishes.
   void SetCoverage(std::vector<FileLines> files);
 
@@ -220,6 +235,10 @@ class TestSuite : public TestSpan {
   // No status: derived from the tests (see the roll-up rule above).
   void Finish(std::optional<TestStatus> status = std::nullopt,
               std::optional<absl::Time> end_time = std::nullopt);
+  // Finish(kSkip) with test.skip_reason: a suite skipped whole (suite-level
+  // skipping reports the suite, not its tests).
+  void Skip(std::string_view reason,
+            std::optional<absl::Time> end_time = std::nullopt);
 
  private:
   friend class TestModule;
