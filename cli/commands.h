@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "skipper/backend/local_state.h"
+#include "skipper/backend/object_indexes.h"
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
 #include "skipper/model/test_identity.h"
-#include "skipper/backend/local_state.h"
-#include "skipper/backend/object_indexes.h"
 #include "skipper/store/store.h"
 
 namespace itr::cli {
@@ -50,7 +50,7 @@ extern const char kCtestUsage[];
 // Sets *missing and returns nullptr when there is no store yet; on an error,
 // prints it to stderr and returns nullptr with *missing false.
 std::unique_ptr<skipper::Store> OpenExistingStore(const Options& options,
-                                                       bool* missing);
+                                                  bool* missing);
 
 // "Suite.Name" -> identity; split at the first '.' (suites like
 // "Inst/Suite" and names like "Case/2" contain '/' but never '.').

@@ -1,7 +1,6 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
-
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -57,7 +56,8 @@ PlanningState MakePlanningState(const Options& options, Store* store,
                                 const std::string& module) {
   PlanningState planning;
   // The CLI only plans, with no build time: it is not the test binary.
-  planning.files = std::make_unique<skipper::FileFingerprinter>(options.repo_root);
+  planning.files =
+      std::make_unique<skipper::FileFingerprinter>(options.repo_root);
   absl::StatusOr<std::unordered_map<std::string, skipper::StatEntry>> cache =
       store->LoadStatCache();
   if (cache.ok()) {
@@ -67,7 +67,8 @@ PlanningState MakePlanningState(const Options& options, Store* store,
   location.cache_dir = options.settings.cache_dir;
   planning.objects = std::make_unique<skipper::ObjectIndexes>(location);
   if (auto paths = store->ObjectPaths(module); paths.ok()) {
-    for (const auto& [name, path] : *paths) planning.objects->KnowPath(path, "");
+    for (const auto& [name, path] : *paths)
+      planning.objects->KnowPath(path, "");
   }  // Without them, function dependencies read as changed.
   planning.state = std::make_unique<skipper::LocalState>(
       planning.files.get(), planning.objects.get(), ::getenv,

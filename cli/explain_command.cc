@@ -56,7 +56,7 @@ void PrintDependencies(const skipper::DependencySet& deps,
     std::cout << "    " << (changed ? "changed  " : "         ")
               << state->Describe(dep)
               << (dep.kind == skipper::kFileDependency ? ""
-                                                        : "  (" + dep.kind + ")")
+                                                       : "  (" + dep.kind + ")")
               << "\n";
   }
   // A short list is shown whole; a long one by its changed functions.
@@ -106,8 +106,7 @@ absl::Status Explain(const Options& options, skipper::Store* store,
   std::sort(session_changed.begin(), session_changed.end());
   std::cout << absl::StrFormat(
       "  session dependencies of run #%d: %d, %d changed\n", record.run_id,
-      session.coarse.size() + session.functions.size(),
-      session_changed.size());
+      session.coarse.size() + session.functions.size(), session_changed.size());
   for (const std::string& what : session_changed) {
     std::cout << "    changed  " << what << "\n";
   }

@@ -9,8 +9,7 @@ namespace itr::cli {
 int RunStatus(const Options& options) {
   std::cout << "store: " << options.store_path << "\n";
   bool missing = false;
-  std::unique_ptr<skipper::Store> store =
-      OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
   if (missing) {
     std::cout << "no store yet: run the tests once with itr-cpp to record "
                  "them\n";

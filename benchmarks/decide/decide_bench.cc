@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
+#include "skipper/backend/local_state.h"
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/backend/local_state.h"
 #include "skipper/store/sqlite_store.h"
 
 namespace {
@@ -87,8 +87,12 @@ int main(int argc, char** argv) {
   }
   std::vector<PlannedTest> planned(tests);
   for (size_t i = 0; i < tests; ++i) {
-    planned[i].identity = {"bench_tests", "Suite" + std::to_string(i / 100),
-                           "Case" + std::to_string(i % 100), "", "", 0};
+    planned[i].identity = {"bench_tests",
+                           "Suite" + std::to_string(i / 100),
+                           "Case" + std::to_string(i % 100),
+                           "",
+                           "",
+                           0};
   }
   std::vector<double> record_us;
   if (!reused) {

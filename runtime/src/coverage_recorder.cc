@@ -435,8 +435,7 @@ CoverageRecorder::TracedObject* CoverageRecorder::TracedObjectFor(
   return traced_objects_.back().get();
 }
 
-CoverageRecorder::ObjectInfo& CoverageRecorder::ObjectOf(
-    size_t module_index) {
+CoverageRecorder::ObjectInfo& CoverageRecorder::ObjectOf(size_t module_index) {
   if (objects_.size() < Registry().size()) objects_.resize(Registry().size());
   std::unique_ptr<ObjectInfo>& info = objects_[module_index];
   if (info == nullptr) {
@@ -486,8 +485,9 @@ void CoverageRecorder::AddModuleProbes(size_t module_index,
     return;
   }
   if (!m.loaded.load(std::memory_order_relaxed)) {
-    out->Incomplete("an instrumented library was unloaded before its probes "
-                    "were read");
+    out->Incomplete(
+        "an instrumented library was unloaded before its probes "
+        "were read");
     return;
   }
   for (size_t k = 0; k < n; ++k) {

@@ -111,7 +111,7 @@ bool LocalBackend::MapFunctions(const ExecutedCode& executed,
     int64_t previous = -1;
     for (uint64_t address : object.addresses) {
       int64_t function = index->FunctionAt(address);
-      if (function < 0) return false;  // code outside every known function
+      if (function < 0) return false;      // code outside every known function
       if (function == previous) continue;  // edge level: blocks of one
       previous = function;
       functions->push_back({name, index, static_cast<uint32_t>(function)});

@@ -35,8 +35,9 @@ ObjectIndexes::Loaded* ObjectIndexes::Load(const std::string& path,
   if (!index.ok()) {
     slot->why = std::string(index.status().message());
   } else if (!(*index)->fingerprinted()) {
-    slot->why = "its function index has no fingerprints (link it with "
-                "itr_instrument, or -Wl,--emit-relocs and -Wl,-Map)";
+    slot->why =
+        "its function index has no fingerprints (link it with "
+        "itr_instrument, or -Wl,--emit-relocs and -Wl,-Map)";
   } else {
     slot->index = std::move(*index);
   }
@@ -107,16 +108,18 @@ std::string ObjectIndexes::Describe(const Dependency& dep) {
     return dep.key;
   }
   std::string object = dep.key.substr(0, colon);
-  std::string function = Demangled(absl::string_view(dep.key).substr(colon + 1));
+  std::string function =
+      Demangled(absl::string_view(dep.key).substr(colon + 1));
   Loaded* loaded = ByName(object);
   if (loaded != nullptr) {
-    auto found = loaded->functions.find(
-        absl::string_view(dep.key).substr(colon + 1));
+    auto found =
+        loaded->functions.find(absl::string_view(dep.key).substr(colon + 1));
     if (found != loaded->functions.end()) {
       uint32_t unit = loaded->index->functions()[found->second].unit;
-      return absl::StrCat(function, " in ",
-                          loaded->index->String(loaded->index->units()[unit].name),
-                          " (", object, ")");
+      return absl::StrCat(
+          function, " in ",
+          loaded->index->String(loaded->index->units()[unit].name), " (",
+          object, ")");
     }
   }
   return absl::StrCat(function, " (", object, ")");

@@ -1,7 +1,8 @@
 // The function indexes (skipper/index) of the objects a module's tests run,
 // and the names dependencies give their functions and units:
 //   function  "<object>:<identity>"   e.g. "calc_tests:_ZN4calc3SumEi"
-//   unit      "<object>:<unit>"       e.g. "libcalc.so:CMakeFiles/calc.dir/sum.cpp.o"
+//   unit      "<object>:<unit>"       e.g.
+//   "libcalc.so:CMakeFiles/calc.dir/sum.cpp.o"
 // where <object> is the object file's base name: the same in every checkout
 // and build directory, so records move between machines.
 #ifndef ITR_SKIPPER_BACKEND_OBJECT_INDEXES_H_

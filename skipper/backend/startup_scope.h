@@ -57,8 +57,8 @@ class StartupScope {
   std::vector<FunctionRef> functions_;
   std::vector<bool> is_global_;
   std::vector<FunctionRef> global_;
-  std::map<Key, size_t> position_;                    // function -> member
-  std::map<Key, std::vector<size_t>> by_unit_;        // (index, unit)
+  std::map<Key, size_t> position_;              // function -> member
+  std::map<Key, std::vector<size_t>> by_unit_;  // (index, unit)
   std::unordered_map<std::string, std::vector<size_t>> by_data_;
   std::vector<std::vector<size_t>> callers_, callees_;  // among members
 };

@@ -92,8 +92,7 @@ class ExportedLines {
       if (!object.is_object()) continue;
       std::string path = object.value(ITR_EXPORT_OBJECT_PATH, "");
       auto addresses = object.find(ITR_EXPORT_OBJECT_ADDRESSES);
-      if (path.empty() || addresses == object.end() ||
-          !addresses->is_array()) {
+      if (path.empty() || addresses == object.end() || !addresses->is_array()) {
         Incomplete("unreadable coverage line");
         continue;
       }

@@ -52,7 +52,8 @@ std::vector<ExecutedObject> InProcessCoverage::Objects() {
   std::vector<ExecutedObject> objects;
   for (size_t i = 0; i < itr_object_count(); ++i) {
     itr_object_probes object = itr_object_at(i);
-    if (*object.path != '\0') objects.push_back({object.path, object.build_id, {}});
+    if (*object.path != '\0')
+      objects.push_back({object.path, object.build_id, {}});
   }
   return objects;
 }

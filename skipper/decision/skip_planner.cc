@@ -89,9 +89,9 @@ class StaleFinder {
       }
       functions_loaded_ = true;
     }
-    ITR_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                         run ? store_->RunFunctions(owner)
-                             : store_->TestFunctions(owner));
+    ITR_ASSIGN_OR_RETURN(
+        std::vector<int64_t> ids,
+        run ? store_->RunFunctions(owner) : store_->TestFunctions(owner));
     for (int64_t id : ids) {
       auto function = functions_.find(id);
       // Collected since it was recorded: unknown, so changed.
@@ -196,7 +196,8 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
       store_->LoadPlanningRecords(module, configuration, tests.size()));
   absl::flat_hash_map<absl::string_view, const PlanningRecords::Row*> by_key;
   by_key.reserve(records.rows.size());
-  for (const PlanningRecords::Row& r : records.rows) by_key[records.key(r)] = &r;
+  for (const PlanningRecords::Row& r : records.rows)
+    by_key[records.key(r)] = &r;
   ITR_ASSIGN_OR_RETURN(StaleDependencies stale,
                        StaleFinder(store_, state_).Find());
 

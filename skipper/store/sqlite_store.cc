@@ -13,7 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "skipper/base/status_macros.h"
-#include "skipper/base/status_macros.h"
 #include "skipper/store/dependency_blob.h"
 #include "skipper/store/sqlite_statement.h"
 
@@ -361,7 +360,8 @@ absl::StatusOr<std::vector<StoredFingerprint>> SqliteStore::LoadFingerprints(
   std::vector<StoredFingerprint> out;
   absl::Status status;
   while (query.Step(&status)) {
-    out.push_back({query.Int(0), {query.Text(1), query.Text(2), query.Text(3)}});
+    out.push_back(
+        {query.Int(0), {query.Text(1), query.Text(2), query.Text(3)}});
   }
   ITR_RETURN_IF_ERROR(status);
   return out;
@@ -421,7 +421,8 @@ absl::StatusOr<std::vector<int64_t>> SqliteStore::TestFunctions(
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteStore::RunFunctions(int64_t run_id) {
-  Statement query(statements_.get(), "SELECT functions FROM runs WHERE id = ?1");
+  Statement query(statements_.get(),
+                  "SELECT functions FROM runs WHERE id = ?1");
   query.Bind(1, run_id);
   return FunctionIds(query);
 }
@@ -545,8 +546,8 @@ absl::Status SqliteStore::SaveStatCache(
   return transaction.Commit();
 }
 
-absl::StatusOr<int64_t> SqliteStore::BeginRun(const std::string& module,
-                                             const std::string& configuration) {
+absl::StatusOr<int64_t> SqliteStore::BeginRun(
+    const std::string& module, const std::string& configuration) {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement insert(statements_.get(),
@@ -640,11 +641,9 @@ absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
   return transaction.Commit();
 }
 
-absl::StatusOr<int64_t> SqliteStore::UpsertTest(const std::string& module,
-                                               const std::string& configuration,
-                                               const TestIdentity& test,
-                                               int64_t run_id,
-                                               const char* status) {
+absl::StatusOr<int64_t> SqliteStore::UpsertTest(
+    const std::string& module, const std::string& configuration,
+    const TestIdentity& test, int64_t run_id, const char* status) {
   Statement upsert(
       statements_.get(),
       "INSERT INTO tests (module, configuration, test_key, suite, name, "
@@ -675,8 +674,9 @@ absl::StatusOr<int64_t> SqliteStore::UpsertTest(const std::string& module,
 }
 
 absl::Status SqliteStore::MarkStarted(const std::string& module,
-                                     const std::string& configuration,
-                                     const TestIdentity& test, int64_t run_id) {
+                                      const std::string& configuration,
+                                      const TestIdentity& test,
+                                      int64_t run_id) {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   absl::StatusOr<int64_t> id =

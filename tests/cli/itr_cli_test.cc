@@ -22,8 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using itr::skipper::Dependency;
-using itr::skipper::FileFingerprinter;
 using itr::skipper::DependencySet;
+using itr::skipper::FileFingerprinter;
 using itr::skipper::SqliteStore;
 using itr::skipper::Store;
 using itr::skipper::TestIdentity;

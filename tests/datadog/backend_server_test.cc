@@ -162,7 +162,9 @@ class DatadogBackendTest : public itr::testing::ConformanceServerTest {
     auto planned = backend.Plan(tests);
     EXPECT_TRUE(planned.ok()) << planned.status();
     std::vector<TestDecision> decisions = *planned;
-    ExecutedCode outside{.complete = true, .files = {"src/main.cc"}};
+    CodeOutsideTests outside;
+    outside.startup = {.complete = true, .files = {"src/main.cc"}};
+    outside.between_tests.complete = true;
     backend.OutsideTestsExecuted(outside, false);
     std::vector<SkippedTest> skipped;
     for (size_t i = 0; i < tests.size(); ++i) {

@@ -7,9 +7,9 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "skipper/backend/local_state.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/backend/local_state.h"
 #include "skipper/store/sqlite_store.h"
 
 namespace itr::skipper {
@@ -80,10 +80,9 @@ class PlannerTest : public ::testing::Test {
                                    {b_outcome, 7, true, false},
                                    Coarse({File("src/b.cpp")}))
                     .ok());
-    ASSERT_TRUE(store_
-                    ->SetRunDependencies(*run, Coarse({File("src/init.cpp")}),
-                                         finish)
-                    .ok());
+    ASSERT_TRUE(
+        store_->SetRunDependencies(*run, Coarse({File("src/init.cpp")}), finish)
+            .ok());
   }
 
   std::vector<TestDecision> Plan(const Settings& settings = Settings(),
@@ -194,7 +193,8 @@ TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
   RecordBaseline();
   std::vector<PlannedTest> tests(1);
   tests[0].identity = Id("A");
-  auto d = SkipPlanner(store_.get(), State()).Plan("tests", "other-cfg", tests, {});
+  auto d =
+      SkipPlanner(store_.get(), State()).Plan("tests", "other-cfg", tests, {});
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE((*d)[0].skip);
 }

@@ -1,9 +1,10 @@
+#include "gtest/gtest.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
-#include "gtest/gtest.h"
 #include "sel/limits.h"
 #include "sel/text.h"
 
