@@ -11,6 +11,7 @@
 #include "module_discovery.h"
 #include "module_registry.h"
 #include "pc_trace.h"
+#include "read_tracker.h"
 #include "self_exec.h"
 #include "source_paths.h"
 
@@ -168,6 +169,7 @@ void CoverageRecorder::BeginTest(const char* test_id) {
   open_test_id_ = test_id ? test_id : "";
   self_execs_at_begin_ = SelfExecCount();
   test_open_ = true;
+  ReadTracker::Get().BeginTest();  // read tracking: the test's window
 }
 
 // Appends the open test's set flags to each module's touched list. The list
@@ -269,6 +271,7 @@ const itr_test_coverage* CoverageRecorder::EndTest(bool attribute) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) return &none_.c;
   CollectTest();
+  ReadTracker::Get().EndTest();  // read tracking: closes the test's window
   test_open_ = false;
   last_test_id_.swap(open_test_id_);
   last_lost_probes_ = test_lost_probes_;
@@ -289,6 +292,10 @@ void CoverageRecorder::AttributeLastTest() {
   last_attributed_ = true;
   Attributor attributor(this);
   if (last_lost_probes_) attributor.Incomplete(last_lost_reason_);
+  if (std::string lost;
+      ReadTracker::Get().Incomplete(ReadWindow::kLastTest, &lost)) {
+    attributor.Incomplete(lost);  // read tracking lost a read
+  }
   ModuleRegistry& registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);
@@ -314,6 +321,10 @@ void CoverageRecorder::AttributeSession() {
   ModuleRegistry& registry = Registry();
   if (registry.overflowed()) {
     attributor.Incomplete("too many instrumented modules");
+  }
+  if (std::string lost;
+      ReadTracker::Get().Incomplete(ReadWindow::kOutsideTests, &lost)) {
+    attributor.Incomplete(lost);  // read tracking lost a read
   }
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);
