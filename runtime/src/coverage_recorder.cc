@@ -461,7 +461,10 @@ void CoverageRecorder::Finish() {
   }
   DrainToSession();
   if (export_path_.empty()) return;
-  if (session_exported_ && !session_dirty_) return;
+  if (session_exported_ && !session_dirty_ &&
+      !ReadTracker::Get().OutsideTestsChangedSinceExport()) {
+    return;
+  }
   AttributeSession();
   Export(session_.c);
   session_exported_ = true;
@@ -470,7 +473,11 @@ void CoverageRecorder::Finish() {
 
 void CoverageRecorder::Export(const itr_test_coverage& coverage) {
   if (export_path_.empty()) return;
-  if (!AppendLine(export_path_, CoverageJsonLine(coverage))) {
+  // Read tracking: what the same window read.
+  ReadSet reads = ReadTracker::Get().Reads(coverage.test_id != nullptr
+                                               ? ReadWindow::kLastTest
+                                               : ReadWindow::kOutsideTests);
+  if (!AppendLine(export_path_, CoverageJsonLine(coverage, reads))) {
     export_failed_ = true;
     Warn("cannot write coverage export %s", export_path_.c_str());
   }
