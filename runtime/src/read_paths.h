@@ -39,7 +39,7 @@ class RepositoryPaths {
   // file tracking (no repository was found).
   void Init(const char* const* roots, size_t root_count,
             const char* export_file);
-  bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
+  bool enabled() const { return enabled_.load(std::memory_order_acquire); }
 
   // Lock-free. False when `path` (absolute, or relative to `dirfd`, which
   // may be AT_FDCWD) certainly lies outside the repository.

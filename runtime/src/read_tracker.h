@@ -47,7 +47,7 @@ class ReadTracker {
            paths_.MayBeInside(dirfd, path);
   }
   bool MayRecordEnv() const {
-    return !InsideItr() && ready_.load(std::memory_order_relaxed);
+    return !InsideItr() && ready_.load(std::memory_order_acquire);
   }
 
   // An open of `path` (relative to `dirfd`) finished; `fd` is its
