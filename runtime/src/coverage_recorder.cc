@@ -11,6 +11,7 @@
 #include "module_discovery.h"
 #include "module_registry.h"
 #include "pc_trace.h"
+#include "read_tracker.h"
 #include "self_exec.h"
 #include "source_paths.h"
 
@@ -170,6 +171,7 @@ void CoverageRecorder::BeginTest(const char* test_id) {
   open_test_id_ = test_id ? test_id : "";
   self_execs_at_begin_ = SelfExecCount();
   test_open_ = true;
+  ReadTracker::Get().BeginTest();  // read tracking: the test's window
 }
 
 // Appends the open test's set flags to each module's touched list. The list
@@ -272,6 +274,7 @@ const itr_test_coverage* CoverageRecorder::EndTest(bool attribute) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!test_open_) return &none_.c;
   CollectTest();
+  ReadTracker::Get().EndTest();  // read tracking: closes the test's window
   test_open_ = false;
   last_test_id_.swap(open_test_id_);
   last_lost_probes_ = test_lost_probes_;
@@ -293,6 +296,10 @@ void CoverageRecorder::AttributeLastTest() {
   last_attributed_ = true;
   Attributor attributor(this);
   if (last_lost_probes_) attributor.Incomplete(last_lost_reason_);
+  if (std::string lost;
+      ReadTracker::Get().Incomplete(ReadWindow::kLastTest, &lost)) {
+    attributor.Incomplete(lost);  // read tracking lost a read
+  }
   ModuleRegistry& registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);
@@ -318,6 +325,10 @@ void CoverageRecorder::AttributeSession() {
   ModuleRegistry& registry = Registry();
   if (registry.overflowed()) {
     attributor.Incomplete("too many instrumented modules");
+  }
+  if (std::string lost;
+      ReadTracker::Get().Incomplete(ReadWindow::kOutsideTests, &lost)) {
+    attributor.Incomplete(lost);  // read tracking lost a read
   }
   for (size_t i = 0; i < registry.size(); ++i) {
     Module& m = registry.at(i);
@@ -507,10 +518,12 @@ void CoverageRecorder::SaveProbeAddresses(size_t module_index) {
 
 const itr_executed* CoverageRecorder::LastExecuted() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return BuildLastExecuted();
+  itr_executed* executed = BuildLastExecuted();
+  ReadTracker::Get().Fill(ReadWindow::kLastTest, executed);
+  return executed;
 }
 
-const itr_executed* CoverageRecorder::BuildLastExecuted() {
+itr_executed* CoverageRecorder::BuildLastExecuted() {
   last_executed_.Clear();
   if (last_lost_probes_) last_executed_.Incomplete(last_lost_reason_);
   ModuleRegistry& registry = Registry();
@@ -559,11 +572,15 @@ const itr_executed* CoverageRecorder::OutsideTestsExecuted(int phase) {
     outside_executed_.Incomplete("no such phase");
     return outside_executed_.Finish(CoverageAvailable());
   }
-  return BuildOutsideExecuted(phase);
+  itr_executed* executed = BuildOutsideExecuted(phase);
+  ReadTracker::Get().Fill(phase == ITR_PHASE_STARTUP ? ReadWindow::kStartup
+                                                     : ReadWindow::kBetweenTests,
+                          executed);
+  return executed;
 }
 
 // `phase`: ITR_PHASE_STARTUP, ITR_PHASE_BETWEEN_TESTS, or both (-1).
-const itr_executed* CoverageRecorder::BuildOutsideExecuted(int phase) {
+itr_executed* CoverageRecorder::BuildOutsideExecuted(int phase) {
   outside_executed_.Clear();
   if (session_lost_probes_) {
     outside_executed_.Incomplete("probes were lost (PC table full)");
@@ -579,6 +596,7 @@ const itr_executed* CoverageRecorder::BuildOutsideExecuted(int phase) {
 
 void CoverageRecorder::EndStartup() {
   std::lock_guard<std::mutex> lock(mutex_);
+  ReadTracker::Get().EndStartup();
   if (phase_ != ITR_PHASE_STARTUP) return;
   if (!test_open_) DrainToSession();
   phase_ = ITR_PHASE_BETWEEN_TESTS;
@@ -628,7 +646,10 @@ void CoverageRecorder::Finish() {
   }
   DrainToSession();
   if (export_path_.empty()) return;
-  if (session_exported_ && !session_dirty_) return;
+  if (session_exported_ && !session_dirty_ &&
+      !ReadTracker::Get().OutsideTestsChangedSinceExport()) {
+    return;
+  }
   AttributeSession();
   Export(session_.c, BuildOutsideExecuted(-1));
   session_exported_ = true;
@@ -638,7 +659,11 @@ void CoverageRecorder::Finish() {
 void CoverageRecorder::Export(const itr_test_coverage& coverage,
                               const itr_executed* executed) {
   if (export_path_.empty()) return;
-  if (!AppendLine(export_path_, CoverageJsonLine(coverage, executed))) {
+  // Read tracking: what the same window read.
+  ReadSet reads = ReadTracker::Get().Reads(coverage.test_id != nullptr
+                                               ? ReadWindow::kLastTest
+                                               : ReadWindow::kOutsideTests);
+  if (!AppendLine(export_path_, CoverageJsonLine(coverage, executed, reads))) {
     export_failed_ = true;
     Warn("cannot write coverage export %s", export_path_.c_str());
   }

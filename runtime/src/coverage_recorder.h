@@ -120,8 +120,8 @@ class CoverageRecorder {
   void AttributeLastTest();
   void AttributeSession();
   void Export(const itr_test_coverage& coverage, const itr_executed* executed);
-  const itr_executed* BuildLastExecuted();
-  const itr_executed* BuildOutsideExecuted(int phase);
+  itr_executed* BuildLastExecuted();
+  itr_executed* BuildOutsideExecuted(int phase);
 
   std::mutex mutex_;
   std::vector<ModuleState> modules_;  // parallel to the ModuleRegistry

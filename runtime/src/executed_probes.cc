@@ -28,7 +28,7 @@ void ExecutedProbes::Add(const ModuleIdentity& object, uint64_t file_address) {
   objects_.push_back({&object, {file_address}});
 }
 
-const itr_executed* ExecutedProbes::Finish(bool available) {
+itr_executed* ExecutedProbes::Finish(bool available) {
   c_objects_.clear();
   for (Object& object : objects_) {
     std::sort(object.addresses.begin(), object.addresses.end());

@@ -23,7 +23,7 @@ class ExecutedProbes {
   void Add(const ModuleIdentity& object, uint64_t file_address);
   // Sorts and deduplicates each object's addresses; `available`: some
   // module is instrumented at all.
-  const itr_executed* Finish(bool available);
+  itr_executed* Finish(bool available);
   const itr_executed* result() const { return &c_; }
 
  private:

@@ -70,9 +70,29 @@ void AppendFiles(std::string* out, const itr_test_coverage& coverage,
   out->push_back('}');
 }
 
-}  // namespace
-
-namespace {
+void AppendReads(std::string* out, const ReadSet& reads) {
+  *out += ",\"" ITR_EXPORT_FILES_READ "\":[";
+  for (size_t i = 0; i < reads.files.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendJsonString(out, reads.files[i].c_str());
+  }
+  *out += "],\"" ITR_EXPORT_ENV_READ "\":{";
+  for (size_t i = 0; i < reads.env.size(); ++i) {
+    const EnvReadValue& read = reads.env[i];
+    if (i > 0) out->push_back(',');
+    AppendJsonString(out, read.name.c_str());
+    out->push_back(':');
+    if (!read.is_set) {
+      *out += "null";
+      continue;
+    }
+    char hex[24];
+    snprintf(hex, sizeof(hex), "\"%016llx\"",
+             static_cast<unsigned long long>(read.value_hash));
+    *out += hex;
+  }
+  out->push_back('}');
+}
 
 void AppendObjects(std::string* out, const itr_executed& executed) {
   *out += ",\"" ITR_EXPORT_OBJECTS "\":[";
@@ -96,7 +116,8 @@ void AppendObjects(std::string* out, const itr_executed& executed) {
 }  // namespace
 
 std::string CoverageJsonLine(const itr_test_coverage& coverage,
-                             const itr_executed* executed) {
+                             const itr_executed* executed,
+                             const ReadSet& reads) {
   std::string out = "{\"" ITR_EXPORT_TEST "\":";
   if (coverage.test_id != nullptr) {
     AppendJsonString(&out, coverage.test_id);
@@ -113,6 +134,7 @@ std::string CoverageJsonLine(const itr_test_coverage& coverage,
   AppendFiles(&out, coverage, /*external=*/false);
   out += ",\"" ITR_EXPORT_EXTERNAL "\":";
   AppendFiles(&out, coverage, /*external=*/true);
+  AppendReads(&out, reads);
   if (coverage.error != nullptr) {
     out += ",\"" ITR_EXPORT_ERROR "\":";
     AppendJsonString(&out, coverage.error);

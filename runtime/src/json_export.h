@@ -2,19 +2,25 @@
 // session:
 //   {"test": "<id>"|null, "status": "complete"|"incomplete",
 //    "files": {"<repo-relative path>": [<lines>]},
-//    "external": {"<absolute path>": [<lines>]}, "error": "..."}
+//    "external": {"<absolute path>": [<lines>]},
+//    "files_read": ["<repo-relative path>"],
+//    "env_read": {"<name>": "<XXH3-64 of the value, 16 hex digits>"|null},
+//    "error": "..."}
 #ifndef ITR_RUNTIME_JSON_EXPORT_H_
 #define ITR_RUNTIME_JSON_EXPORT_H_
 
 #include <string>
 
 #include "itr/coverage.h"
+#include "read_set.h"
 
 namespace itr::runtime {
 
-// With `executed`, the line also names the executed probes of each object.
+// With `executed`, the line also names the executed probes of each object;
+// `reads`: what the same window read at run time (read tracking).
 std::string CoverageJsonLine(const itr_test_coverage& coverage,
-                             const itr_executed* executed = nullptr);
+                             const itr_executed* executed = nullptr,
+                             const ReadSet& reads = {});
 
 // Appends `line` with a single write(2) on an O_APPEND descriptor, so records
 // of a crashing process are never half-written by us and concurrent

@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "coverage_recorder.h"
+#include "internal_guard.h"
 #include "itr/coverage.h"
 #include "module_registry.h"
 #include "pc_trace.h"
@@ -43,7 +44,10 @@ ITR_API int dlclose(void* handle) {
   using DlcloseFn = int (*)(void*);
   static DlcloseFn real =
       reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
-  itr::runtime::CoverageRecorder::Get().PrepareForUnload();
+  {
+    itr::runtime::InternalScope internal;  // reads DWARF: not the test's
+    itr::runtime::CoverageRecorder::Get().PrepareForUnload();
+  }
   return real != nullptr ? real(handle) : -1;
 }
 
@@ -70,6 +74,7 @@ ITR_API int execv(const char* path, char* const argv[]) {
 namespace {
 
 void FinishAtExit() {
+  itr::runtime::InternalScope internal;
   itr::runtime::CoverageRecorder::Get().Finish();
   itr::runtime::LogProcessEnd();  // after the export: "end" means complete
 }
@@ -79,6 +84,7 @@ void AfterForkInParent() { itr::runtime::CoverageRecorder::Get().NoteFork(); }
 // Registered from this library's constructor, i.e. before the executable's
 // own static objects, so it runs after their destructors.
 __attribute__((constructor(101))) void RegisterExitHook() {
+  itr::runtime::InternalScope internal;
   itr::runtime::CoverageRecorder::Get();
   atexit(FinishAtExit);
   pthread_atfork(nullptr, AfterForkInParent,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "itr/coverage_export.h"
@@ -44,6 +45,8 @@ class ExportedLines {
           {path, object.first,
            std::vector<uint64_t>(object.second.begin(), object.second.end())});
     }
+    result.executed.files_read.assign(files_read_.begin(), files_read_.end());
+    result.executed.env_read.assign(env_read_.begin(), env_read_.end());
     result.executed.built_at_ns = built_at_ == INT64_MAX ? 0 : built_at_;
     return result;
   }
@@ -72,6 +75,7 @@ class ExportedLines {
       Incomplete(line.value(ITR_EXPORT_ERROR, "incomplete coverage"));
     }
     AddObjects(line);
+    AddReads(line);
     if (!line.contains(ITR_EXPORT_FILES) ||
         !line[ITR_EXPORT_FILES].is_object()) {
       return;
@@ -109,6 +113,44 @@ class ExportedLines {
   std::map<std::string, std::set<uint32_t>> files_;
   // path -> (build-id, executed probe addresses)
   std::map<std::string, std::pair<std::string, std::set<uint64_t>>> objects_;
+  // "files_read" and "env_read" (absent in lines of an older runtime).
+  void AddReads(const nlohmann::json& line) {
+    if (auto files = line.find(ITR_EXPORT_FILES_READ);
+        files != line.end() && files->is_array()) {
+      for (const nlohmann::json& file : *files) {
+        if (file.is_string()) files_read_.insert(file.get<std::string>());
+      }
+    }
+    auto env = line.find(ITR_EXPORT_ENV_READ);
+    if (env == line.end() || !env->is_object()) return;
+    for (const auto& [name, value] : env->items()) {
+      std::optional<uint64_t> hash = ParseHash(value);
+      if (!value.is_null() && !hash) {
+        Incomplete("unreadable environment read of " + name);
+        continue;
+      }
+      env_read_.insert(EnvironmentRead{name, hash});
+    }
+  }
+
+  // 16 hex digits; nullopt for anything else.
+  static std::optional<uint64_t> ParseHash(const nlohmann::json& value) {
+    if (!value.is_string()) return std::nullopt;
+    const std::string& text = value.get_ref<const std::string&>();
+    if (text.empty() || text.size() > 16) return std::nullopt;
+    uint64_t hash = 0;
+    for (char c : text) {
+      int digit = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                         : -1;
+      if (digit < 0) return std::nullopt;
+      hash = hash << 4 | static_cast<uint64_t>(digit);
+    }
+    return hash;
+  }
+
+  std::set<std::string> files_read_;
+  std::set<EnvironmentRead> env_read_;
   std::map<int64_t, int64_t> open_processes_;  // pid -> starts - ends
   size_t processes_ = 0;
   bool any_coverage_ = false;

@@ -2,8 +2,8 @@
 // file per test, appended to by every instrumented process of that test
 // (`itr ctest` gives each CTest test its own).
 //
-// A test's executed code is the union of every coverage line of its file
-// (files and lines, and the executed probes of each object).
+// A test's executed code is the union of every coverage line of its file,
+// files and environment variables read included.
 // It is complete only when every line is complete and every process that
 // started also ended (a crash, _exit or exec loses that process's last
 // line). No line at all: no instrumented process ran, the executed code is

@@ -1,5 +1,7 @@
 #include "skipper/coverage/in_process_coverage.h"
 
+#include <algorithm>
+
 #include "itr/coverage.hpp"
 #include "skipper/base/process_info.h"
 
@@ -20,6 +22,8 @@ void AddFiles(const TestCoverage& coverage, ExecutedCode* executed) {
   }
 }
 
+// What the runtime's itr_executed says: executed probes by object, and
+// what the code read at run time (sorted and distinct).
 ExecutedCode Executed(const itr_executed& probes, int64_t built_at_ns) {
   ExecutedCode executed;
   executed.complete = probes.status == ITR_COVERAGE_COMPLETE;
@@ -32,6 +36,22 @@ ExecutedCode Executed(const itr_executed& probes, int64_t built_at_ns) {
          std::vector<uint64_t>(object.addresses,
                                object.addresses + object.address_count)});
   }
+  executed.files_read.assign(probes.files_read,
+                             probes.files_read + probes.file_read_count);
+  for (size_t i = 0; i < probes.env_read_count; ++i) {
+    const itr_env_read& read = probes.env_read[i];
+    executed.env_read.push_back(EnvironmentRead{
+        read.name,
+        read.is_set ? std::optional<uint64_t>(read.value_hash) : std::nullopt});
+  }
+  std::sort(executed.files_read.begin(), executed.files_read.end());
+  executed.files_read.erase(
+      std::unique(executed.files_read.begin(), executed.files_read.end()),
+      executed.files_read.end());
+  std::sort(executed.env_read.begin(), executed.env_read.end());
+  executed.env_read.erase(
+      std::unique(executed.env_read.begin(), executed.env_read.end()),
+      executed.env_read.end());
   return executed;
 }
 

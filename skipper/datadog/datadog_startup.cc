@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "itr/coverage.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/ci/ci_tags.h"
 #include "skipper/ci/test_environment.h"
@@ -17,9 +18,18 @@
 #include "skipper/git/git_metadata.h"
 #include "skipper/git/work_tree_status.h"
 
+// Weak: the runtime defines it in a test process; the itr CLI has none.
+#pragma weak itr_internal_enter
+
 namespace itr::skipper::datadog {
 
 namespace {
+
+// In a test process, what this thread opens and reads (git, HTTP, proxy
+// variables) is itr-cpp's own, not a dependency of the running test.
+void MarkThreadAsItrInternal() {
+  if (&itr_internal_enter != nullptr) itr_internal_enter();
+}
 
 // The upload's own deadline: the tracers wait up to a minute for a git
 // upload, whether the settings require it or it is still running at exit.
@@ -52,6 +62,7 @@ GitUploadTask::GitUploadTask(ApiClient* api, std::string repo_root,
   try {
     thread_ = std::thread(
         [this, endpoints, repo_root, repository_url, unshallow, deadline]() {
+          MarkThreadAsItrInternal();
           // Its own client: requests of the main thread go on meanwhile.
           transport::HttpClient http;
           ApiClient own_api(endpoints, &http);

@@ -22,6 +22,19 @@ struct ExecutedObject {
   std::vector<uint64_t> addresses;
 };
 
+// An environment variable the code read at run time (getenv,
+// secure_getenv): its name, and the XXH3-64 hash of its value then, or
+// nullopt when it was unset (unset is a value).
+struct EnvironmentRead {
+  std::string name;
+  std::optional<uint64_t> value_hash;
+
+  friend bool operator==(const EnvironmentRead&,
+                         const EnvironmentRead&) = default;
+  friend auto operator<=>(const EnvironmentRead&,
+                          const EnvironmentRead&) = default;
+};
+
 // What one test (or the code outside every test) executed, as the coverage
 // runtime saw it.
 struct ExecutedCode {
@@ -35,6 +48,16 @@ struct ExecutedCode {
   std::vector<std::string> files;
   // Executed lines of files[i] (ascending), when known; may be empty.
   std::vector<std::vector<uint32_t>> lines;
+  // What the code read at run time (the runtime's read tracking,
+  // docs/runtime.md): repository files it opened for reading
+  // (repository-relative, sorted, distinct; a file that was missing counts,
+  // its absence was observed), except its own outputs ...
+  std::vector<std::string> files_read;
+  // ... and environment variables, sorted by name then value, except those
+  // the process set itself and those itr-cpp and the test frameworks read
+  // for themselves. A name appears more than once when several processes
+  // of one test saw different values.
+  std::vector<EnvironmentRead> env_read;
   // Modification time of the binaries that executed it (ns since the
   // epoch): a source file changed after it is not what they were built
   // from. 0: unknown (every file counts as newer).

@@ -176,12 +176,15 @@ typedef struct itr_executed {
   const itr_object_probes* objects; /* only objects with executed probes */
   size_t object_count;
   /* Repository files opened for reading (repository-relative, sorted),
-   * except those the same code had opened for writing before. */
+   * except those the same code had opened for writing before. A failed
+   * open counts: the file's absence was observed. */
   const char* const* files_read;
   size_t file_read_count;
-  /* Environment variables read with getenv/secure_getenv (sorted by name),
-   * except those the same code had set before and those itr-cpp and the
-   * test frameworks read for themselves. */
+  /* Environment variables read with getenv/secure_getenv (sorted by name,
+   * the first read of each), except those the process itself had set,
+   * unset or put before (their values are its own) and those itr-cpp and
+   * the test frameworks read for themselves. docs/runtime.md, "Read
+   * tracking", has the exact rules. */
   const itr_env_read* env_read;
   size_t env_read_count;
 } itr_executed;
@@ -219,6 +222,20 @@ ITR_API size_t itr_coverage_probe_count(void);
  * done lazily at the first itr_test_end()). Returns the number of modules
  * whose resolution failed. */
 ITR_API size_t itr_coverage_resolve_all(void);
+
+/* ---------------------------------------------------------------------
+ * Internal: for itr-cpp's own libraries running inside the test process
+ * (libitr_skipper.so, its threads). Not for tests or adapters.
+ * ------------------------------------------------------------------- */
+
+/* Marks the calling thread as running itr-cpp's own code until the
+ * matching itr_internal_leave() (calls nest): the files it opens and the
+ * environment variables it reads are not dependencies of the code under
+ * test (files_read / env_read above). The runtime's own entry points do
+ * this themselves; a thread that only ever runs itr-cpp code calls
+ * itr_internal_enter() once at its start. */
+ITR_API void itr_internal_enter(void);
+ITR_API void itr_internal_leave(void);
 
 #ifdef __cplusplus
 }  // extern "C"

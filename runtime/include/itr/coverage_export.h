@@ -5,9 +5,18 @@
  *   coverage of a test, or of the code outside every test ("test": null):
  *     {"test": "<id>"|null, "status": "complete"|"incomplete"|"unavailable",
  *      "files": {"<repo-relative path>": [<lines>]},
- *      "external": {"<absolute path>": [<lines>]}, "error": "<why incomplete>",
+ *      "external": {"<absolute path>": [<lines>]},
+ *      "files_read": ["<repo-relative path>"],
+ *      "env_read": {"<name>": "<hash>"|null},
+ *      "error": "<why incomplete>",
  *      "objects": [{"path": "<object file>", "build_id": "<hex>",
  *                   "addresses": [<executed probes' file addresses>]}]}
+ *     files_read: repository files the window opened for reading at run
+ *     time (a missing file included: its absence was observed), sorted;
+ *     env_read: environment variables it read, each with the XXH3-64 of
+ *     its value as 16 lowercase hex digits, or null when it was unset;
+ *     objects: the executed probes of each instrumented object.
+ *     All three may be absent in lines written by an older runtime.
  *   with ITR_TEST_ID set (one process of an `itr ctest` test):
  *     {"process": "start", "pid": <pid>}                 at start and in forks
  *     {"process": "end", "pid": <pid>, "built_at_ns": <ns>}  after the last
@@ -25,6 +34,8 @@
 #define ITR_EXPORT_STATUS_UNAVAILABLE "unavailable"
 #define ITR_EXPORT_FILES "files"
 #define ITR_EXPORT_EXTERNAL "external"
+#define ITR_EXPORT_FILES_READ "files_read"
+#define ITR_EXPORT_ENV_READ "env_read"
 #define ITR_EXPORT_ERROR "error"
 #define ITR_EXPORT_OBJECTS "objects"
 #define ITR_EXPORT_OBJECT_PATH "path"

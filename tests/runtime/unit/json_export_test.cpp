@@ -36,6 +36,22 @@ TEST(CoverageJsonLine, WritesTestFilesExternalAndEscapes) {
   EXPECT_FALSE(json.contains("error"));
 }
 
+TEST(CoverageJsonLine, FilesAndEnvironmentRead) {
+  itr_test_coverage coverage{ITR_COVERAGE_COMPLETE, "S.T", nullptr, 0, nullptr};
+  ReadSet reads;
+  reads.files = {"data/a \"b\".txt", "missing.txt"};
+  reads.env = {{"SET", true, 0x00ab00000000cdefULL}, {"UNSET", false, 0}};
+  auto json = nlohmann::json::parse(CoverageJsonLine(coverage, reads));
+  EXPECT_EQ(json["files_read"],
+            nlohmann::json::array({"data/a \"b\".txt", "missing.txt"}));
+  EXPECT_EQ(json["env_read"]["SET"], "00ab00000000cdef");  // 16 hex digits
+  EXPECT_TRUE(json["env_read"]["UNSET"].is_null());
+  // Nothing read: empty, but present.
+  json = nlohmann::json::parse(CoverageJsonLine(coverage));
+  EXPECT_TRUE(json["files_read"].is_array() && json["files_read"].empty());
+  EXPECT_TRUE(json["env_read"].is_object() && json["env_read"].empty());
+}
+
 TEST(CoverageJsonLine, SessionAndIncomplete) {
   itr_test_coverage coverage{ITR_COVERAGE_INCOMPLETE, nullptr, nullptr, 0,
                              "no debug info"};

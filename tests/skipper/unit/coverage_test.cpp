@@ -68,6 +68,38 @@ TEST_F(ExportedCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
   EXPECT_EQ(none.executed.built_at_ns, 0);
 }
 
+TEST_F(ExportedCoverageTest, FilesAndEnvironmentReadOfEveryProcess) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{},"external":{},"files_read":["data/b.txt","data/a.txt"],"env_read":{"HOME_DIR":"00000000000000ff","UNSET":null}}
+{"process":"end","pid":1,"built_at_ns":200}
+{"process":"start","pid":2}
+{"test":"S.T","status":"complete","files":{"b.cpp":[]},"external":{},"files_read":["data/a.txt"],"env_read":{"HOME_DIR":"0000000000000100"}}
+{"test":"S.U","status":"complete","files":{"c.cpp":[1]},"external":{}}
+{"process":"end","pid":2,"built_at_ns":100}
+)");
+  ExecutedCode got = ReadExportedCoverage(path_.string()).executed;
+  EXPECT_TRUE(got.complete) << got.incomplete_reason;
+  EXPECT_EQ(got.files_read,
+            (std::vector<std::string>{"data/a.txt", "data/b.txt"}));
+  // Two processes saw two values: both are dependencies.
+  EXPECT_EQ(
+      got.env_read,
+      (std::vector<EnvironmentRead>{
+          {"HOME_DIR", 0xff}, {"HOME_DIR", 0x100}, {"UNSET", std::nullopt}}));
+}
+
+TEST_F(ExportedCoverageTest, UnreadableEnvironmentHashIsIncomplete) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{},"external":{},"env_read":{"A":"xyz"}}
+{"process":"end","pid":1,"built_at_ns":200}
+)");
+  ExecutedCode got = ReadExportedCoverage(path_.string()).executed;
+  EXPECT_FALSE(got.complete);
+  EXPECT_TRUE(got.env_read.empty());
+}
+
 TEST(ExportedCoverage, TestEndedReadsTheTestsOwnFile) {
   std::string path = ::testing::TempDir() + "/itr-exported-source.jsonl";
   std::ofstream(path) << R"({"process":"start","pid":7}
