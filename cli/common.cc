@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
 #include "skipper/base/diagnostics.h"
+#include "skipper/ctest/build_tree.h"
 #include "skipper/markers/unskippable.h"
 #include "skipper/store/sqlite_store.h"
 
@@ -73,6 +75,19 @@ PlanningState MakePlanningState(const Options& options, Store* store,
   planning.state = std::make_unique<skipper::LocalState>(
       planning.files.get(), planning.objects.get(), ::getenv,
       skipper::kNoBuildTime);
+  if (absl::StartsWith(module, "ctest:")) {
+    // What each CTest test's definition is now, as `itr ctest` would see.
+    const char* ctest = std::getenv("ITR_CTEST");
+    auto definitions = skipper::ctest::BuildTreeDefinitions(
+        ctest != nullptr && *ctest ? ctest : "ctest",
+        skipper::ctest::BuildTreeOfModule(module, options.repo_root),
+        options.repo_root);
+    if (definitions.ok()) {
+      for (auto& [key, definition] : *definitions) {
+        planning.state->KnowDefinition(key, std::move(definition));
+      }
+    }  // Without them, the definitions read as changed: the tests run.
+  }
   return planning;
 }
 

@@ -1,5 +1,6 @@
 #include "skipper/backend/local_backend.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -76,6 +77,14 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
 
 absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
     const std::vector<PlannedTest>& tests) {
+  for (const PlannedTest& test : tests) {
+    if (!test.definition.empty()) planned_.push_back(test);
+  }
+  for (const PlannedTest& test : planned_) {
+    std::string key = test.identity.Key();
+    state_->KnowDefinition(key, test.definition);
+    defined_[key] = &test;
+  }
   absl::StatusOr<std::vector<TestDecision>> decisions =
       SkipPlanner(store_.get(), state_.get())
           .Plan(options_.module, options_.configuration, tests, settings_);
@@ -149,9 +158,22 @@ std::vector<Dependency> LocalBackend::CompiledFiles(
   return deps;
 }
 
-void LocalBackend::AddReads(const ExecutedCode& executed, DependencySet* deps) {
-  (void)executed;
-  (void)deps;
+void LocalBackend::AddReads(const ExecutedCode& executed,
+                            const std::vector<std::string>* runner_set,
+                            DependencySet* deps) {
+  for (const std::string& file : executed.files_read) {
+    deps->coarse.push_back(
+        {kReadDependency, file, fingerprinter_->Content(file)});
+  }
+  for (const EnvironmentRead& read : executed.env_read) {
+    if (runner_set != nullptr &&
+        std::find(runner_set->begin(), runner_set->end(), read.name) !=
+            runner_set->end()) {
+      continue;  // its value is part of the test's definition
+    }
+    deps->coarse.push_back(
+        {kEnvDependency, read.name, EnvironmentFingerprint(read.value_hash)});
+  }
 }
 
 void LocalBackend::EnsureStartupScope(const ExecutedCode& startup) {
@@ -180,7 +202,15 @@ void LocalBackend::TestFinished(const TestRun& run) {
     deps.coarse = CompiledFiles(run.executed);
     usable = usable && !run.executed.files.empty();
   }
-  AddReads(run.executed, &deps);
+  const std::vector<std::string>* runner_set = nullptr;
+  if (auto defined = defined_.find(run.identity.Key());
+      defined != defined_.end()) {
+    const PlannedTest& test = *defined->second;
+    deps.coarse.push_back(
+        {kDefinitionDependency, defined->first, test.definition});
+    runner_set = &test.runner_environment;
+  }
+  AddReads(run.executed, runner_set, &deps);
   for (const std::string& file : run.uncompiled_files) {
     deps.coarse.push_back(
         {kReadDependency, file, fingerprinter_->Content(file)});
@@ -211,7 +241,7 @@ DependencySet LocalBackend::OutsideTestsDependencies(
     }
   }
   for (const ExecutedCode* phase : {&code.startup, &code.between_tests}) {
-    AddReads(*phase, &deps);
+    AddReads(*phase, nullptr, &deps);
     if (!phase->complete) deps.coarse.push_back(Unknown("incomplete"));
   }
   return deps;

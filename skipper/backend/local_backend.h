@@ -74,7 +74,11 @@ class LocalBackend : public Backend {
   void AddFunctions(const std::vector<FunctionRef>& functions,
                     DependencySet* deps);
   std::vector<Dependency> CompiledFiles(const ExecutedCode& executed);
-  void AddReads(const ExecutedCode& executed, DependencySet* deps);
+  // `runner_set`: variables the runner set for the test (not read from the
+  // environment the planner can see).
+  void AddReads(const ExecutedCode& executed,
+                const std::vector<std::string>* runner_set,
+                DependencySet* deps);
   void EnsureStartupScope(const ExecutedCode& startup);
   DependencySet OutsideTestsDependencies(const CodeOutsideTests& code);
   void Check(const absl::Status& status);
@@ -92,6 +96,9 @@ class LocalBackend : public Backend {
   bool startup_known_ = false;
   std::set<std::string> object_names_;  // FunctionRef::object points here
   std::map<std::string, std::string> seen_paths_;  // object name -> path
+  // Tests the runner defines (PlannedTest::definition), by test key.
+  std::map<std::string, const PlannedTest*> defined_;
+  std::vector<PlannedTest> planned_;  // what defined_ points into
   std::string error_;
 };
 

@@ -4,7 +4,9 @@
 #define ITR_SKIPPER_BACKEND_LOCAL_STATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "skipper/backend/object_indexes.h"
 #include "skipper/config/settings.h"
@@ -16,6 +18,8 @@ namespace itr::skipper {
 // The fingerprint of an environment variable's value as the runtime
 // records it: XXH3-64 of the value, 16 hex digits; kUnsetVariable.
 std::string EnvironmentFingerprint(const char* value);
+// The same from the value's hash (nullopt: unset).
+std::string EnvironmentFingerprint(std::optional<uint64_t> value_hash);
 
 class LocalState : public CurrentState {
  public:
@@ -31,11 +35,18 @@ class LocalState : public CurrentState {
   std::string Fingerprint(const Dependency& dep) override;
   std::string Describe(const Dependency& dep) override;
 
+  // The definition (PlannedTest::definition) the runner gives the test of
+  // key `test_key` now; tests without one have no definition dependency.
+  void KnowDefinition(const std::string& test_key, std::string definition) {
+    definitions_[test_key] = std::move(definition);
+  }
+
  private:
   FileFingerprinter* files_;
   ObjectIndexes* objects_;
   GetEnv getenv_;
   int64_t built_at_ns_;
+  std::unordered_map<std::string, std::string> definitions_;
 };
 
 }  // namespace itr::skipper

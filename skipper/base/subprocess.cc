@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "skipper/base/status_macros.h"
 
 extern char** environ;
 
@@ -154,6 +155,20 @@ absl::StatusOr<SubprocessResult> RunSubprocess(
   }
   result.exit_code = WaitFor(pid, deadline, &result.timed_out);
   return result;
+}
+
+absl::StatusOr<std::string> CaptureOutput(
+    const std::vector<std::string>& argv) {
+  SubprocessOptions options;
+  options.capture_stdout = true;
+  ITR_ASSIGN_OR_RETURN(SubprocessResult result, RunSubprocess(argv, options));
+  if (result.exit_code != 0) {
+    std::string command = argv.empty() ? "" : argv[0];
+    if (argv.size() > 1) command += " " + argv[1];
+    return absl::UnavailableError(command + " exited with " +
+                                  std::to_string(result.exit_code));
+  }
+  return std::move(result.out);
 }
 
 }  // namespace itr::skipper

@@ -33,6 +33,9 @@ struct SubprocessResult {
 absl::StatusOr<SubprocessResult> RunSubprocess(
     const std::vector<std::string>& argv, const SubprocessOptions& options);
 
+// `argv`'s standard output, when it exits with 0 (else Unavailable).
+absl::StatusOr<std::string> CaptureOutput(const std::vector<std::string>& argv);
+
 }  // namespace itr::skipper
 
 #endif  // ITR_SKIPPER_BASE_SUBPROCESS_H_

@@ -6,6 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "skipper/base/status_macros.h"
+#include "skipper/ctest/ctest_listing.h"
+#include "skipper/model/test_identity.h"
 
 namespace itr::skipper::ctest {
 
@@ -89,6 +92,27 @@ std::string BuildTreeModule(const std::string& build_dir,
   std::string name = inside ? relative.string() : dir.string();
   while (name.size() > 1 && name.back() == '/') name.pop_back();
   return "ctest:" + name;
+}
+
+std::string BuildTreeOfModule(const std::string& module,
+                              const std::string& repo_root) {
+  fs::path dir(module.substr(module.find(':') + 1));
+  return (dir.is_absolute() ? dir : fs::path(repo_root) / dir)
+      .lexically_normal()
+      .string();
+}
+
+absl::StatusOr<std::map<std::string, std::string>> BuildTreeDefinitions(
+    const std::string& ctest, const std::string& build_dir,
+    const std::string& repo_root) {
+  ITR_ASSIGN_OR_RETURN(std::vector<CtestTest> tests,
+                       ListCtestTests(ctest, build_dir, {}));
+  std::map<std::string, std::string> definitions;
+  for (const CtestTest& test : tests) {
+    definitions[TestKey(kCtestSuite, test.name)] =
+        TestDefinition(test, build_dir, repo_root);
+  }
+  return definitions;
 }
 
 }  // namespace itr::skipper::ctest

@@ -4,7 +4,10 @@
 #ifndef ITR_SKIPPER_CTEST_BUILD_TREE_H_
 #define ITR_SKIPPER_CTEST_BUILD_TREE_H_
 
+#include <map>
 #include <string>
+
+#include "absl/status/statusor.h"
 
 namespace itr::skipper::ctest {
 
@@ -17,6 +20,15 @@ std::string BuildTreeCompiler(const std::string& build_dir);
 // the module the tests of one build tree are recorded under.
 std::string BuildTreeModule(const std::string& build_dir,
                             const std::string& repo_root);
+// The build directory of such a module.
+std::string BuildTreeOfModule(const std::string& module,
+                              const std::string& repo_root);
+
+// Test key -> definition (TestDefinition) of every test of the build tree
+// now, as `itr ctest` plans them: for planners outside it (`itr explain`).
+absl::StatusOr<std::map<std::string, std::string>> BuildTreeDefinitions(
+    const std::string& ctest, const std::string& build_dir,
+    const std::string& repo_root);
 
 }  // namespace itr::skipper::ctest
 

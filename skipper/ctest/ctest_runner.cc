@@ -36,7 +36,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kUnskippableLabel[] = "datadog_itr_unskippable";
-constexpr char kSuite[] = "ctest";
 
 // Runs `argv` with the terminal left to it; its exit code, or 127 (what a
 // shell returns for a command it cannot run) with one line.
@@ -47,21 +46,9 @@ int RunOrComplain(const std::vector<std::string>& argv) {
   return 127;
 }
 
-// `argv`'s standard output, when it exits with 0.
-absl::StatusOr<std::string> Capture(const std::vector<std::string>& argv) {
-  SubprocessOptions options;
-  options.capture_stdout = true;
-  ITR_ASSIGN_OR_RETURN(SubprocessResult result, RunSubprocess(argv, options));
-  if (result.exit_code != 0) {
-    return absl::UnavailableError(
-        absl::StrCat(argv[0], " ", argv[1], " exited with ", result.exit_code));
-  }
-  return std::move(result.out);
-}
-
 // "3.25.1" from `ctest --version`, or "unknown".
 std::string CtestVersion(const std::string& ctest) {
-  absl::StatusOr<std::string> out = Capture({ctest, "--version"});
+  absl::StatusOr<std::string> out = CaptureOutput({ctest, "--version"});
   const std::string prefix = "ctest version ";
   if (!out.ok() || out->compare(0, prefix.size(), prefix) != 0) {
     return "unknown";
@@ -117,12 +104,12 @@ std::vector<PlannedTest> PlannedTests(const std::vector<CtestTest>& tests,
     if (test.disabled) continue;  // the user's DISABLED: ctest skips it
     PlannedTest entry;
     entry.identity.module = module;
-    entry.identity.suite = kSuite;
+    entry.identity.suite = kCtestSuite;
     entry.identity.name = test.name;
     entry.unskippable_reason = CtestUnskippableReason(test);
     if (entry.unskippable_reason.empty()) {
       entry.unskippable_reason =
-          session.SharedUnskippableReason(kSuite, test.name);
+          session.SharedUnskippableReason(kCtestSuite, test.name);
     }
     if (name_count[test.name] > 1) {
       entry.unskippable_reason = "several CTest tests are named " + test.name;
@@ -132,6 +119,8 @@ std::vector<PlannedTest> PlannedTests(const std::vector<CtestTest>& tests,
     // Scripts and data files named on the command line count too.
     entry.uncompiled_files =
         CommandFiles(test.command, options.repo_root, test_dir);
+    entry.definition = TestDefinition(test, test_dir, options.repo_root);
+    entry.runner_environment = EnvironmentNames(test);
     planned.push_back(std::move(entry));
   }
   return planned;
@@ -174,16 +163,12 @@ class Run {
 };
 
 absl::StatusOr<std::vector<CtestTest>> Run::ListTests() {
-  std::vector<std::string> list = {options_.ctest, "--show-only=json-v1",
-                                   "--test-dir", invocation_.test_dir};
-  list.insert(list.end(), invocation_.args.begin(), invocation_.args.end());
-  ITR_ASSIGN_OR_RETURN(std::string json, Capture(list));
-  return ParseCtestListing(json);
+  return ListCtestTests(options_.ctest, invocation_.test_dir, invocation_.args);
 }
 
 void Run::StartSession() {
   SessionOptions options;
-  options.framework = kSuite;
+  options.framework = kCtestSuite;
   options.framework_version = CtestVersion(options_.ctest);
   options.build_configuration = BuildTreeCompiler(invocation_.test_dir);
   options.module = BuildTreeModule(invocation_.test_dir, options_.repo_root);
@@ -321,8 +306,8 @@ void Run::Record(int ctest_exit_code) {
         i, result.passed() ? TestOutcome::kPassed : TestOutcome::kFailed,
         timing);
     session_->diagnostics().Detail(
-        2, absl::StrFormat("recorded %s.%s: %s, %zu process(es)", kSuite, name,
-                           result.status, coverage_->last_processes()));
+        2, absl::StrFormat("recorded %s.%s: %s, %zu process(es)", kCtestSuite,
+                           name, result.status, coverage_->last_processes()));
   }
   session_->Finish({/*clean=*/true, ctest_exit_code});
 }

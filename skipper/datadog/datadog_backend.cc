@@ -273,8 +273,10 @@ void DatadogBackend::AddCoverage(const TestRun& run, uint64_t test_span_id) {
       lines.insert(run.executed.lines[i].begin(), run.executed.lines[i].end());
     }
   }
-  // Scripts and data files a process-level test names (itr ctest).
+  // Scripts and data files a process-level test names (itr ctest), and the
+  // repository files the test read at run time: files without lines.
   for (const std::string& file : run.uncompiled_files) pending.lines[file];
+  for (const std::string& file : run.executed.files_read) pending.lines[file];
 }
 
 void DatadogBackend::OutsideTestsExecuted(const CodeOutsideTests& code, bool) {
@@ -283,6 +285,11 @@ void DatadogBackend::OutsideTestsExecuted(const CodeOutsideTests& code, bool) {
   session_executed_ = code.between_tests;
   for (const std::string& file : code.startup.files) {
     session_executed_.files.push_back(file);
+  }
+  for (const ExecutedCode* phase : {&code.startup, &code.between_tests}) {
+    session_executed_.files.insert(session_executed_.files.end(),
+                                   phase->files_read.begin(),
+                                   phase->files_read.end());
   }
   session_executed_.complete =
       code.startup.complete && code.between_tests.complete;

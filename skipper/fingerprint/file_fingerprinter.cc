@@ -13,6 +13,11 @@
 
 namespace itr::skipper {
 
+std::string ContentFingerprint(absl::string_view bytes) {
+  XXH128_hash_t hash = XXH3_128bits(bytes.data(), bytes.size());
+  return absl::StrFormat("%016x%016x", hash.high64, hash.low64);
+}
+
 namespace {
 
 int64_t Ns(const struct timespec& t) {

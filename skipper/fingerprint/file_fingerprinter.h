@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "absl/strings/string_view.h"
 #include "skipper/model/dependency.h"
 
 namespace itr::skipper {
@@ -22,6 +23,10 @@ struct StatEntry {
 };
 
 inline constexpr int64_t kNoBuildTime = -1;
+
+// The fingerprint of bytes held in memory: what a file of these bytes
+// fingerprints as (XXH3-128, 32 hex digits).
+std::string ContentFingerprint(absl::string_view bytes);
 
 class FileFingerprinter {
  public:

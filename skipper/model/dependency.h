@@ -28,6 +28,10 @@ inline constexpr char kFunctionDependency[] = "function";
 // the functions it executed; only when one changed are its functions
 // compared one by one.
 inline constexpr char kUnitDependency[] = "unit";
+// How a runner starts the test (a CTest test's command line, working
+// directory and ENVIRONMENT): key the test's key, fingerprint that
+// definition's. Only the runner knows it now; elsewhere it reads as changed.
+inline constexpr char kDefinitionDependency[] = "definition";
 // The run's coverage was incomplete: nothing it recorded can be trusted.
 inline constexpr char kSessionDependency[] = "session";
 

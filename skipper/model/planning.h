@@ -18,6 +18,14 @@ struct PlannedTest {
   // Files the test depends on that are not compiled into a test binary (a
   // CTest test's script and data files named on its command line).
   std::vector<std::string> uncompiled_files;
+  // How the runner starts it (a CTest test's command line, working
+  // directory and environment), as a fingerprint; "" when the test binary
+  // alone defines the test. A test whose definition changed runs.
+  std::string definition;
+  // Variables the runner sets for it (CTest's ENVIRONMENT): their values
+  // belong to the definition, so the test's reads of them are not
+  // environment dependencies.
+  std::vector<std::string> runner_environment;
 };
 
 struct TestDecision {

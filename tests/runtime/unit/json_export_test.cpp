@@ -41,7 +41,7 @@ TEST(CoverageJsonLine, FilesAndEnvironmentRead) {
   ReadSet reads;
   reads.files = {"data/a \"b\".txt", "missing.txt"};
   reads.env = {{"SET", true, 0x00ab00000000cdefULL}, {"UNSET", false, 0}};
-  auto json = nlohmann::json::parse(CoverageJsonLine(coverage, reads));
+  auto json = nlohmann::json::parse(CoverageJsonLine(coverage, nullptr, reads));
   EXPECT_EQ(json["files_read"],
             nlohmann::json::array({"data/a \"b\".txt", "missing.txt"}));
   EXPECT_EQ(json["env_read"]["SET"], "00ab00000000cdef");  // 16 hex digits

@@ -117,13 +117,17 @@ check cli_explain_lists_script contains "$explain_out" "ctest-suite/scripts/pipe
 run
 check after_script_edit_unchanged equals "$RAN" "smoke version"
 
-# 5. A failing test runs until it passes.
+# 5. Every check reads CTEST_SUITE_FAIL: setting it runs them all. A
+#    failing test runs until it passes.
 edit perimeter.cpp
 CTEST_SUITE_FAIL=perimeter_check run
-check failing_run_fails equals "$RAN" "perimeter.rectangle perimeter.square smoke version"
+check environment_change_runs_its_readers equals "$RAN" "$all"
+check failing_run_fails test "$STATUS" -ne 0
+CTEST_SUITE_FAIL=perimeter_check run
+check failed_tests_run_again equals "$RAN" "perimeter.rectangle perimeter.square smoke version"
 check failing_run_status_nonzero test "$STATUS" -ne 0
 run
-check failed_tests_run_again equals "$RAN" "perimeter.rectangle perimeter.square smoke version"
+check environment_back_runs_its_readers equals "$RAN" "$all"
 check failed_tests_pass_now equals "$STATUS" 0
 run
 check passed_tests_skipped_again equals "$RAN" "smoke version"

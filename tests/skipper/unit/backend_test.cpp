@@ -1,5 +1,6 @@
 // skipper/backend: what a test binary records is only trusted when it is
 // whole (LocalBackend on a real store and real files).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ class LocalBackendTest : public ::testing::Test {
     options.configuration = "cfg";
     // Built "now": the source above is older, so it can be trusted.
     options.planning_built_at_ns = kBuiltNow;
+    options.getenv = [this](const char* name) -> const char* {
+      auto found = env_.find(name);
+      return found == env_.end() ? nullptr : found->second.c_str();
+    };
     auto backend = LocalBackend::Open(settings_, options, diagnostics_);
     EXPECT_TRUE(backend.ok()) << backend.status();
     return backend.ok() ? std::move(*backend) : nullptr;
@@ -73,6 +78,7 @@ class LocalBackendTest : public ::testing::Test {
   }
 
   ScratchRepo repo_;
+  std::map<std::string, std::string> env_;  // the planner's environment
   Settings settings_;
   Diagnostics diagnostics_{[](const std::string&) {}};
   TestIdentity test_{"tests", "Suite", "Case", "", "", 0};
@@ -107,6 +113,60 @@ TEST_F(LocalBackendTest, LaunchedTestsRunUntilTheyEnd) {
   EXPECT_TRUE(RecordThenPlan(Executed({"src/a.cpp"}), true).skip);
   Open()->TestsLaunched({test_});
   EXPECT_EQ(Plan().reason, "its last run did not finish (crash or abort)");
+}
+
+// The hash the runtime records for a variable's value.
+uint64_t ValueHash(const char* value) {
+  return std::stoull(EnvironmentFingerprint(value), nullptr, 16);
+}
+
+TEST_F(LocalBackendTest, ReadsTheRunnerDefinitionAndTheVariablesItSets) {
+  repo_.Write("data/table.csv", "a,b\n");
+  env_ = {{"OUTER", "1"}};
+  PlannedTest planned;
+  planned.identity = test_;
+  planned.definition = "definition-1";
+  planned.runner_environment = {"MODE"};
+  {
+    auto backend = Open();
+    ASSERT_TRUE(backend->Plan({planned}).ok());
+    backend->OutsideTestsExecuted(Outside({"src/a.cpp"}), false);
+    backend->TestStarted(test_);
+    TestRun run;
+    run.identity = test_;
+    run.executed = Executed({"src/a.cpp"});
+    run.executed.files_read = {"data/table.csv"};
+    // MODE came from the runner (its definition); OUTER from the
+    // environment the planner sees too.
+    run.executed.env_read = {{"MODE", ValueHash("fast")},
+                             {"OUTER", ValueHash("1")},
+                             {"UNSET_ONE", std::nullopt}};
+    backend->TestFinished(run);
+    backend->OutsideTestsExecuted(Outside({"src/a.cpp"}), true);
+    ASSERT_EQ(backend->FirstError(), "");
+  }
+  auto plan = [&] {
+    auto decisions = Open()->Plan({planned});
+    EXPECT_TRUE(decisions.ok());
+    return decisions.ok() ? (*decisions)[0] : TestDecision{};
+  };
+  EXPECT_TRUE(plan().skip) << plan().reason;
+
+  planned.definition = "definition-2";
+  EXPECT_FALSE(plan().skip);
+  EXPECT_NE(plan().reason.find("command line"), std::string::npos)
+      << plan().reason;
+  planned.definition = "definition-1";
+
+  env_["OUTER"] = "2";
+  EXPECT_EQ(plan().reason, "changed: environment variable OUTER");
+  env_["OUTER"] = "1";
+  env_["UNSET_ONE"] = "";  // set, even empty, is another value
+  EXPECT_EQ(plan().reason, "changed: environment variable UNSET_ONE");
+  env_.erase("UNSET_ONE");
+
+  repo_.Write("data/table.csv", "a,b\n1,2\n");
+  EXPECT_EQ(plan().reason, "changed: data/table.csv");
 }
 
 TEST(NullBackend, RunsEverythingAndRecordsNothing) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -57,6 +58,44 @@ TEST(CtestListing, NamesLabelsAndDisabled) {
   EXPECT_TRUE((*tests)[1].disabled);
   EXPECT_TRUE((*tests)[1].fixture);
   EXPECT_FALSE(ParseCtestListing("Test project /b\n").ok());
+}
+
+TEST(CtestListing, WhatDefinesHowATestRuns) {
+  auto tests = ParseCtestListing(R"({"kind":"ctestInfo","tests":[
+    {"name":"a","command":["/b/check","/src/data.csv","100"],"properties":[
+      {"name":"ENVIRONMENT","value":["MODE=fast","EMPTY="]},
+      {"name":"ENVIRONMENT_MODIFICATION","value":["PATH=path_list_prepend:/x"]},
+      {"name":"WORKING_DIRECTORY","value":"/b/sub"}]}]})");
+  ASSERT_TRUE(tests.ok()) << tests.status();
+  const CtestTest& a = (*tests)[0];
+  EXPECT_EQ(a.environment, (std::vector<std::string>{"MODE=fast", "EMPTY="}));
+  EXPECT_EQ(a.environment_modification,
+            (std::vector<std::string>{"PATH=path_list_prepend:/x"}));
+  EXPECT_EQ(a.working_directory, "/b/sub");
+  EXPECT_EQ(EnvironmentNames(a), (std::vector<std::string>{"MODE", "EMPTY"}));
+
+  // The same test in another checkout and build directory: the same
+  // definition; any other argument, directory or variable: another one.
+  std::string here = TestDefinition(a, "/b", "/src");
+  CtestTest moved = a;
+  moved.command = {"/b2/check", "/src2/data.csv", "100"};
+  moved.working_directory = "/b2/sub";
+  EXPECT_EQ(TestDefinition(moved, "/b2/", "/src2"), here);
+  EXPECT_EQ(here.size(), 32u);
+  for (auto edit : std::vector<std::function<void(CtestTest*)>>{
+           [](CtestTest* t) { t->command[2] = "200"; },
+           [](CtestTest* t) { t->working_directory = "/b"; },
+           [](CtestTest* t) { t->environment[0] = "MODE=slow"; },
+           [](CtestTest* t) { t->environment_modification.clear(); },
+           [](CtestTest* t) { t->command.push_back("--verbose"); }}) {
+    CtestTest changed = a;
+    edit(&changed);
+    EXPECT_NE(TestDefinition(changed, "/b", "/src"), here);
+  }
+  // "/b2" is not under "/b".
+  CtestTest sibling = a;
+  sibling.command[0] = "/b2/check";
+  EXPECT_NE(TestDefinition(sibling, "/b", "/src"), here);
 }
 
 TEST(WrapperTestfile, DisablesSkippedAndObservesTheOthers) {

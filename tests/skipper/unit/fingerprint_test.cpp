@@ -15,6 +15,7 @@ TEST(FileFingerprinter, ContentHashesAndTheStatCache) {
   FileFingerprinter fp(repo.root());
   // XXH3-128 of "int a;", high then low 64 bits (XXH3_128bits in C).
   EXPECT_EQ(fp.Content("src/a.cpp"), "0de5c73e567b8aff88027c0fbe754db8");
+  EXPECT_EQ(ContentFingerprint("int a;"), fp.Content("src/a.cpp"));
   EXPECT_EQ(fp.Content("src/missing.cpp"), kMissingFile);
   ASSERT_TRUE((*store)->SaveStatCache(fp.updated()).ok());
   FileFingerprinter again(repo.root());

@@ -40,6 +40,8 @@ class ScratchRepo {
   // it, and it predates "the build".
   void Write(const std::string& path, const std::string& text) const {
     std::string file = root() + "/" + path;
+    std::filesystem::create_directories(
+        std::filesystem::path(file).parent_path());
     std::ofstream(file) << text;
     struct timespec past[2] = {{1600000000, 0}, {1600000000, 0}};
     utimensat(AT_FDCWD, file.c_str(), past, 0);
