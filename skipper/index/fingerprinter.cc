@@ -122,12 +122,17 @@ Fingerprint128 Fingerprinter::RegionHash(uint64_t lo, uint64_t hi, int section,
 Fingerprint128 Fingerprinter::RegionContentHash(uint64_t lo, uint64_t hi,
                                                 int section, Walk& w) {
   Hasher h;
-  std::vector<uint8_t> bytes;
-  layout_.Read(lo, std::min(hi, lo + kMaxRegionBytes), section, &bytes);
+  hi = lo + (hi > lo ? std::min(hi - lo, kMaxRegionBytes) : 0);
   auto [first, last] = layout_.RelocationRange(lo, hi);
   // .tbss overlaps other sections: relocations found there by address are
   // not its own.
   if (layout_.sections()[section].type == SHT_NOBITS) last = first;
+  if (first == last) {  // the bytes as they are, without a copy
+    HashBytes(lo, hi, section, &h);
+    return h.Digest();
+  }
+  std::vector<uint8_t> bytes;
+  layout_.Read(lo, hi, section, &bytes);
   for (size_t i = first; i < last; ++i) {
     const ElfRelocation& r = layout_.relocations()[i];
     ZeroField(r, lo, &bytes);
@@ -137,6 +142,27 @@ Fingerprint128 Fingerprinter::RegionContentHash(uint64_t lo, uint64_t hi,
   }
   h.Bytes(bytes.data(), bytes.size());
   return h.Digest();
+}
+
+// As h->Bytes() of the bytes of [lo, hi) (zeros where no section has
+// bytes), streamed.
+void Fingerprinter::HashBytes(uint64_t lo, uint64_t hi, int section,
+                              Hasher* h) const {
+  static const uint8_t kZeros[4096] = {};
+  h->U64(hi - lo);
+  uint64_t at = lo;
+  auto zeros_until = [&](uint64_t end) {
+    for (; at < end; at += std::min<uint64_t>(end - at, sizeof kZeros)) {
+      h->Raw(kZeros, std::min<uint64_t>(end - at, sizeof kZeros));
+    }
+  };
+  layout_.ForEachChunk(lo, hi, section,
+                       [&](const uint8_t* bytes, uint64_t start, uint64_t n) {
+                         zeros_until(start);
+                         h->Raw(bytes, n);
+                         at = start + n;
+                       });
+  zeros_until(hi);
 }
 
 Fingerprint128 Fingerprinter::DescribeRelocation(const ElfRelocation& r,

@@ -82,6 +82,7 @@ class Fingerprinter {
   Fingerprint128 RegionHash(uint64_t lo, uint64_t hi, int section, Walk& w);
   Fingerprint128 RegionContentHash(uint64_t lo, uint64_t hi, int section,
                                    Walk& w);
+  void HashBytes(uint64_t lo, uint64_t hi, int section, Hasher* h) const;
   Fingerprint128 DescribeRelocation(const ElfRelocation& r,
                                     const uint8_t* owner_code,
                                     uint64_t owner_lo, bool from_code,
