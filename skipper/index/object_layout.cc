@@ -108,10 +108,11 @@ std::pair<size_t, size_t> ObjectLayout::RelocationRange(uint64_t lo,
 void ObjectLayout::Read(uint64_t lo, uint64_t hi, int hint,
                         std::vector<uint8_t>* out) const {
   out->assign(hi > lo ? hi - lo : 0, 0);
-  ForEachChunk(lo, hi, hint, [&](const uint8_t* bytes, uint64_t at,
-                                 uint64_t size) {
-    if (bytes != nullptr) std::memcpy(out->data() + (at - lo), bytes, size);
-  });
+  ForEachChunk(lo, hi, hint,
+               [&](const uint8_t* bytes, uint64_t at, uint64_t size) {
+                 if (bytes != nullptr)
+                   std::memcpy(out->data() + (at - lo), bytes, size);
+               });
 }
 
 void ObjectLayout::ForEachChunk(

@@ -57,10 +57,9 @@ class ObjectLayout {
   // The same bytes without a copy: `chunk(bytes, address, size)` for each
   // part of [lo, hi) that a section has bytes for, in address order (the
   // rest is zeros).
-  void ForEachChunk(
-      uint64_t lo, uint64_t hi, int hint,
-      const std::function<void(const uint8_t*, uint64_t, uint64_t)>& chunk)
-      const;
+  void ForEachChunk(uint64_t lo, uint64_t hi, int hint,
+                    const std::function<void(const uint8_t*, uint64_t,
+                                             uint64_t)>& chunk) const;
 
  private:
   void IndexSections();

@@ -120,8 +120,7 @@ ITR_API void itr_session_test_finished(itr_session* session, size_t index,
 /* At the end of the run; `clean`: no failure outside any test (a global
  * fixture, a suite teardown); `exit_code`: what the test program exits with
  * (the framework's result), or -1 when unknown. Idempotent. */
-ITR_API void itr_session_finish(itr_session* session, int clean,
-                                int exit_code);
+ITR_API void itr_session_finish(itr_session* session, int clean, int exit_code);
 
 /* After the framework wrote its report at `path` (closed): adds the tests
  * this session skipped, as skipped test cases, so CI dashboards keep
