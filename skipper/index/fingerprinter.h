@@ -110,6 +110,10 @@ class Fingerprinter {
   // Content hashes of regions that depend on no function (lo, hi, section).
   absl::flat_hash_map<std::tuple<uint64_t, uint64_t, int>, Fingerprint128>
       memo_;
+  // Descriptions of references into __sancov_* sections, by (type,
+  // candidate immediates, section).
+  absl::flat_hash_map<std::tuple<uint32_t, unsigned, int>, Fingerprint128>
+      sancov_descriptions_;
 };
 
 }  // namespace itr::skipper::index_internal
