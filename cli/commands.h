@@ -46,10 +46,15 @@ extern const char kCtestUsage[];
 
 // --- shared helpers (common.cc) ---
 
-// Opens the store only if its file exists (read commands never create one).
+// kRead: nothing in or beside the store is created or changed (status,
+// explain, impacted); kWrite: reset, gc.
+enum class StoreAccess { kRead, kWrite };
+
+// Opens the store only if its file exists (no command creates one).
 // Sets *missing and returns nullptr when there is no store yet; on an error,
 // prints it to stderr and returns nullptr with *missing false.
 std::unique_ptr<skipper::Store> OpenExistingStore(const Options& options,
+                                                  StoreAccess access,
                                                   bool* missing);
 
 // "Suite.Name" -> identity; split at the first '.' (suites like
@@ -80,7 +85,8 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SelectModules(
 // "850 ms", "41.2 s", "3.5 min".
 std::string FormatDuration(double ms);
 
-// Prints "itr: <what>: <status>" to stderr and returns kExitStoreError.
+// Prints "itr: <what>: <status>" (or "itr: <status>" when `what` is empty,
+// the status naming the store) to stderr and returns kExitStoreError.
 int StoreError(const std::string& what, const absl::Status& status);
 
 }  // namespace itr::cli

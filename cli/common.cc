@@ -18,14 +18,20 @@ using skipper::SqliteStore;
 using skipper::Store;
 
 std::unique_ptr<Store> OpenExistingStore(const Options& options,
-                                         bool* missing) {
+                                         StoreAccess access, bool* missing) {
+  skipper::SqliteStoreOptions store_options;
+  store_options.read_only = access == StoreAccess::kRead;
+  store_options.plan_wait_ms = options.settings.store_plan_wait_ms;
+  store_options.record_wait_ms = options.settings.store_record_wait_ms;
+  // Even a command that writes never creates a store.
   struct stat st {};
   *missing = stat(options.store_path.c_str(), &st) != 0;
   if (*missing) return nullptr;
   absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(options.store_path);
+      SqliteStore::Open(options.store_path, store_options);
   if (!store.ok()) {
-    StoreError("cannot open store " + options.store_path, store.status());
+    *missing = absl::IsNotFound(store.status());
+    if (!*missing) StoreError("", store.status());
     return nullptr;
   }
   return std::move(*store);
@@ -111,7 +117,8 @@ std::string FormatDuration(double ms) {
 
 int StoreError(const std::string& what, const absl::Status& status) {
   skipper::ProcessDiagnostics().Info(
-      absl::StrCat(what, ": ", status.message()));
+      what.empty() ? std::string(status.message())
+                   : absl::StrCat(what, ": ", status.message()));
   return kExitStoreError;
 }
 

@@ -122,7 +122,8 @@ int RunExplain(const Options& options) {
   const std::string& key = options.positionals.at(0);
   std::cout << "test: " << key << "\n";
   bool missing = false;
-  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store =
+      OpenExistingStore(options, StoreAccess::kRead, &missing);
   if (missing) {
     std::cout << "no store yet at " << options.store_path
               << ": the test is unknown\n";

@@ -9,7 +9,8 @@ namespace itr::cli {
 
 int RunImpacted(const Options& options) {
   bool missing = false;
-  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store =
+      OpenExistingStore(options, StoreAccess::kRead, &missing);
   if (missing) {
     std::cout << "no store yet at " << options.store_path
               << ": every test would run\n";

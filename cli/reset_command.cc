@@ -8,7 +8,8 @@ namespace itr::cli {
 
 int RunReset(const Options& options) {
   bool missing = false;
-  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store =
+      OpenExistingStore(options, StoreAccess::kWrite, &missing);
   if (missing) {
     std::cout << "no store yet at " << options.store_path
               << ": nothing to reset\n";

@@ -9,7 +9,8 @@ namespace itr::cli {
 int RunStatus(const Options& options) {
   std::cout << "store: " << options.store_path << "\n";
   bool missing = false;
-  std::unique_ptr<skipper::Store> store = OpenExistingStore(options, &missing);
+  std::unique_ptr<skipper::Store> store =
+      OpenExistingStore(options, StoreAccess::kRead, &missing);
   if (missing) {
     std::cout << "no store yet: run the tests once with itr-cpp to record "
                  "them\n";

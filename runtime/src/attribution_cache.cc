@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "itr/cache_directory.h"
 #include "module_identity.h"
 
@@ -16,7 +19,11 @@ namespace itr::runtime {
 namespace {
 
 constexpr char kMagic[8] = {'I', 'T', 'R', 'M', 'A', 'P', '\0', '\0'};
-constexpr uint32_t kFormatVersion = 1;
+// 2: the checksum (version 1 entries had none; they are misses).
+constexpr uint32_t kFormatVersion = 2;
+constexpr uint64_t kMaxFiles = 1u << 30;
+constexpr uint64_t kMaxFileBytes = 1ull << 34;
+constexpr uint64_t kMaxPairs = 1ull << 34;
 
 struct Header {
   char magic[8];
@@ -29,6 +36,9 @@ struct Header {
   uint64_t files;
   uint64_t file_bytes;
   uint64_t pairs;
+  // XXH3-64 seeded with OwnerSeed(), over this header (with this field 0)
+  // and everything after it.
+  uint64_t checksum;
 };
 
 bool WriteAll(int fd, const void* data, size_t size) {
@@ -76,44 +86,76 @@ std::string PathFor(const std::string& dir, const std::string& key) {
   return dir + "/" + key + ".itrmap";
 }
 
-}  // namespace
-
-std::string AttributionCacheDir() { return CacheDirectory(::getenv); }
-
-bool LoadAttribution(const std::string& dir, const std::string& key,
-                     size_t expected_probes, ProbeAttribution* out) {
-  if (dir.empty()) return false;
-  int fd = open(PathFor(dir, key).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  Header header;
-  bool ok = ReadAll(fd, &header, sizeof(header)) &&
-            memcmp(header.magic, kMagic, sizeof(kMagic)) == 0 &&
-            header.version == kFormatVersion &&
-            strncmp(header.producer, ProducerId().c_str(),
-                    sizeof(header.producer)) == 0 &&
-            header.probes == expected_probes && header.files < (1u << 30) &&
-            header.file_bytes < (1ull << 34) && header.pairs < (1ull << 34);
-  std::string names;
-  if (ok) {
-    names.resize(header.file_bytes);
-    out->offsets.resize(header.probes + 1);
-    out->pairs.resize(header.pairs);
-    ok = ReadAll(fd, names.data(), names.size()) &&
-         ReadAll(fd, out->offsets.data(),
-                 out->offsets.size() * sizeof(uint32_t)) &&
-         ReadAll(fd, out->pairs.data(), out->pairs.size() * sizeof(FileLine));
+// What the entry belongs to, as a seed: the module's key (its build-id)
+// and its pc-table as file addresses, which place every probe.
+uint64_t OwnerSeed(const AttributionOwner& owner) {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, owner.key.data(), owner.key.size());
+  uint64_t chunk[512];
+  size_t used = 0;
+  for (size_t i = 0; owner.pcs != nullptr && i < owner.probes; ++i) {
+    chunk[used++] = owner.pcs[i].pc - owner.load_bias;
+    chunk[used++] = owner.pcs[i].flags;
+    if (used == sizeof(chunk) / sizeof(chunk[0])) {
+      XXH3_64bits_update(&state, chunk, sizeof(chunk));
+      used = 0;
+    }
   }
-  close(fd);
-  if (!ok) return false;
+  XXH3_64bits_update(&state, chunk, used * sizeof(chunk[0]));
+  return XXH3_64bits_digest(&state);
+}
+
+uint64_t Checksum(uint64_t seed, Header header, std::string_view rest) {
+  header.checksum = 0;
+  XXH3_state_t state;
+  XXH3_64bits_reset_withSeed(&state, seed);
+  XXH3_64bits_update(&state, &header, sizeof(header));
+  XXH3_64bits_update(&state, rest.data(), rest.size());
+  return XXH3_64bits_digest(&state);
+}
+
+// The header's claims, checked before any size is trusted; the total size
+// the entry must then have.
+bool PlausibleHeader(const Header& header, const AttributionOwner& owner,
+                     uint64_t* total) {
+  if (memcmp(header.magic, kMagic, sizeof(kMagic)) != 0 ||
+      header.version != kFormatVersion ||
+      strncmp(header.producer, ProducerId().c_str(), sizeof(header.producer)) !=
+          0 ||
+      header.probes != owner.probes || header.files >= kMaxFiles ||
+      header.file_bytes >= kMaxFileBytes || header.pairs >= kMaxPairs ||
+      header.probes >= (1ull << 34)) {
+    return false;
+  }
+  *total = sizeof(Header) + header.file_bytes +
+           (header.probes + 1) * sizeof(uint32_t) +
+           header.pairs * sizeof(FileLine);
+  return true;
+}
+
+// The names, offsets and pairs, each index checked.
+bool ParseBody(const Header& header, std::string_view body,
+               ProbeAttribution* out) {
+  std::string_view names = body.substr(0, header.file_bytes);
+  const char* offsets = body.data() + header.file_bytes;
+  const char* pairs = offsets + (header.probes + 1) * sizeof(uint32_t);
   out->function_granularity = header.function_granularity != 0;
   out->files.clear();
   out->files.reserve(header.files);
   for (size_t begin = 0; begin < names.size();) {
     size_t end = names.find('\0', begin);
-    if (end == std::string::npos) return false;
-    out->files.emplace_back(names, begin, end - begin);
+    // Attribution names absolute paths only.
+    if (end == std::string_view::npos || end == begin || names[begin] != '/') {
+      return false;
+    }
+    out->files.emplace_back(names.substr(begin, end - begin));
     begin = end + 1;
   }
+  out->offsets.resize(header.probes + 1);
+  memcpy(out->offsets.data(), offsets, out->offsets.size() * sizeof(uint32_t));
+  out->pairs.resize(header.pairs);
+  memcpy(out->pairs.data(), pairs, out->pairs.size() * sizeof(FileLine));
   if (out->files.size() != header.files || out->offsets.front() != 0 ||
       out->offsets.back() != header.pairs) {
     return false;
@@ -127,10 +169,12 @@ bool LoadAttribution(const std::string& dir, const std::string& key,
   return true;
 }
 
-bool StoreAttribution(const std::string& dir, const std::string& key,
-                      const ProbeAttribution& attribution) {
-  if (dir.empty()) return false;
-  MakeDirs(dir);
+}  // namespace
+
+std::string AttributionCacheDir() { return CacheDirectory(::getenv); }
+
+std::string EncodeAttribution(const AttributionOwner& owner,
+                              const ProbeAttribution& attribution) {
   std::string names;
   for (const std::string& file : attribution.files) {
     names += file;
@@ -145,21 +189,85 @@ bool StoreAttribution(const std::string& dir, const std::string& key,
   header.files = attribution.files.size();
   header.file_bytes = names.size();
   header.pairs = attribution.pairs.size();
-  std::string final_path = PathFor(dir, key);
-  std::string temp_path =
-      final_path + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  std::string entry(sizeof(header), '\0');
+  entry += names;
+  entry.append(reinterpret_cast<const char*>(attribution.offsets.data()),
+               attribution.offsets.size() * sizeof(uint32_t));
+  entry.append(reinterpret_cast<const char*>(attribution.pairs.data()),
+               attribution.pairs.size() * sizeof(FileLine));
+  header.checksum = Checksum(OwnerSeed(owner), header,
+                             std::string_view(entry).substr(sizeof(header)));
+  memcpy(entry.data(), &header, sizeof(header));
+  return entry;
+}
+
+bool ResealAttribution(const AttributionOwner& owner, std::string* entry) {
+  Header header;
+  if (entry->size() < sizeof(header)) return false;
+  memcpy(&header, entry->data(), sizeof(header));
+  header.checksum = Checksum(OwnerSeed(owner), header,
+                             std::string_view(*entry).substr(sizeof(header)));
+  memcpy(entry->data(), &header, sizeof(header));
+  return true;
+}
+
+bool DecodeAttribution(std::string_view entry, const AttributionOwner& owner,
+                       ProbeAttribution* out) {
+  Header header;
+  if (entry.size() < sizeof(header)) return false;
+  memcpy(&header, entry.data(), sizeof(header));
+  uint64_t total = 0;
+  if (!PlausibleHeader(header, owner, &total) || entry.size() != total) {
+    return false;
+  }
+  std::string_view body = entry.substr(sizeof(header));
+  if (Checksum(OwnerSeed(owner), header, body) != header.checksum) {
+    return false;
+  }
+  return ParseBody(header, body, out);
+}
+
+bool LoadAttribution(const std::string& dir, const AttributionOwner& owner,
+                     ProbeAttribution* out) {
+  if (dir.empty()) return false;
+  const std::string path = PathFor(dir, owner.key);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  // The header first: a size is read only once it is plausible.
+  Header header;
+  uint64_t total = 0;
+  struct stat st {};
+  std::string entry;
+  bool ok = ReadAll(fd, &header, sizeof(header)) &&
+            PlausibleHeader(header, owner, &total) && fstat(fd, &st) == 0 &&
+            static_cast<uint64_t>(st.st_size) == total;
+  if (ok) {
+    entry.resize(total);
+    memcpy(entry.data(), &header, sizeof(header));
+    ok = ReadAll(fd, entry.data() + sizeof(header), total - sizeof(header));
+  }
+  close(fd);
+  if (!ok || !DecodeAttribution(entry, owner, out)) return false;
+  TouchCacheEntry(path);  // in use: the last to be evicted
+  return true;
+}
+
+bool StoreAttribution(const std::string& dir, const AttributionOwner& owner,
+                      const ProbeAttribution& attribution) {
+  if (dir.empty()) return false;
+  MakeDirs(dir);
+  std::string entry = EncodeAttribution(owner, attribution);
+  std::string final_path = PathFor(dir, owner.key);
+  std::string temp_path = final_path + kCacheTemporarySuffix +
+                          std::to_string(static_cast<long>(getpid()));
   int fd =
       open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
-  bool ok = WriteAll(fd, &header, sizeof(header)) &&
-            WriteAll(fd, names.data(), names.size()) &&
-            WriteAll(fd, attribution.offsets.data(),
-                     attribution.offsets.size() * sizeof(uint32_t)) &&
-            WriteAll(fd, attribution.pairs.data(),
-                     attribution.pairs.size() * sizeof(FileLine));
+  bool ok = WriteAll(fd, entry.data(), entry.size());
   ok = (close(fd) == 0) && ok;
   if (ok) ok = rename(temp_path.c_str(), final_path.c_str()) == 0;
   if (!ok) unlink(temp_path.c_str());
+  if (ok) PruneCacheDirectory(dir, CacheLimitsFrom(::getenv), final_path);
   return ok;
 }
 

@@ -377,8 +377,9 @@ bool CoverageRecorder::ResolveModule(size_t index) {
     return false;
   }
   const ModuleIdentity& identity = object.identity;
-  if (LoadAttribution(cache_dir_, identity.cache_key, m.num_flags,
-                      &state.attribution)) {
+  const AttributionOwner owner{identity.cache_key, m.pcs, m.num_flags,
+                               identity.load_bias};
+  if (LoadAttribution(cache_dir_, owner, &state.attribution)) {
     Verbose("resolved %s from cache", identity.path.c_str());
   } else {
     auto index_ptr = DwarfIndex::Load(identity.path, &state.error);
@@ -389,7 +390,7 @@ bool CoverageRecorder::ResolveModule(size_t index) {
     }
     state.attribution =
         AttributeProbes(*index_ptr, m.pcs, m.num_flags, identity.load_bias);
-    if (!StoreAttribution(cache_dir_, identity.cache_key, state.attribution)) {
+    if (!StoreAttribution(cache_dir_, owner, state.attribution)) {
       Verbose("could not write the resolution cache in %s", cache_dir_.c_str());
     }
     Verbose("resolved %s from DWARF (%zu probes)", identity.path.c_str(),

@@ -45,7 +45,7 @@ ITR_API int dlclose(void* handle) {
   static DlcloseFn real =
       reinterpret_cast<DlcloseFn>(dlsym(RTLD_NEXT, "dlclose"));
   {
-    itr::runtime::InternalScope internal;  // reads DWARF: not the test's
+    itr::runtime::EntryScope entry;  // reads DWARF: not the test's
     itr::runtime::CoverageRecorder::Get().PrepareForUnload();
   }
   return real != nullptr ? real(handle) : -1;
@@ -74,7 +74,7 @@ ITR_API int execv(const char* path, char* const argv[]) {
 namespace {
 
 void FinishAtExit() {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   itr::runtime::CoverageRecorder::Get().Finish();
   itr::runtime::LogProcessEnd();  // after the export: "end" means complete
 }
@@ -84,7 +84,7 @@ void AfterForkInParent() { itr::runtime::CoverageRecorder::Get().NoteFork(); }
 // Registered from this library's constructor, i.e. before the executable's
 // own static objects, so it runs after their destructors.
 __attribute__((constructor(101))) void RegisterExitHook() {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   itr::runtime::CoverageRecorder::Get();
   atexit(FinishAtExit);
   pthread_atfork(nullptr, AfterForkInParent,

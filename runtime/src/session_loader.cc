@@ -76,11 +76,19 @@ extern "C" {
 ITR_API itr_session* itr_session_start(const char* framework,
                                        const char* framework_version,
                                        const char* build_configuration) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   // What ran until now (static initializers, main so far, test
   // registration) is start-up code.
   itr_end_startup();
-  if (itr_parse_switch(getenv(ITR_ENABLED_VARIABLE)) == ITR_SWITCH_OFF) {
+  const char* enabled = getenv(ITR_ENABLED_VARIABLE);
+  const itr_switch_value value = itr_parse_switch(enabled);
+  if (value == ITR_SWITCH_INVALID) {
+    itr::runtime::Warn(
+        "warning: %s='%s'" ITR_NOT_A_SWITCH_TEXT ITR_INVALID_ENABLED_TEXT,
+        ITR_ENABLED_VARIABLE, enabled);
+    return nullptr;
+  }
+  if (!itr_enabled_by_switch(value)) {
     itr::runtime::Warn("%s", ITR_DISABLED_LINE);
     return nullptr;
   }
@@ -98,72 +106,72 @@ ITR_API itr_session* itr_session_start(const char* framework,
 }
 
 ITR_API void itr_session_add_test(itr_session* s, const itr_test* test) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr) g_table->add_test(s, test);
 }
 
 ITR_API void itr_session_plan(itr_session* s) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr) g_table->plan(s);
 }
 
 ITR_API itr_decision itr_session_decision(const itr_session* s, size_t i) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s == nullptr) return itr_decision{0, 0, "no session"};
   return g_table->decision(s, i);
 }
 
 ITR_API void itr_session_run_anyway(itr_session* s, size_t i,
                                     const char* reason) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr) g_table->run_anyway(s, i, reason ? reason : "");
 }
 
 ITR_API size_t itr_session_select(itr_session* s, const size_t* considered,
                                   size_t count) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   return s != nullptr ? g_table->select(s, considered, count) : 0;
 }
 
 ITR_API void itr_session_test_started(itr_session* s, size_t i) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr) g_table->test_started(s, i);
 }
 
 ITR_API void itr_session_test_finished(itr_session* s, size_t i,
                                        itr_outcome outcome) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr) g_table->test_finished(s, i, outcome);
 }
 
 ITR_API void itr_session_finish(itr_session* s, int clean, int exit_code) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr) g_table->finish(s, clean, exit_code);
 }
 
 ITR_API void itr_session_add_skipped_to_report(itr_session* s,
                                                itr_report_format format,
                                                const char* path) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr && path != nullptr) {
     g_table->add_skipped_to_report(s, format, path);
   }
 }
 
 ITR_API const char* itr_session_module(const itr_session* s) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   return s != nullptr ? g_table->module(s) : "";
 }
 
 ITR_API const char* itr_session_repo_relative(itr_session* s,
                                               const char* path) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s == nullptr || path == nullptr) return path ? path : "";
   return g_table->repo_relative(s, path);
 }
 
 ITR_API void itr_session_warn(itr_session* s, const char* text) {
-  itr::runtime::InternalScope internal;
+  itr::runtime::EntryScope entry;
   if (s != nullptr && text != nullptr) g_table->warn(s, text);
 }
 

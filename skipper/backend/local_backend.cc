@@ -14,18 +14,15 @@ namespace {
 
 constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
 
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& path,
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Settings& settings,
                                                  Diagnostics& diagnostics) {
-  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
-  if (!store.ok() && absl::IsDataLoss(store.status())) {
-    diagnostics.Warning(absl::StrCat("the store ", path, " is corrupt (",
-                                     store.status().message(),
-                                     "); it was moved aside and rebuilt; "
-                                     "all tests run"));
-    store = SqliteStore::RecreateCorrupt(path);
-  }
-  ITR_RETURN_IF_ERROR(store.status());
-  return std::unique_ptr<Store>(std::move(*store));
+  SqliteStoreOptions options;
+  options.plan_wait_ms = settings.store_plan_wait_ms;
+  options.record_wait_ms = settings.store_record_wait_ms;
+  ITR_ASSIGN_OR_RETURN(
+      std::unique_ptr<SqliteStore> store,
+      SqliteStore::OpenOrRebuild(settings.store_path, options, diagnostics));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 Dependency Unknown(const char* what) {
@@ -44,8 +41,7 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
     const Settings& settings, const LocalBackendOptions& options,
     Diagnostics& diagnostics) {
   std::unique_ptr<LocalBackend> backend(new LocalBackend());
-  ITR_ASSIGN_OR_RETURN(backend->store_,
-                       OpenStore(settings.store_path, diagnostics));
+  ITR_ASSIGN_OR_RETURN(backend->store_, OpenStore(settings, diagnostics));
   backend->settings_ = settings;
   backend->options_ = options;
   if (!backend->options_.getenv) backend->options_.getenv = ::getenv;
@@ -281,6 +277,11 @@ void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   for (const SkippedTest& test : skipped)
     ids.push_back(test.decision.record_id);
   Check(store_->RecordSkips(ids));
+}
+
+void LocalBackend::SessionEnded(const SessionEnd& end) {
+  (void)end;
+  Check(store_->Checkpoint());
 }
 
 void LocalBackend::Check(const absl::Status& status) {

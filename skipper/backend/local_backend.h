@@ -62,6 +62,8 @@ class LocalBackend : public Backend {
   void TestFinished(const TestRun& run) override;
   void OutsideTestsExecuted(const CodeOutsideTests& code, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
+  // Leaves everything recorded in the store's main file.
+  void SessionEnded(const SessionEnd& end) override;
   std::string FirstError() const override { return error_; }
   bool WantsFiles() const override { return wants_files_; }
 

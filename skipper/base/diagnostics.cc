@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace itr::skipper {
 
@@ -13,6 +14,33 @@ std::string OneLine(absl::string_view text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
   return std::string(absl::StripAsciiWhitespace(line));
+}
+
+std::string NameInLine(absl::string_view name) {
+  bool plain = !name.empty() && name.find(": ") == absl::string_view::npos &&
+               name.front() != '"' && name.front() != ' ' && name.back() != ' ';
+  for (char c : name) {
+    plain = plain && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  }
+  if (plain) return std::string(name);
+  std::string quoted = "\"";
+  for (char c : name) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted.push_back('\\');
+      quoted.push_back(c);
+    } else if (c == '\n') {
+      quoted += "\\n";
+    } else if (c == '\t') {
+      quoted += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      absl::StrAppend(&quoted, absl::StrFormat("\\x%02x", byte));
+    } else {
+      quoted.push_back(c);
+    }
+  }
+  quoted.push_back('"');
+  return quoted;
 }
 
 Diagnostics::Diagnostics()

@@ -60,6 +60,15 @@ Diagnostics& ProcessDiagnostics();
 // blanks go.
 std::string OneLine(absl::string_view text);
 
+// A name (a test's) as it stands before ": " in a line such as
+// "itr: run  <name>: <reason>": as it is, unless reading up to the first
+// ": " could not find its end (it contains ": ", starts with '"', or holds
+// control characters or surrounding blanks); then in double quotes with
+// '"' and '\' escaped by '\' and control characters as \n, \t or \xNN,
+// C-style. So a reader takes a quoted string when the name
+// starts with '"', else everything up to the first ": ".
+std::string NameInLine(absl::string_view name);
+
 }  // namespace itr::skipper
 
 #endif  // ITR_SKIPPER_BASE_DIAGNOSTICS_H_

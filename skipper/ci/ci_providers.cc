@@ -1,7 +1,6 @@
 #include "skipper/ci/ci_providers.h"
 
 #include <algorithm>
-#include <fstream>
 #include <initializer_list>
 #include <utility>
 
@@ -12,6 +11,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/bounded_read.h"
+#include "skipper/base/json_limits.h"
 
 namespace itr::skipper::ci_internal {
 
@@ -243,9 +244,10 @@ bool GithubDetects(const Env& env) { return env.Has("GITHUB_SHA"); }
 nlohmann::json ReadGithubEvent(const Env& env) {
   std::string path = env("GITHUB_EVENT_PATH");
   if (path.empty()) return nullptr;
-  std::ifstream in(path);
-  if (!in) return nullptr;
-  return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  // GitHub's payloads are kilobytes; anything else is not one.
+  absl::StatusOr<std::string> text = ReadSmallRegularFile(path, 16 << 20);
+  if (!text.ok() || !JsonNestingWithin(*text)) return nullptr;
+  return nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
 }
 
 std::string JsonString(const nlohmann::json& value) {

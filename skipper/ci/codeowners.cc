@@ -1,13 +1,11 @@
 #include "skipper/ci/codeowners.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/bounded_read.h"
 
 namespace itr::skipper {
 
@@ -98,11 +96,10 @@ Codeowners Codeowners::Parse(std::string_view text) {
 std::optional<Codeowners> Codeowners::Load(const std::string& root) {
   if (root.empty()) return std::nullopt;  // not the filesystem's root
   for (const char* location : kLocations) {
-    std::ifstream in(root + "/" + location);
-    if (!in) continue;
-    std::stringstream text;
-    text << in.rdbuf();
-    return Parse(text.str());
+    // GitHub reads at most 3 MB of it; a directory or a device is none.
+    absl::StatusOr<std::string> text =
+        ReadSmallRegularFile(root + "/" + location, 3 << 20);
+    if (text.ok()) return Parse(*text);
   }
   return std::nullopt;
 }

@@ -2,19 +2,24 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "itr/cache_directory.h"
 #include "itr/environment_switch.h"
+#include "skipper/base/bounded_read.h"
 
 namespace itr::skipper {
 
 namespace {
+
+// ITR_UNSKIPPABLE_FILE holds filters, one a line: a megabyte is thousands
+// of them. Anything larger is a mistake (a log, /dev/zero), not a list.
+constexpr size_t kMaxUnskippableFileBytes = 1 << 20;
 
 std::string Get(const GetEnv& getenv, const char* name) {
   const char* value = getenv(name);
@@ -51,6 +56,11 @@ std::map<std::string, std::string> ParseDdTags(std::string_view text) {
 
 bool ParseBool(const char* name, const char* value, bool fallback,
                Diagnostics& diagnostics) {
+  return ParseBool(name, value, fallback, fallback, diagnostics);
+}
+
+bool ParseBool(const char* name, const char* value, bool fallback,
+               bool if_invalid, Diagnostics& diagnostics) {
   switch (itr_parse_switch(value)) {
     case ITR_SWITCH_ON:
       return true;
@@ -61,10 +71,10 @@ bool ParseBool(const char* name, const char* value, bool fallback,
     case ITR_SWITCH_INVALID:
       break;
   }
-  diagnostics.Warning(std::string(name) + "='" + value +
-                      "' is not a boolean; using " +
-                      (fallback ? "true" : "false"));
-  return fallback;
+  diagnostics.Warning(absl::StrCat(name, "='", value, "'",
+                                   ITR_NOT_A_SWITCH_TEXT, "; using ",
+                                   if_invalid ? "true" : "false"));
+  return if_invalid;
 }
 
 namespace {
@@ -97,38 +107,81 @@ void ReadSelection(const GetEnv& getenv, Diagnostics& diagnostics,
   }
 }
 
+// A wait in milliseconds, 0 to one hour.
+int ReadMilliseconds(const GetEnv& getenv, const char* name, int fallback,
+                     Diagnostics& diagnostics) {
+  std::string text = Get(getenv, name);
+  if (text.empty()) return fallback;
+  int ms = 0;
+  if (absl::SimpleAtoi(text, &ms) && ms >= 0 && ms <= 3600 * 1000) return ms;
+  diagnostics.Warning(absl::StrCat(name, "='", text,
+                                   "' is not a number of milliseconds "
+                                   "(0 to 3600000); using ",
+                                   fallback));
+  return fallback;
+}
+
+// ITR_VERBOSE: 0, 1, 2, or a boolean (on: 1).
+int ReadVerbosity(const std::string& verbose, Diagnostics& diagnostics) {
+  if (verbose.empty()) return 0;
+  int level = 0;
+  if (absl::SimpleAtoi(verbose, &level)) {
+    if (level >= 0 && level <= 2) return level;
+    level = std::clamp(level, 0, 2);
+  } else {
+    switch (itr_parse_switch(verbose.c_str())) {
+      case ITR_SWITCH_ON:
+        return 1;
+      case ITR_SWITCH_OFF:
+      case ITR_SWITCH_UNSET:
+        return 0;
+      case ITR_SWITCH_INVALID:
+        break;
+    }
+  }
+  diagnostics.Warning(absl::StrCat("ITR_VERBOSE='", verbose,
+                                   "' is not 0, 1 or 2; using ", level));
+  return level;
+}
+
 }  // namespace
 
 Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
                       Diagnostics& diagnostics) {
   Settings s;
-  s.itr_enabled = ParseBool(ITR_ENABLED_VARIABLE, getenv(ITR_ENABLED_VARIABLE),
-                            true, diagnostics);
+  // Both switches guard skipping: an unreadable value runs every test.
+  const char* enabled = getenv(ITR_ENABLED_VARIABLE);
+  s.itr_enabled_invalid = itr_parse_switch(enabled) == ITR_SWITCH_INVALID;
+  s.itr_enabled = itr_enabled_by_switch(itr_parse_switch(enabled));
+  if (s.itr_enabled_invalid) {
+    diagnostics.Warning(absl::StrCat(ITR_ENABLED_VARIABLE, "='", enabled, "'",
+                                     ITR_NOT_A_SWITCH_TEXT,
+                                     ITR_INVALID_ENABLED_TEXT));
+  }
   s.collect_only = ParseBool("ITR_COLLECT_ONLY", getenv("ITR_COLLECT_ONLY"),
-                             false, diagnostics);
+                             false, /*if_invalid=*/true, diagnostics);
   s.service = Get(getenv, "DD_SERVICE");
   s.env = Get(getenv, "DD_ENV");
 
   ReadSelection(getenv, diagnostics, &s);
   s.cache_dir = CacheDirectory(getenv);
+  const char* invalid_limit = nullptr;
+  CacheLimitsFrom(getenv, &invalid_limit);
+  if (invalid_limit != nullptr) {
+    diagnostics.Warning(absl::StrCat(invalid_limit, "='",
+                                     Get(getenv, invalid_limit),
+                                     "' is not a positive whole number; the "
+                                     "cache keeps its default limit"));
+  }
 
   s.store_path = Get(getenv, "ITR_STORE");
   if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";
+  s.store_plan_wait_ms = ReadMilliseconds(getenv, "ITR_STORE_PLAN_WAIT_MS",
+                                          s.store_plan_wait_ms, diagnostics);
+  s.store_record_wait_ms = ReadMilliseconds(
+      getenv, "ITR_STORE_RECORD_WAIT_MS", s.store_record_wait_ms, diagnostics);
 
-  std::string verbose = Get(getenv, "ITR_VERBOSE");
-  if (!verbose.empty()) {
-    std::string lower = absl::AsciiStrToLower(verbose);
-    if (!absl::SimpleAtoi(verbose, &s.verbosity)) {
-      s.verbosity =
-          (lower == "true" || lower == "yes" || lower == "on") ? 1 : 0;
-      if (s.verbosity == 0 && lower != "false" && lower != "no" &&
-          lower != "off") {
-        diagnostics.Warning("ITR_VERBOSE='" + verbose +
-                            "' is not 0, 1 or 2; using 0");
-      }
-    }
-    s.verbosity = std::clamp(s.verbosity, 0, 2);
-  }
+  s.verbosity = ReadVerbosity(Get(getenv, "ITR_VERBOSE"), diagnostics);
 
   s.dd_tags = ParseDdTags(Get(getenv, "DD_TAGS"));
   for (const auto& [key, value] : s.dd_tags) {
@@ -141,16 +194,19 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
   AddPatterns(Get(getenv, "ITR_UNSKIPPABLE"), &s.unskippable_patterns);
   std::string list = Get(getenv, "ITR_UNSKIPPABLE_FILE");
   if (!list.empty()) {
-    std::ifstream in(list);
-    if (!in) {
-      diagnostics.Warning("ITR_UNSKIPPABLE_FILE '" + list +
-                          "' cannot be read: every test runs");
+    absl::StatusOr<std::string> text =
+        ReadSmallRegularFile(list, kMaxUnskippableFileBytes);
+    if (!text.ok()) {
+      diagnostics.Warning(absl::StrCat("ITR_UNSKIPPABLE_FILE '", list, "' ",
+                                       text.status().message(),
+                                       ": every test runs"));
       s.collect_only = true;  // the safe choice: we cannot tell which to keep
-    }
-    for (std::string line; std::getline(in, line);) {
-      absl::string_view entry = absl::StripAsciiWhitespace(line);
-      if (entry.empty() || entry[0] == '#') continue;
-      AddPatterns(std::string(entry), &s.unskippable_patterns);
+    } else {
+      for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+        absl::string_view entry = absl::StripAsciiWhitespace(line);
+        if (entry.empty() || entry[0] == '#') continue;
+        AddPatterns(std::string(entry), &s.unskippable_patterns);
+      }
     }
   }
   return s;

@@ -29,9 +29,12 @@ enum class Granularity {
 
 struct Settings {
   // DD_CIVISIBILITY_ITR_ENABLED: "false"/"0" turns coverage-based skipping
-  // off (tests all run; nothing is recorded either).
+  // off (tests all run; nothing is recorded either). An unreadable value
+  // does too, with a warning: it guards skipping.
   bool itr_enabled = true;
-  // ITR_COLLECT_ONLY=1: record results and coverage, never skip.
+  bool itr_enabled_invalid = false;  // off because unreadable (warned)
+  // ITR_COLLECT_ONLY=1: record results and coverage, never skip (an
+  // unreadable value too).
   bool collect_only = false;
   // DD_TESTOPTIMIZATION_TIA_TEST_SKIPPING_MODE or ITR_SKIPPING_LEVEL.
   SkipLevel level = SkipLevel::kTest;
@@ -41,6 +44,13 @@ struct Settings {
   std::string env;      // DD_ENV
   // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite).
   std::string store_path;
+  // ITR_STORE_PLAN_WAIT_MS: how long opening and planning wait for a lock
+  // another process holds on the store (planning only reads: in WAL mode
+  // that wait only happens while a store is created or upgraded).
+  int store_plan_wait_ms = 5000;
+  // ITR_STORE_RECORD_WAIT_MS: how long a recording write waits for the
+  // write lock; after one wait in vain the process records nothing more.
+  int store_record_wait_ms = 60000;
   // itr/cache_directory.h: function indexes of objects built without a
   // side file.
   std::string cache_dir;
@@ -71,9 +81,12 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
 std::map<std::string, std::string> ParseDdTags(std::string_view text);
 
 // itr/environment_switch.h's values; unset means `fallback`, anything
-// unreadable too, with a warning.
+// unreadable `if_invalid` (by default `fallback`), with a warning. A switch
+// that guards skipping takes the value that runs every test if_invalid.
 bool ParseBool(const char* name, const char* value, bool fallback,
                Diagnostics& diagnostics);
+bool ParseBool(const char* name, const char* value, bool fallback,
+               bool if_invalid, Diagnostics& diagnostics);
 
 }  // namespace itr::skipper
 

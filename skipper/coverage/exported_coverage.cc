@@ -8,6 +8,7 @@
 
 #include "itr/coverage_export.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/json_limits.h"
 
 namespace itr::skipper {
 
@@ -177,7 +178,11 @@ ExportedFile ReadExportedCoverage(const std::string& path) {
   std::string text;
   while (std::getline(in, text)) {
     if (text.empty()) continue;
-    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    // A line nested beyond any export's depth is no export line.
+    nlohmann::json doc =
+        JsonNestingWithin(text)
+            ? nlohmann::json::parse(text, nullptr, false)
+            : nlohmann::json(nlohmann::json::value_t::discarded);
     if (doc.is_discarded() || !doc.is_object()) {
       lines.AddTornLine();  // something is missing
       continue;

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/json_limits.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/base/subprocess.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
@@ -24,8 +25,10 @@ void AppendStrings(const nlohmann::json& value, std::vector<std::string>* out) {
 
 absl::StatusOr<std::vector<CtestTest>> ParseCtestListing(
     const std::string& json) {
-  nlohmann::json doc = nlohmann::json::parse(json, nullptr,
-                                             /*allow_exceptions=*/false);
+  nlohmann::json doc =
+      JsonNestingWithin(json)
+          ? nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false)
+          : nlohmann::json(nlohmann::json::value_t::discarded);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("tests") ||
       !doc["tests"].is_array()) {
     return absl::InvalidArgumentError(

@@ -310,8 +310,9 @@ void Run::Record(int ctest_exit_code) {
         i, result.passed() ? TestOutcome::kPassed : TestOutcome::kFailed,
         timing);
     session_->diagnostics().Detail(
-        2, absl::StrFormat("recorded %s.%s: %s, %zu process(es)", kCtestSuite,
-                           name, result.status, coverage_->last_processes()));
+        2, absl::StrFormat("recorded %s: %s, %zu process(es)",
+                           NameInLine(absl::StrCat(kCtestSuite, ".", name)),
+                           result.status, coverage_->last_processes()));
   }
   session_->Finish({/*clean=*/true, ctest_exit_code});
 }

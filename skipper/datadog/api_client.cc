@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/json_limits.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/transport/multipart.h"
 
@@ -32,6 +33,11 @@ json Configurations(const RunContext& run) {
 
 // Parses without exceptions; a body that is not a JSON object is an error.
 absl::StatusOr<json> ParseObject(std::string_view body, std::string_view what) {
+  if (!JsonNestingWithin(body)) {
+    return absl::DataLossError(absl::StrCat("the ", std::string(what),
+                                            " response nests deeper than ",
+                                            kMaxJsonNesting, " levels"));
+  }
   json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return absl::DataLossError(absl::StrCat("the ", std::string(what),
@@ -187,6 +193,7 @@ absl::StatusOr<std::string> ApiClient::PostJson(std::string_view path,
   request.headers.emplace_back("Content-Type", "application/json");
   request.headers.emplace_back("Accept-Encoding", "gzip");
   request.body = std::move(body);
+  request.max_response_bytes = target.max_response_bytes;
   absl::StatusOr<transport::HttpResponse> response =
       client_->Send(request, deadline);
   ITR_RETURN_IF_ERROR(response.status());

@@ -15,6 +15,7 @@
 #include "skipper/ci/test_environment.h"
 #include "skipper/datadog/reporting/intake_sink.h"
 #include "skipper/datadog/skippable_matcher.h"
+#include "skipper/transport/network_limits.h"
 
 namespace itr::skipper::datadog {
 
@@ -128,6 +129,7 @@ absl::StatusOr<std::unique_ptr<DatadogBackend>> DatadogBackend::OpenOrThrow(
     const Settings& settings, const DatadogConfig& config,
     const ProcessInfo& process, Diagnostics& diagnostics) {
   std::unique_ptr<DatadogBackend> backend(new DatadogBackend());
+  transport::SetExitNetworkBudget(config.connection.exit_budget);
   backend->settings_ = settings;
   backend->process_ = process;
   backend->http_ = std::make_unique<transport::HttpClient>();
@@ -366,11 +368,10 @@ void DatadogBackend::SendCoverage() {
 }
 
 void DatadogBackend::SessionEnded(const SessionEnd& end) {
-  if (upload_ != nullptr) {
-    absl::Status outcome = upload_->Join();
-    if (!outcome.ok() && error_.empty())
-      error_ = std::string(outcome.message());
-  }
+  // The process ends: the last batches and the git upload share the exit's
+  // network time (an upload request still running stops at its end). The
+  // results go first.
+  transport::CutOffNetworkForExit();
   if (!end.clean) {
     report_->module()->SetError("itr.unclean_end",
                                 "a failure outside any test");
@@ -382,6 +383,12 @@ void DatadogBackend::SessionEnded(const SessionEnd& end) {
   SendCoverage();
   report_->module()->Finish();
   report_->session()->Finish();  // flushes the sink
+  if (upload_ != nullptr) {
+    absl::Status outcome = upload_->Join();
+    if (!outcome.ok() && error_.empty()) {
+      error_ = std::string(outcome.message());
+    }
+  }
 }
 
 }  // namespace itr::skipper::datadog

@@ -17,6 +17,7 @@
 #include "skipper/git/git_cli.h"
 #include "skipper/git/git_metadata.h"
 #include "skipper/git/work_tree_status.h"
+#include "skipper/transport/network_limits.h"
 
 // Weak: the runtime defines it in a test process; the itr CLI has none.
 #pragma weak itr_internal_enter
@@ -45,6 +46,7 @@ std::mutex g_task_mutex;
 GitUploadTask* g_running_task = nullptr;
 
 void JoinRunningTaskAtExit() {
+  transport::CutOffNetworkForExit();  // exit() from a test: the same bound
   std::lock_guard<std::mutex> lock(g_task_mutex);
   if (g_running_task != nullptr) g_running_task->Join().IgnoreError();
 }

@@ -9,11 +9,16 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "itr/cache_directory.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/index/function_index.h"
 
 namespace itr::skipper {
 namespace {
+
+using ::itr::CacheLimitsFrom;
+using ::itr::PruneCacheDirectory;
+using ::itr::TouchCacheEntry;
 
 constexpr absl::string_view kSideSuffix = ".itridx";
 constexpr absl::string_view kMapSuffix = ".itr.map";
@@ -58,7 +63,11 @@ absl::StatusOr<std::unique_ptr<FunctionIndex>> BuildAndCache(
   if (!build_id.empty() && !location.cache_dir.empty()) {
     std::error_code error;
     std::filesystem::create_directories(location.cache_dir, error);
-    index->WriteFile(CachePath(location, build_id)).IgnoreError();
+    const std::string path = CachePath(location, build_id);
+    if (index->WriteFile(path).ok()) {
+      // The same directory and limits as the runtime's probe maps.
+      PruneCacheDirectory(location.cache_dir, CacheLimitsFrom(::getenv), path);
+    }
   }
   return index;
 }
@@ -73,9 +82,11 @@ absl::StatusOr<std::shared_ptr<const FunctionIndex>> LoadFunctionIndex(
   if (side.ok()) return std::shared_ptr<const FunctionIndex>(*std::move(side));
   std::string why = std::string(side.status().message());
   if (!build_id.empty() && !location.cache_dir.empty()) {
+    const std::string path = CachePath(location, build_id);
     absl::StatusOr<std::unique_ptr<FunctionIndex>> cached =
-        FunctionIndex::ReadFile(CachePath(location, build_id), build_id);
+        FunctionIndex::ReadFile(path, build_id);
     if (cached.ok()) {
+      TouchCacheEntry(path);  // in use: the last to be evicted
       return std::shared_ptr<const FunctionIndex>(*std::move(cached));
     }
     absl::StrAppend(&why, "; ", cached.status().message());

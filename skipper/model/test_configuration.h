@@ -17,7 +17,11 @@ struct TestConfiguration {
   std::string compiler;
   std::map<std::string, std::string> custom;
 
-  // The store's key for this configuration.
+  // The store's key for this configuration:
+  // "os=<os>;arch=<arch>;compiler=<compiler>[;<name>=<value>]..." with '%',
+  // ';', '=' and control characters of each part written %XX, so that
+  // different configurations never share a key (schema 3; see
+  // sqlite_store.cc for the keys of older stores).
   std::string Key() const;
   // This machine's OS and architecture with the given build and entries.
   static TestConfiguration Current(

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "skipper/base/json_limits.h"
 
 namespace itr::skipper {
 
@@ -125,6 +126,7 @@ absl::Status PatchGtestJson(const std::string& path,
                             const SkippedBySuite& by_suite, size_t total) {
   std::string text;
   if (!ReadFile(path, &text)) return Unusable(path);
+  if (!JsonNestingWithin(text)) return Unusable(path);
   nlohmann::ordered_json report =
       nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (report.is_discarded() || !report.is_object() ||

@@ -1,5 +1,7 @@
 #include "skipper/session/itr_session.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <utility>
 
@@ -32,6 +34,52 @@ std::string Summary(size_t skipped, size_t considered, double saved_ms,
       collect_only ? " [collect-only]" : "");
 }
 
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
+// Whether `dir`, or a directory above it, has a .git (a directory, or the
+// file of a worktree or submodule).
+bool InGitWorkTree(std::string dir) {
+  while (true) {
+    if (Exists(dir + "/.git")) return true;
+    const size_t slash = dir.rfind('/');
+    if (dir == "/" || slash == std::string::npos) return false;
+    dir = slash == 0 ? "/" : dir.substr(0, slash);
+  }
+}
+
+// Says why tests may run that the user did not expect to: the repository
+// root is where code counts as the project's (files outside it are no
+// dependency, so a test that only runs such code always runs), and it is
+// not what the user named, or not a git repository.
+void WarnAboutRepositoryRoot(const std::string& root, const GetEnv& getenv,
+                             Diagnostics& diagnostics) {
+  const char* named = getenv("ITR_REPO_ROOT");
+  const std::string given = named != nullptr ? named : "";
+  if (!given.empty() && !Exists(given)) {
+    diagnostics.Warning(absl::StrCat("ITR_REPO_ROOT '", given,
+                                     "' does not exist; the repository root "
+                                     "is ",
+                                     root, " instead"));
+  }
+  if (InGitWorkTree(root)) return;
+  const std::string what =
+      !given.empty() && Exists(given)
+          ? absl::StrCat("ITR_REPO_ROOT '", given,
+                         "' is not in a git repository (no .git in it or "
+                         "above)")
+          : absl::StrCat(
+                "no git repository (.git) above the working "
+                "directory; the repository root is ",
+                root);
+  diagnostics.Warning(absl::StrCat(
+      what,
+      ": only files under it are tracked, so tests whose code lies elsewhere "
+      "always run"));
+}
+
 }  // namespace
 
 ItrSession::ItrSession(SessionOptions options) : options_(std::move(options)) {
@@ -52,10 +100,15 @@ std::unique_ptr<ItrSession> ItrSession::Start(SessionOptions options) {
                                     session->options_.repo_root, diagnostics);
   diagnostics.set_verbosity(session->settings_.verbosity);
   if (!session->settings_.itr_enabled) {
-    diagnostics.Info(ITR_DISABLED_LINE);
+    // An unreadable switch already said why.
+    if (!session->settings_.itr_enabled_invalid) {
+      diagnostics.Info(ITR_DISABLED_LINE);
+    }
     return session;
   }
   session->enabled_ = true;
+  WarnAboutRepositoryRoot(session->options_.repo_root, session->options_.getenv,
+                          diagnostics);
   return session;
 }
 
@@ -134,8 +187,8 @@ std::vector<size_t> ItrSession::SelectTests(
     forced += d.forced;
     diagnostics().Detail(
         d.skip ? 1 : 2,
-        absl::StrCat(d.skip ? "skip " : "run  ", planned_[i].identity.Key(),
-                     ": ", d.reason));
+        absl::StrCat(d.skip ? "skip " : "run  ",
+                     NameInLine(planned_[i].identity.Key()), ": ", d.reason));
     if (!d.skip) continue;
     saved_ms += d.estimated_saving_ms;
     skipped.push_back(i);

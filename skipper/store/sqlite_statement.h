@@ -14,24 +14,15 @@
 
 namespace itr::skipper {
 
-inline absl::Status SqliteError(sqlite3* db, int code, const char* what) {
-  std::string message = absl::StrCat(what, ": ", sqlite3_errmsg(db));
-  switch (code & 0xff) {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return absl::DataLossError(message);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_PERM:
-      return absl::UnavailableError(message);
-    default:
-      return absl::InternalError(message);
-  }
-}
+// The status of a failed SQLite call, naming the store (the connection's
+// file) and what was being done, each once: "store <file>: <what>: <SQLite's
+// message>". A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is DataLoss and
+// marks the connection (TakeDamage); a lock, I/O or permission problem is
+// Unavailable.
+absl::Status SqliteError(sqlite3* db, int code, absl::string_view what);
+
+// Whether `db` met a damaged file since the last call (and forgets it).
+bool TakeDamage(sqlite3* db);
 
 // Prepared statements of one connection, reused across calls (preparing
 // costs more than running most of our statements). Keyed by the SQL
@@ -124,7 +115,10 @@ class Statement {
     }
     int code = sqlite3_step(stmt_);
     if (code == SQLITE_ROW) return true;
-    if (code != SQLITE_DONE) *status = SqliteError(db_, code, "step");
+    if (code != SQLITE_DONE) {
+      *status = SqliteError(db_, code,
+                            sqlite3_stmt_readonly(stmt_) ? "read" : "write");
+    }
     return false;
   }
   // Runs a statement that returns no rows.

@@ -8,13 +8,17 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/store/dependency_blob.h"
 #include "skipper/store/sqlite_statement.h"
+#include "skipper/store/store_file.h"
 
 namespace itr::skipper {
 
@@ -95,10 +99,52 @@ CREATE TABLE objects (
   PRIMARY KEY (module, object)
 ) WITHOUT ROWID;
 )sql",
+    // 2 -> 3: configuration keys escape '%', ';' and '=' in their parts
+    // (TestConfiguration::Key). A key of schema 2 with two or more custom
+    // entries ("a=1;b=2" is also {a: "1;b=2"}), or an entry holding '=' or
+    // '%', may stand for several configurations: its records go, and those
+    // tests run once more. Every other key reads as before. (The store's
+    // application_id is set by Migrate from now on.)
+    R"sql(
+CREATE TEMP TABLE ambiguous_configurations AS
+  WITH keys(configuration) AS (
+    SELECT configuration FROM tests UNION SELECT configuration FROM runs),
+  after_compiler(configuration, rest) AS (
+    SELECT configuration,
+      CASE WHEN instr(configuration, ';compiler=') = 0 THEN ''
+      ELSE substr(configuration, instr(configuration, ';compiler=') + 10) END
+    FROM keys),
+  custom(configuration, entries) AS (
+    SELECT configuration,
+      CASE WHEN instr(rest, ';') = 0 THEN ''
+      ELSE substr(rest, instr(rest, ';') + 1) END
+    FROM after_compiler)
+  SELECT configuration FROM custom
+  WHERE instr(configuration, '%') > 0
+    OR (entries != '' AND (instr(entries, ';') > 0
+        OR length(entries) - length(replace(entries, '=', '')) != 1));
+DELETE FROM test_dependencies WHERE test_id IN (SELECT id FROM tests
+  WHERE configuration IN (SELECT configuration FROM ambiguous_configurations));
+DELETE FROM tests
+  WHERE configuration IN (SELECT configuration FROM ambiguous_configurations);
+DELETE FROM run_dependencies WHERE run_id IN (SELECT id FROM runs
+  WHERE configuration IN (SELECT configuration FROM ambiguous_configurations));
+DELETE FROM runs
+  WHERE configuration IN (SELECT configuration FROM ambiguous_configurations);
+DROP TABLE ambiguous_configurations;
+)sql",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               SqliteStore::kSchemaVersion);
+
+// Tables every itr-cpp store has had since schema 1.
+constexpr const char* kOwnTables[] = {"runs",
+                                      "tests",
+                                      "fingerprints",
+                                      "test_dependencies",
+                                      "run_dependencies",
+                                      "stat_cache"};
 
 int64_t NowSeconds() { return static_cast<int64_t>(time(nullptr)); }
 
@@ -116,26 +162,158 @@ void MakeDirectories(const std::string& file) {
   }
 }
 
-// Transaction guard: IMMEDIATE takes the write lock up front, so concurrent
-// writers wait on the busy timeout instead of deadlocking on upgrade.
-class WriteTransaction {
- public:
-  explicit WriteTransaction(sqlite3* db) : db_(db) {
-    // The busy handler covers ordinary contention; a few BUSY variants
-    // (WAL recovery, a database being created) return at once, so retry.
-    // Bounded in time: the busy handler itself may already have waited.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    int code = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    while ((code & 0xff) == SQLITE_BUSY &&
-           std::chrono::steady_clock::now() < deadline) {
-      usleep(50000);
-      code = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+// A file name as an SQLite URI ("file:" + path, '%', '?' and '#' escaped).
+std::string FileUri(const std::string& path, const char* parameters) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      absl::StrAppend(&uri, absl::StrFormat("%%%02X", c));
+    } else {
+      uri.push_back(c);
     }
-    status_ = code == SQLITE_OK ? absl::OkStatus()
-                                : SqliteError(db, code, "begin transaction");
+  }
+  return absl::StrCat(uri, "?", parameters);
+}
+
+// Whether an SQLite file without application id is an itr-cpp store of
+// schema 1 or 2: read without locking and without creating anything beside
+// it (immutable), then, when the file has a write-ahead log (which holds
+// what is not in the main file yet), through the log.
+bool IsUnmarkedStore(const std::string& path) {
+  for (bool through_log : {false, true}) {
+    if (through_log) {  // only when there is a log: nothing is created
+      struct stat st {};
+      if (stat((path + "-wal").c_str(), &st) != 0 || st.st_size == 0) break;
+    }
+    const char* parameters = through_log ? "mode=ro" : "mode=ro&immutable=1";
+    sqlite3* db = nullptr;
+    int code = sqlite3_open_v2(FileUri(path, parameters).c_str(), &db,
+                               SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    int64_t version = -1;
+    size_t tables = 0;
+    if (code == SQLITE_OK) {
+      Statement query(db, "PRAGMA user_version");
+      absl::Status status;
+      if (query.Step(&status)) version = query.Int(0);
+      Statement names(db, "SELECT name FROM sqlite_master WHERE type='table'");
+      while (names.Step(&status)) {
+        for (const char* table : kOwnTables) tables += names.Text(0) == table;
+      }
+      TakeDamage(db);  // a verdict, not a store in use
+    }
+    sqlite3_close(db);
+    if (version >= 1 && version <= 2 && tables == std::size(kOwnTables)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the store at `path` may be opened (created when `create`).
+absl::Status AdmitStoreFile(const std::string& path,
+                            const SqliteStoreOptions& options) {
+  const StoreFile file = InspectStoreFile(path);
+  switch (file.kind) {
+    case StoreFileKind::kMissing:
+    case StoreFileKind::kEmpty:
+      if (options.read_only) {
+        return absl::NotFoundError(absl::StrCat("no store at ", path, " yet"));
+      }
+      return absl::OkStatus();
+    case StoreFileKind::kOurs:
+      return absl::OkStatus();
+    case StoreFileKind::kUnmarked:
+      if (IsUnmarkedStore(path)) return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the store ", path,
+          " is another program's SQLite database (no itr-cpp tables); "
+          "itr-cpp leaves it alone"));
+    case StoreFileKind::kUnreadable:
+      if (file.in_store_directory) {
+        return absl::DataLossError(
+            absl::StrCat("the store ", path, " ", file.what));
+      }
+      break;
+    case StoreFileKind::kForeign:
+      break;
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the store ", path, " ", file.what, "; itr-cpp leaves it alone"));
+}
+
+}  // namespace
+
+// Connections that met a damaged file, until their store deals with it.
+namespace {
+std::mutex damaged_mutex;
+absl::flat_hash_set<sqlite3*>& DamagedConnections() {
+  static auto* connections = new absl::flat_hash_set<sqlite3*>();
+  return *connections;
+}
+}  // namespace
+
+absl::Status SqliteError(sqlite3* db, int code, absl::string_view what) {
+  const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  const std::string store = file != nullptr && *file ? file : "(unnamed)";
+  const char* message =
+      db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  switch (code & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: {
+      std::lock_guard<std::mutex> lock(damaged_mutex);
+      DamagedConnections().insert(db);
+      return absl::DataLossError(absl::StrCat(
+          "the store ", store, " is damaged (", what, ": ", message, ")"));
+    }
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+      return absl::UnavailableError(
+          absl::StrCat("store ", store, ": ", what, ": ", message));
+    default:
+      return absl::InternalError(
+          absl::StrCat("store ", store, ": ", what, ": ", message));
+  }
+}
+
+bool TakeDamage(sqlite3* db) {
+  std::lock_guard<std::mutex> lock(damaged_mutex);
+  return DamagedConnections().erase(db) > 0;
+}
+
+// Transaction guard: IMMEDIATE takes the write lock up front, so concurrent
+// writers wait instead of deadlocking on upgrade.
+class SqliteStore::WriteTransaction {
+ public:
+  // `recording`: the recording wait; else the planning one (migrations).
+  explicit WriteTransaction(SqliteStore* store, bool recording = true)
+      : db_(store->db_) {
+    status_ = store->Usable();
+    if (status_.ok() && store->options_.read_only) {
+      status_ = absl::FailedPreconditionError(
+          absl::StrCat("the store ", store->path_, " is open read-only"));
+    }
+    if (!status_.ok()) return;
+    db_ = store->db_;  // Usable may have replaced a damaged store
+    if (recording && !store->recording_) {
+      store->recording_ = true;
+      sqlite3_busy_timeout(db_, store->options_.record_wait_ms);
+    }
+    status_ = Begin(recording ? store->options_.record_wait_ms
+                              : store->options_.plan_wait_ms);
+    if (recording && (status_.code() == absl::StatusCode::kUnavailable)) {
+      // Locked all that time: this process records nothing more.
+      store->lock_error_ = status_;
+    }
   }
   ~WriteTransaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!done_ && status_.ok()) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
   }
   const absl::Status& status() const { return status_; }
   absl::Status Commit() {
@@ -148,88 +326,203 @@ class WriteTransaction {
   }
 
  private:
+  absl::Status Begin(int wait_ms) {
+    // The busy handler covers ordinary contention; a few BUSY variants
+    // (WAL recovery, a database being created) return at once, so retry,
+    // bounded by the same wait.
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    int code = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    while ((code & 0xff) == SQLITE_BUSY &&
+           std::chrono::steady_clock::now() < deadline) {
+      usleep(50000);
+      code = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    }
+    if (code == SQLITE_OK) return absl::OkStatus();
+    if ((code & 0xff) == SQLITE_BUSY) {
+      return SqliteError(db_, code,
+                         absl::StrFormat("locked by another process for "
+                                         "%.1f s",
+                                         wait_ms / 1000.0));
+    }
+    return SqliteError(db_, code, "begin a write");
+  }
+
   sqlite3* db_;
   absl::Status status_;
   bool done_ = false;
 };
 
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
-    const std::string& path) {
-  MakeDirectories(path);
-  sqlite3* db = nullptr;
-  int code = sqlite3_open_v2(
-      path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
-  if (code != SQLITE_OK) {
-    absl::Status error = absl::UnavailableError(
-        absl::StrCat("cannot open ", path, ": ",
-                     db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
-    sqlite3_close(db);
-    return error;
+    const std::string& path, const SqliteStoreOptions& options) {
+  ITR_RETURN_IF_ERROR(AdmitStoreFile(path, options));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
+  ITR_RETURN_IF_ERROR(store->Connect());
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenOrRebuild(
+    const std::string& path, const SqliteStoreOptions& options,
+    Diagnostics& diagnostics) {
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = Open(path, options);
+  if (!store.ok() && absl::IsDataLoss(store.status())) {
+    const absl::Status damage = store.status();
+    std::string aside;
+    store = RecreateCorrupt(path, options, &aside);
+    if (store.ok()) {
+      diagnostics.Warning(absl::StrCat(damage.message(), "; moved to ", aside,
+                                       " and rebuilt; all tests run"));
+    }
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
-  sqlite3_busy_timeout(db, 60000);
-  sqlite3_extended_result_codes(db, 1);
-  // journal_mode=WAL needs the write lock once, when the file is new; a
-  // concurrent creator can make it return BUSY at once.
-  absl::Status wal = store->Exec("PRAGMA journal_mode=WAL");
-  for (int attempt = 0; attempt < 600 && !wal.ok() &&
-                        (sqlite3_errcode(db) & 0xff) == SQLITE_BUSY;
-       ++attempt) {
-    usleep(50000);
-    wal = store->Exec("PRAGMA journal_mode=WAL");
-  }
-  ITR_RETURN_IF_ERROR(wal);
-  ITR_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
-  ITR_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=OFF"));
-  ITR_RETURN_IF_ERROR(store->Migrate());
   return store;
 }
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::RecreateCorrupt(
-    const std::string& path) {
-  std::string aside = absl::StrCat(path, ".corrupt-", NowSeconds());
-  if (rename(path.c_str(), aside.c_str()) != 0 && errno != ENOENT) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot move the corrupt store ", path, " aside"));
-  }
-  for (const char* suffix : {"-wal", "-shm"}) {
-    std::string side = path + suffix;
-    rename(side.c_str(), (aside + suffix).c_str());
-  }
-  return Open(path);
+    const std::string& path, const SqliteStoreOptions& options,
+    std::string* aside) {
+  absl::StatusOr<std::string> moved = MoveStoreAside(path, "corrupt");
+  ITR_RETURN_IF_ERROR(moved.status());
+  if (aside != nullptr) *aside = *moved;
+  return Open(path, options);
 }
 
-SqliteStore::SqliteStore(sqlite3* db, std::string path)
-    : db_(db),
-      path_(std::move(path)),
-      statements_(std::make_unique<StatementCache>(db)) {}
+SqliteStore::SqliteStore(std::string path, const SqliteStoreOptions& options)
+    : path_(std::move(path)), options_(options) {}
 
-SqliteStore::~SqliteStore() {
+SqliteStore::~SqliteStore() { Disconnect(); }
+
+void SqliteStore::Disconnect() {
   statements_.reset();  // finalize before closing
-  sqlite3_close(db_);
+  if (db_ != nullptr) {
+    TakeDamage(db_);  // the pointer may be reused by another connection
+    sqlite3_close(db_);
+  }
+  db_ = nullptr;
 }
 
-absl::Status SqliteStore::BeginSnapshot() { return Exec("BEGIN DEFERRED"); }
+absl::Status SqliteStore::Connect() {
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (options_.read_only ? SQLITE_OPEN_READONLY
+                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!options_.read_only) MakeDirectories(path_);
+  int code = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
+  if (code != SQLITE_OK) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the store ", path_, ": ",
+                     db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code)));
+  }
+  statements_ = std::make_unique<StatementCache>(db_);
+  sqlite3_busy_timeout(db_, options_.plan_wait_ms);
+  sqlite3_extended_result_codes(db_, 1);
+  recording_ = false;
+  if (options_.read_only) {
+    ITR_RETURN_IF_ERROR(CheckReadOnlyVersion());
+    return QuickCheck();
+  }
+  // The schema first, and with it the application id: a store is never
+  // seen in WAL mode without being recognizable as one.
+  ITR_RETURN_IF_ERROR(Migrate());
+  // journal_mode=WAL needs the write lock once, when the file is new; a
+  // concurrent creator can make it return BUSY at once.
+  absl::Status wal = Exec("PRAGMA journal_mode=WAL", "set WAL mode");
+  for (int waited = 0;
+       !wal.ok() && absl::IsUnavailable(wal) && waited < options_.plan_wait_ms;
+       waited += 50) {
+    usleep(50000);
+    wal = Exec("PRAGMA journal_mode=WAL", "set WAL mode");
+  }
+  ITR_RETURN_IF_ERROR(wal);
+  ITR_RETURN_IF_ERROR(Exec("PRAGMA synchronous=NORMAL", "set synchronous"));
+  ITR_RETURN_IF_ERROR(Exec("PRAGMA foreign_keys=OFF", "set foreign_keys"));
+  return QuickCheck();
+}
 
-void SqliteStore::EndSnapshot() { Exec("COMMIT").IgnoreError(); }
+absl::Status SqliteStore::CheckReadOnlyVersion() {
+  absl::Status status;
+  Statement read(db_, "PRAGMA user_version");
+  int64_t version = read.Step(&status) ? read.Int(0) : -1;
+  ITR_RETURN_IF_ERROR(status);
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the store ", path_, " has schema version ", version,
+        "; this itr-cpp knows ", kSchemaVersion, " (written by a newer one)"));
+  }
+  return absl::OkStatus();
+}
 
-absl::Status SqliteStore::Exec(const char* sql) {
-  char* message = nullptr;
-  int code = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+absl::Status SqliteStore::QuickCheck() {
+  struct stat st {};
+  if (stat(path_.c_str(), &st) != 0 ||
+      st.st_size > options_.quick_check_max_bytes) {
+    return absl::OkStatus();
+  }
+  absl::Status status;
+  Statement check(db_, "PRAGMA quick_check(1)");
+  std::string verdict = check.Step(&status) ? check.Text(0) : "";
+  ITR_RETURN_IF_ERROR(status);
+  if (verdict == "ok") return absl::OkStatus();
+  TakeDamage(db_);
+  return absl::DataLossError(absl::StrCat(
+      "the store ", path_, " is damaged (quick_check: ", verdict, ")"));
+}
+
+absl::Status SqliteStore::Usable() {
+  if (!lock_error_.ok()) return lock_error_;
+  if (db_ == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("the store ", path_, " could not be reopened"));
+  }
+  if (!TakeDamage(db_)) return absl::OkStatus();
+  return Rebuild();
+}
+
+absl::Status SqliteStore::Rebuild() {
+  // The connection first: closing it after the move could remove another
+  // process's new log by its old name.
+  Disconnect();
+  fingerprint_ids_.clear();
+  for (auto& [announced, run] : runs_) run.id = 0;  // written anew
+  ITR_RETURN_IF_ERROR(MoveStoreAside(path_, "corrupt").status());
+  ITR_RETURN_IF_ERROR(AdmitStoreFile(path_, options_));
+  absl::Status connected = Connect();
+  if (!connected.ok()) Disconnect();
+  return connected;
+}
+
+absl::Status SqliteStore::Checkpoint() {
+  if (options_.read_only || db_ == nullptr) return absl::OkStatus();
+  // TRUNCATE waits for readers and writers of other processes; they are
+  // not waited for long: the last process to end checkpoints then.
+  sqlite3_busy_timeout(db_, 1000);
+  int code = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                       nullptr, nullptr);
+  sqlite3_busy_timeout(
+      db_, recording_ ? options_.record_wait_ms : options_.plan_wait_ms);
+  if (code == SQLITE_OK || (code & 0xff) == SQLITE_BUSY ||
+      (code & 0xff) == SQLITE_LOCKED) {
+    return absl::OkStatus();
+  }
+  return SqliteError(db_, code, "checkpoint");
+}
+
+absl::Status SqliteStore::BeginSnapshot() {
+  ITR_RETURN_IF_ERROR(Usable());
+  return Exec("BEGIN DEFERRED", "begin a read");
+}
+
+void SqliteStore::EndSnapshot() { Exec("COMMIT", "end a read").IgnoreError(); }
+
+absl::Status SqliteStore::Exec(const char* sql, absl::string_view what) {
+  int code = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
   if (code == SQLITE_OK) return absl::OkStatus();
-  absl::Status error = SqliteError(db_, code, message ? message : sql);
-  sqlite3_free(message);
-  return error;
+  return SqliteError(db_, code, what);
 }
 
 absl::Status SqliteStore::Migrate() {
-  // user_version holds the schema version; 0 is a new (or foreign) file.
-  // Statements are scoped: a live one would hold a read snapshot, and a
-  // write transaction could then not start.
+  // user_version holds the schema version; 0 is a new file (AdmitStoreFile
+  // let no other program's file come this far). Statements are scoped: a
+  // live one would hold a read snapshot, and a write transaction could then
+  // not start.
   absl::Status status;
   int64_t version = -1;
   {
@@ -238,12 +531,13 @@ absl::Status SqliteStore::Migrate() {
     ITR_RETURN_IF_ERROR(status);
   }
   if (version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path_, " has schema version ", version, "; this itr-cpp knows ",
-        kSchemaVersion, " (written by a newer itr-cpp; left untouched)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the store ", path_, " has schema version ", version,
+                     "; this itr-cpp knows ", kSchemaVersion,
+                     " (written by a newer itr-cpp; left untouched)"));
   }
   while (version < kSchemaVersion) {
-    WriteTransaction transaction(db_);
+    WriteTransaction transaction(this, /*recording=*/false);
     ITR_RETURN_IF_ERROR(transaction.status());
     // Re-read under the write lock: another process may have migrated.
     int64_t current = -1;
@@ -256,9 +550,13 @@ absl::Status SqliteStore::Migrate() {
       version = current;
       continue;
     }
-    ITR_RETURN_IF_ERROR(Exec(kMigrations[version]));
+    ITR_RETURN_IF_ERROR(Exec(kMigrations[version],
+                             absl::StrCat("migrate to schema ", version + 1)));
     ITR_RETURN_IF_ERROR(
-        Exec(absl::StrCat("PRAGMA user_version=", version + 1).c_str()));
+        Exec(absl::StrCat("PRAGMA user_version=", version + 1,
+                          "; PRAGMA application_id=", kStoreApplicationId)
+                 .c_str(),
+             "set the schema version"));
     ITR_RETURN_IF_ERROR(transaction.Commit());
     ++version;
   }
@@ -493,7 +791,7 @@ absl::Status SqliteStore::SetObjectPaths(
     const std::string& module,
     const std::map<std::string, std::string>& paths) {
   if (paths.empty()) return absl::OkStatus();
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement upsert(statements_.get(),
                    "INSERT INTO objects (module, object, path) "
@@ -525,7 +823,7 @@ SqliteStore::LoadStatCache() {
 absl::Status SqliteStore::SaveStatCache(
     const std::unordered_map<std::string, StatEntry>& entries) {
   if (entries.empty()) return absl::OkStatus();
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement upsert(
       statements_.get(),
@@ -548,16 +846,34 @@ absl::Status SqliteStore::SaveStatCache(
 
 absl::StatusOr<int64_t> SqliteStore::BeginRun(
     const std::string& module, const std::string& configuration) {
-  WriteTransaction transaction(db_);
-  ITR_RETURN_IF_ERROR(transaction.status());
+  // Announced, not written: the id is negative (never a row's), about the
+  // row id it will get, so that "every 64th run" keeps its rhythm.
+  int64_t next = 1;
+  {
+    Statement last(statements_.get(),
+                   "SELECT seq FROM sqlite_sequence WHERE name = 'runs'");
+    absl::Status status;
+    if (last.Step(&status)) next = last.Int(0) + 1;
+    ITR_RETURN_IF_ERROR(status);
+  }
+  int64_t announced = -(next + static_cast<int64_t>(runs_.size()));
+  runs_[announced] = AnnouncedRun{module, configuration, 0};
+  return announced;
+}
+
+absl::StatusOr<int64_t> SqliteStore::RunRow(int64_t announced) {
+  auto run = runs_.find(announced);
+  if (run == runs_.end()) return announced;  // a row's own id
+  if (run->second.id != 0) return run->second.id;
   Statement insert(statements_.get(),
                    "INSERT INTO runs (module, configuration, started_at) "
                    "VALUES (?1, ?2, ?3)");
-  insert.Bind(1, module).Bind(2, configuration).Bind(3, NowSeconds());
+  insert.Bind(1, run->second.module)
+      .Bind(2, run->second.configuration)
+      .Bind(3, NowSeconds());
   ITR_RETURN_IF_ERROR(insert.Run());
-  int64_t id = sqlite3_last_insert_rowid(db_);
-  ITR_RETURN_IF_ERROR(transaction.Commit());
-  return id;
+  run->second.id = sqlite3_last_insert_rowid(db_);
+  return run->second.id;
 }
 
 absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep) {
@@ -621,21 +937,22 @@ absl::Status SqliteStore::LinkCoarse(const char* clear_sql,
 absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
                                              const DependencySet& deps,
                                              bool finished) {
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
+  ITR_ASSIGN_OR_RETURN(int64_t run, RunRow(run_id));
   ITR_RETURN_IF_ERROR(LinkCoarse(
       "DELETE FROM run_dependencies WHERE run_id = ?1",
       "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
       "VALUES (?1, ?2)",
-      run_id, deps.coarse));
+      run, deps.coarse));
   ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
   Statement update(statements_.get(),
                    "UPDATE runs SET functions = ?2 WHERE id = ?1");
-  update.Bind(1, run_id).BindBlob(2, functions);
+  update.Bind(1, run).BindBlob(2, functions);
   ITR_RETURN_IF_ERROR(update.Run());
   if (finished) {
     Statement finish(db_, "UPDATE runs SET finished_at = ?2 WHERE id = ?1");
-    finish.Bind(1, run_id).Bind(2, NowSeconds());
+    finish.Bind(1, run).Bind(2, NowSeconds());
     ITR_RETURN_IF_ERROR(finish.Run());
   }
   return transaction.Commit();
@@ -644,6 +961,7 @@ absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
 absl::StatusOr<int64_t> SqliteStore::UpsertTest(
     const std::string& module, const std::string& configuration,
     const TestIdentity& test, int64_t run_id, const char* status) {
+  ITR_ASSIGN_OR_RETURN(int64_t run, RunRow(run_id));
   Statement upsert(
       statements_.get(),
       "INSERT INTO tests (module, configuration, test_key, suite, name, "
@@ -660,7 +978,7 @@ absl::StatusOr<int64_t> SqliteStore::UpsertTest(
       .Bind(6, test.parameters)
       .Bind(7, test.source_file)
       .Bind(8, std::string(status))
-      .Bind(9, run_id)
+      .Bind(9, run)
       .Bind(10, NowSeconds());
   absl::Status step;
   if (upsert.Step(&step)) {
@@ -677,7 +995,7 @@ absl::Status SqliteStore::MarkStarted(const std::string& module,
                                       const std::string& configuration,
                                       const TestIdentity& test,
                                       int64_t run_id) {
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   absl::StatusOr<int64_t> id =
       UpsertTest(module, configuration, test, run_id, "running");
@@ -693,7 +1011,7 @@ absl::Status SqliteStore::RecordResult(const std::string& module,
   const char* status = result.outcome == TestOutcome::kPassed   ? "passed"
                        : result.outcome == TestOutcome::kFailed ? "failed"
                                                                 : "skipped";
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   ITR_ASSIGN_OR_RETURN(int64_t id,
                        UpsertTest(module, configuration, test, run_id, status));
@@ -718,7 +1036,7 @@ absl::Status SqliteStore::RecordResult(const std::string& module,
 
 absl::Status SqliteStore::RecordSkips(const std::vector<int64_t>& test_ids) {
   if (test_ids.empty()) return absl::OkStatus();
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement update(statements_.get(),
                    "UPDATE tests SET skips = skips + 1, "
@@ -769,7 +1087,7 @@ SqliteStore::Modules() {
 absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
   // One write transaction: a recording process links fingerprints inside
   // its own, so nothing can be half-linked while this runs.
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   ITR_RETURN_IF_ERROR(
       Exec("CREATE TEMP TABLE IF NOT EXISTS dead_runs (id INTEGER PRIMARY KEY);"
@@ -777,19 +1095,21 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
            "INSERT INTO dead_runs SELECT id FROM runs "
            "  WHERE (finished_at IS NOT NULL OR started_at < strftime('%s') - "
            "86400) "
-           "  AND id NOT IN (SELECT run_id FROM tests);"));
+           "  AND id NOT IN (SELECT run_id FROM tests);",
+           "find unused runs"));
   int64_t deleted = 0;
   for (const char* sql :
        {"DELETE FROM run_dependencies WHERE run_id IN (SELECT id FROM "
         "dead_runs)",
         "DELETE FROM runs WHERE id IN (SELECT id FROM dead_runs)"}) {
-    ITR_RETURN_IF_ERROR(Exec(sql));
+    ITR_RETURN_IF_ERROR(Exec(sql, "delete unused runs"));
     deleted += sqlite3_changes(db_);
   }
   // Function sets are blobs: their fingerprint ids are gathered here.
   ITR_RETURN_IF_ERROR(
       Exec("CREATE TEMP TABLE IF NOT EXISTS live_functions "
-           "(id INTEGER PRIMARY KEY); DELETE FROM live_functions;"));
+           "(id INTEGER PRIMARY KEY); DELETE FROM live_functions;",
+           "collect live functions"));
   {
     Statement sets(db_,
                    "SELECT functions FROM tests WHERE functions IS NOT NULL "
@@ -814,7 +1134,8 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
            "              WHERE d.fingerprint_id = fingerprints.id) "
            "  AND NOT EXISTS (SELECT 1 FROM run_dependencies r "
            "                  WHERE r.fingerprint_id = fingerprints.id) "
-           "  AND id NOT IN (SELECT id FROM live_functions)"));
+           "  AND id NOT IN (SELECT id FROM live_functions)",
+           "delete unused fingerprints"));
   deleted += sqlite3_changes(db_);
   ITR_RETURN_IF_ERROR(transaction.Commit());
   fingerprint_ids_.clear();
@@ -822,12 +1143,13 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
 }
 
 absl::Status SqliteStore::Reset() {
-  WriteTransaction transaction(db_);
+  WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   ITR_RETURN_IF_ERROR(
       Exec("DELETE FROM test_dependencies; DELETE FROM run_dependencies; "
            "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
-           "DELETE FROM stat_cache; DELETE FROM objects;"));
+           "DELETE FROM stat_cache; DELETE FROM objects;",
+           "reset"));
   fingerprint_ids_.clear();
   return transaction.Commit();
 }

@@ -1,8 +1,9 @@
 // The embedded impact store (store.h): one SQLite file, by default
 // <repo>/.itr/itr.sqlite, shared by every test binary of the repository.
 //
-// Concurrency: WAL journal, IMMEDIATE write transactions and a generous busy
-// timeout, so `ctest -j8` processes queue instead of failing. One thread at
+// Concurrency: WAL journal (planning reads never wait), IMMEDIATE write
+// transactions and a generous wait for the write lock when recording, so
+// `ctest -j8` processes queue instead of failing. One thread at
 // a time per SqliteStore (the connection is opened without SQLite's per-call
 // mutex; adapters use it from the runner thread only); separate processes
 // and connections share the file safely.
@@ -22,26 +23,57 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "skipper/base/diagnostics.h"
 #include "skipper/store/store.h"
 
 namespace itr::skipper {
 
 class StatementCache;
 
+struct SqliteStoreOptions {
+  // Nothing is created, migrated or written (itr status, explain,
+  // impacted).
+  bool read_only = false;
+  // How long opening and planning wait for a lock another process holds
+  // (ITR_STORE_PLAN_WAIT_MS). Planning only reads, which WAL never blocks:
+  // the wait only matters while a store is created or migrated.
+  int plan_wait_ms = 5000;
+  // How long each recording write waits for the write lock
+  // (ITR_STORE_RECORD_WAIT_MS). After one such wait in vain, the store
+  // records nothing more in this process (a run never waits twice).
+  int record_wait_ms = 60000;
+  // Stores up to this size are checked with PRAGMA quick_check when opened
+  // (about 5 ms per MiB here); larger ones are checked by every read
+  // instead (any damage met is the same DataLoss).
+  int64_t quick_check_max_bytes = 64 << 20;
+};
+
 class SqliteStore : public Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
-  // Opens (creating it and its directory if needed) and migrates. Errors:
-  // DataLoss (not a database / corrupt), FailedPrecondition (written by a
-  // newer itr-cpp: left alone), Unavailable (cannot open or write).
+  // Opens (creating it and its directory if needed) and migrates. Only a
+  // missing or empty file, or an itr-cpp store, is opened. Errors:
+  // DataLoss (damaged: not a database in its .itr directory, fails
+  // quick_check), FailedPrecondition (another program's file, not a regular
+  // file, or written by a newer itr-cpp: left alone), Unavailable (cannot
+  // open or write, locked), NotFound (read_only and no store yet).
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
-      const std::string& path);
+      const std::string& path, const SqliteStoreOptions& options = {});
 
-  // Moves a corrupt store aside (<path>.corrupt-<unix time>) and opens a new
-  // one in its place. The old file is kept for inspection.
+  // Open, and a damaged store is moved aside and rebuilt, with one warning
+  // naming where it went.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> OpenOrRebuild(
+      const std::string& path, const SqliteStoreOptions& options,
+      Diagnostics& diagnostics);
+
+  // Moves a corrupt store aside (store_file.h MoveStoreAside: <path>.corrupt-
+  // <time>-<pid>[-n], never over another) and opens a new one in its place.
+  // The old file is kept for inspection; *aside (optional) is its name.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> RecreateCorrupt(
-      const std::string& path);
+      const std::string& path, const SqliteStoreOptions& options = {},
+      std::string* aside = nullptr);
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -95,13 +127,36 @@ class SqliteStore : public Store {
       override;
   absl::Status Reset() override;
   absl::StatusOr<int64_t> CollectGarbage() override;
+  absl::Status Checkpoint() override;
 
  private:
-  SqliteStore(sqlite3* db, std::string path);
+  class WriteTransaction;
+  // A run BeginRun announced; its row is written with its first record, so
+  // that planning never needs the write lock.
+  struct AnnouncedRun {
+    std::string module;
+    std::string configuration;
+    int64_t id = 0;  // its row, 0 until written
+  };
+
+  SqliteStore(std::string path, const SqliteStoreOptions& options);
+  // Opens the connection, creates or migrates the schema, checks the file.
+  absl::Status Connect();
+  absl::Status CheckReadOnlyVersion();
+  absl::Status QuickCheck();
+  // Before every snapshot and write: a store found damaged since is moved
+  // aside and replaced by a new one; after a lock wait in vain, the error.
+  absl::Status Usable();
+  absl::Status Rebuild();
+  void Disconnect();
+  // The row of a run BeginRun returned `announced` for, written now if
+  // needed (inside a write transaction).
+  absl::StatusOr<int64_t> RunRow(int64_t announced);
   absl::StatusOr<absl::flat_hash_set<int64_t>> FinishedRuns(
       const std::string& module, const std::string& configuration);
   absl::Status Migrate();
-  absl::Status Exec(const char* sql);
+  // `what` names the operation in an error.
+  absl::Status Exec(const char* sql, absl::string_view what);
   absl::StatusOr<int64_t> FingerprintId(const Dependency& dep);
   absl::StatusOr<std::string> FunctionSet(
       const std::vector<Dependency>& functions);
@@ -115,9 +170,13 @@ class SqliteStore : public Store {
                                                const char* functions_sql,
                                                int64_t id);
 
-  sqlite3* db_;
+  sqlite3* db_ = nullptr;
   std::string path_;
+  SqliteStoreOptions options_;
   std::unique_ptr<StatementCache> statements_;
+  absl::Status lock_error_;  // a recording write that waited in vain
+  bool recording_ = false;   // the busy timeout is the recording wait
+  absl::flat_hash_map<int64_t, AnnouncedRun> runs_;  // by announced id
   // (kind, key, fingerprint) -> id of the fingerprints this connection
   // wrote or found: a run links the same functions test after test.
   absl::flat_hash_map<std::string, int64_t> fingerprint_ids_;

@@ -22,7 +22,9 @@
 // (dependency_blob.h), read only for records whose units changed.
 //
 // Durability: a test's start and its result are each committed when they
-// happen, so a crash leaves the test "running" and it runs next time.
+// happen, so a crash leaves the test "running" and it runs next time. A
+// run's own row is written with its first record (BeginRun only announces
+// it): planning reads, and never waits for another process's write lock.
 #ifndef ITR_SKIPPER_STORE_STORE_H_
 #define ITR_SKIPPER_STORE_STORE_H_
 
@@ -190,6 +192,10 @@ class Store {
   // day ago and never finished), their dependencies, and fingerprints
   // nothing refers to. Returns rows deleted. Never changes a decision.
   virtual absl::StatusOr<int64_t> CollectGarbage() = 0;
+  // At the end of a run: everything recorded goes into the store's main
+  // file, so that copying that file alone (a CI cache) keeps it all. A
+  // store another process is using at that moment is left to it.
+  virtual absl::Status Checkpoint() = 0;
 };
 
 }  // namespace itr::skipper

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "skipper/base/json_limits.h"
 
 namespace itr::skipper::transport {
 
@@ -74,6 +75,29 @@ ConnectionSettings LoadConnectionSettings(const GetEnv& getenv,
           "budget"));
     }
   }
+  if (std::string budget = Get(getenv, "ITR_EXIT_NETWORK_BUDGET_MS");
+      !budget.empty()) {
+    int64_t ms = 0;
+    if (absl::SimpleAtoi(budget, &ms) && ms >= 0) {
+      s.exit_budget = absl::Milliseconds(ms);
+    } else {
+      diagnostics.Warning(
+          absl::StrCat("ITR_EXIT_NETWORK_BUDGET_MS='", budget,
+                       "' is not a number of milliseconds; using ",
+                       absl::FormatDuration(kExitNetworkBudget)));
+    }
+  }
+  if (std::string limit = Get(getenv, "ITR_MAX_RESPONSE_MB"); !limit.empty()) {
+    int64_t mb = 0;
+    if (absl::SimpleAtoi(limit, &mb) && mb > 0 && mb <= 4096) {
+      s.max_response_bytes = static_cast<size_t>(mb) << 20;
+    } else {
+      diagnostics.Warning(absl::StrCat("ITR_MAX_RESPONSE_MB='", limit,
+                                       "' is not a number from 1 to 4096; "
+                                       "using ",
+                                       kMaxResponseBytes >> 20));
+    }
+  }
   if (s.agentless && s.api_key.empty()) {
     diagnostics.Warning(
         "DD_CIVISIBILITY_AGENTLESS_ENABLED is set but DD_API_KEY is empty");
@@ -111,6 +135,7 @@ absl::StatusOr<Endpoints> Endpoints::Resolve(const ConnectionSettings& settings,
                                              HttpClient& client,
                                              absl::Time deadline) {
   Endpoints endpoints;
+  endpoints.max_response_bytes_ = settings.max_response_bytes;
   if (settings.agentless) {
     if (settings.api_key.empty()) {
       return absl::FailedPreconditionError(
@@ -157,8 +182,10 @@ absl::StatusOr<Endpoints> Endpoints::Resolve(const ConnectionSettings& settings,
     return absl::UnavailableError(absl::StrCat(
         "Datadog Agent: GET ", info.url, " answered HTTP ", response->status));
   }
-  nlohmann::json body = nlohmann::json::parse(response->body, nullptr,
-                                              /*allow_exceptions=*/false);
+  nlohmann::json body = JsonNestingWithin(response->body)
+                            ? nlohmann::json::parse(response->body, nullptr,
+                                                    /*allow_exceptions=*/false)
+                            : nlohmann::json();
   bool v2 = false;
   bool v4 = false;
   if (body.is_object() && body.contains("endpoints") &&
@@ -200,6 +227,7 @@ IntakeTarget Endpoints::Target(Intake intake, std::string_view path) const {
     target.headers.emplace_back("X-Datadog-EVP-Subdomain", Subdomain(intake));
   }
   target.gzip_allowed = gzip_allowed_;
+  target.max_response_bytes = max_response_bytes_;
   return target;
 }
 

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "skipper/config/settings.h"
 #include "skipper/transport/http_client.h"
+#include "skipper/transport/network_limits.h"
 
 namespace itr::skipper::transport {
 
@@ -52,6 +53,11 @@ struct ConnectionSettings {
   // time, on top of the per-request budgets above. Unset: no cap (the
   // budgets' sum bounds the start-up).
   std::optional<absl::Duration> network_cap;
+  // ITR_EXIT_NETWORK_BUDGET_MS: the network time left to the process when
+  // it ends (network_limits.h).
+  absl::Duration exit_budget = kExitNetworkBudget;
+  // ITR_MAX_RESPONSE_MB: the largest response body read.
+  size_t max_response_bytes = kMaxResponseBytes;
 };
 
 // The deadlines of the start-up's requests: each its own budget from when
@@ -86,6 +92,7 @@ struct IntakeTarget {
   // is the caller's to add.
   std::vector<std::pair<std::string, std::string>> headers;
   bool gzip_allowed = false;
+  size_t max_response_bytes = kMaxResponseBytes;  // for HttpRequest
 };
 
 class Endpoints {
@@ -115,6 +122,7 @@ class Endpoints {
   std::string test_cycle_base_;
   std::string coverage_base_;
   bool gzip_allowed_ = false;
+  size_t max_response_bytes_ = kMaxResponseBytes;
 };
 
 }  // namespace itr::skipper::transport

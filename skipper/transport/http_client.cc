@@ -38,13 +38,39 @@ std::string RedactedUrl(std::string_view url) {
          std::string(url.substr(at + 1));
 }
 
+// What one attempt receives, within the request's limits.
+struct Received {
+  HttpResponse* response;
+  size_t max_body_bytes;
+  size_t header_bytes = 0;
+  bool too_large = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* received = static_cast<Received*>(user);
+  if (received->response->body.size() + size * count >
+      received->max_body_bytes) {
+    received->too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  received->response->body.append(data, size * count);
   return size * count;
 }
 
+// Aborts a transfer that runs past the process's network cutoff (the exit's
+// budget), which may be set while it is in progress.
+int StopAtCutoff(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return absl::Now() >= NetworkCutoff() ? 1 : 0;
+}
+
 size_t RecordHeader(char* data, size_t size, size_t count, void* user) {
-  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  auto* received = static_cast<Received*>(user);
+  received->header_bytes += size * count;
+  if (received->header_bytes > kMaxResponseHeaderBytes) {
+    received->too_large = true;
+    return 0;
+  }
+  auto* headers = &received->response->headers;
   absl::string_view line(data, size * count);
   // A status line starts a new response (after "100 Continue"): only the
   // final response's headers count.
@@ -63,7 +89,8 @@ size_t RecordHeader(char* data, size_t size, size_t count, void* user) {
 
 struct AttemptResult {
   CURLcode code = CURLE_OK;
-  std::string error;  // curl's description when code != CURLE_OK
+  std::string error;       // curl's description when code != CURLE_OK
+  bool too_large = false;  // the response went over the request's limits
   HttpResponse response;
 };
 
@@ -97,10 +124,13 @@ AttemptResult RunAttempt(const HttpRequest& request, const std::string& body,
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // all built-in ones
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  Received received{&result.response, request.max_response_bytes};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &received);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, RecordHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.response.headers);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &received);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, StopAtCutoff);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
@@ -113,6 +143,7 @@ AttemptResult RunAttempt(const HttpRequest& request, const std::string& body,
   }
 
   result.code = curl_easy_perform(curl);
+  result.too_large = received.too_large;
   if (result.code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.response.status);
   } else {
@@ -166,8 +197,14 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request,
     }
     gzipped_body = *std::move(gzipped);
   }
-  const std::string& body = request.gzip_body ? gzipped_body : request.body;
+  return SendBody(request, request.gzip_body ? gzipped_body : request.body,
+                  what, deadline);
+}
 
+absl::StatusOr<HttpResponse> HttpClient::SendBody(const HttpRequest& request,
+                                                  const std::string& body,
+                                                  const std::string& what,
+                                                  absl::Time deadline) {
   int max_attempts = std::max(1, policy_.max_attempts);
   if (request.max_attempts > 0) {
     max_attempts = std::min(max_attempts, request.max_attempts);
@@ -176,6 +213,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request,
   std::optional<HttpResponse> last_response;
   absl::Status last_error;
   for (int attempt = 1;; ++attempt) {
+    deadline = std::min(deadline, NetworkCutoff());
     const absl::Duration remaining = deadline - absl::Now();
     if (remaining <= absl::ZeroDuration()) {
       return absl::DeadlineExceededError(
@@ -186,6 +224,21 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request,
         RunAttempt(request, body, request.gzip_body,
                    clipped ? remaining : policy_.attempt_timeout);
     std::optional<absl::Duration> wait;
+    if (result.too_large) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          what, ": the response is larger than allowed (",
+          request.max_response_bytes % (1 << 20) == 0
+              ? absl::StrCat(request.max_response_bytes >> 20, " MiB")
+              : absl::StrCat(request.max_response_bytes, " bytes"),
+          " of body, ITR_MAX_RESPONSE_MB; ", kMaxResponseHeaderBytes >> 10,
+          " KiB of headers)"));
+    }
+    if (result.code == CURLE_ABORTED_BY_CALLBACK) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(what,
+                       ": stopped at the end of the exit's network "
+                       "time (ITR_EXIT_NETWORK_BUDGET_MS)"));
+    }
     if (result.code != CURLE_OK) {
       if (result.code == CURLE_OPERATION_TIMEDOUT && clipped) {
         return absl::DeadlineExceededError(

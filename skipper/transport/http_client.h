@@ -10,13 +10,18 @@
 //    (initial_backoff * 2^n, at most max_backoff);
 //  - a 429 with X-RateLimit-Reset waits as the header says: a Unix
 //    timestamp if it is later than now, else a number of seconds;
-//  - never runs past `deadline`: each attempt's timeout is clipped to it, and
-//    a wait that would end after it ends the retries instead;
+//  - never runs past `deadline`, nor past the process's network cutoff
+//    (network_limits.h; an attempt in progress is aborted there): each
+//    attempt's timeout is clipped to them, and a wait that would end after
+//    them ends the retries instead;
+//  - reads at most max_response_bytes of body and kMaxResponseHeaderBytes
+//    of headers; more is kResourceExhausted, at once, without retrying;
 //  - returns the response for any final status (400-405, or the last
 //    retryable one when attempts or time run out): interpreting it is the
 //    caller's job;
 //  - returns a non-OK Status only when no response could be obtained
-//    (kUnavailable for transport failures, kDeadlineExceeded for time);
+//    (kUnavailable for transport failures, kDeadlineExceeded for time,
+//    kResourceExhausted for a response over the limits);
 //  - Status messages never contain header values (the API key travels in a
 //    header) nor request bodies; they name the method and URL.
 //
@@ -35,6 +40,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "skipper/transport/network_limits.h"
 
 namespace itr::skipper::transport {
 
@@ -47,6 +53,9 @@ struct HttpRequest {
   // Caps the policy's max_attempts for this request when > 0 (e.g. the agent
   // probe GET /info is tried twice at most).
   int max_attempts = 0;
+  // A longer response body (decompressed) ends the exchange with
+  // kResourceExhausted (network_limits.h).
+  size_t max_response_bytes = kMaxResponseBytes;
 };
 
 struct HttpResponse {
@@ -75,6 +84,13 @@ class HttpClient {
   const RetryPolicy& policy() const { return policy_; }
 
  private:
+  // Send() with the body as it goes on the wire; `what` names the request
+  // in errors.
+  absl::StatusOr<HttpResponse> SendBody(const HttpRequest& request,
+                                        const std::string& body,
+                                        const std::string& what,
+                                        absl::Time deadline);
+
   RetryPolicy policy_;
 };
 

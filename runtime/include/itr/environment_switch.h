@@ -8,6 +8,9 @@
  *   unset or empty              ITR_SWITCH_UNSET
  *   anything else               ITR_SWITCH_INVALID
  * Case and surrounding blanks do not matter.
+ *
+ * A switch that guards skipping reads an unreadable value on the safe side
+ * (every test runs), with one warning: itr_enabled_by_switch().
  */
 #ifndef ITR_ENVIRONMENT_SWITCH_H_
 #define ITR_ENVIRONMENT_SWITCH_H_
@@ -19,6 +22,11 @@
 #define ITR_ENABLED_VARIABLE "DD_CIVISIBILITY_ITR_ENABLED"
 /* What the process says when that switch is off. */
 #define ITR_DISABLED_LINE "disabled (" ITR_ENABLED_VARIABLE "); all tests run"
+/* What follows "<NAME>='<value>'" in the warning about an unreadable switch. */
+#define ITR_NOT_A_SWITCH_TEXT \
+  " is not a boolean (true/false, 1/0, yes/no, on/off)"
+/* The consequence of an unreadable ITR_ENABLED_VARIABLE, after that text. */
+#define ITR_INVALID_ENABLED_TEXT "; ITR is off: all tests run"
 
 enum itr_switch_value {
   ITR_SWITCH_UNSET = 0,
@@ -60,6 +68,14 @@ static inline enum itr_switch_value itr_parse_switch(const char* value) {
       itr_switch_equals_(begin, size, "off"))
     return ITR_SWITCH_OFF;
   return ITR_SWITCH_INVALID;
+}
+
+/* Whether the feature switch lets ITR work: on or unset. Off and
+ * unreadable values both mean every test runs (an unreadable value, with
+ * the warning "<name>='<value>'" ITR_NOT_A_SWITCH_TEXT
+ * ITR_INVALID_ENABLED_TEXT). */
+static inline int itr_enabled_by_switch(enum itr_switch_value value) {
+  return value == ITR_SWITCH_ON || value == ITR_SWITCH_UNSET;
 }
 
 #endif /* ITR_ENVIRONMENT_SWITCH_H_ */

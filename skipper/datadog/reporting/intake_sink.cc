@@ -1,5 +1,6 @@
 #include "skipper/datadog/reporting/intake_sink.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -72,8 +73,10 @@ void IntakeSink::WriteCoverage(TestCoverage coverage) {
 
 void IntakeSink::Flush() {
   std::lock_guard lock(mutex_);
+  flushing_ = true;
   if (!events_.empty()) SendEvents(/*always=*/true);
   if (!coverages_.empty()) SendCoverage(/*always=*/true);
+  flushing_ = false;
 }
 
 IntakeSink::Stats IntakeSink::stats() const {
@@ -81,9 +84,20 @@ IntakeSink::Stats IntakeSink::stats() const {
   return stats_;
 }
 
-bool IntakeSink::ShouldSend(Channel channel, bool always) const {
+bool IntakeSink::ShouldSend(Channel channel, bool always) {
+  if (always) return true;
+  if (sending_spent_ >= options_.sending_budget) {
+    if (!warned_about_time_) {
+      warned_about_time_ = true;
+      skipper::ProcessDiagnostics().Warning(absl::StrCat(
+          "Datadog test reporting: sending took ",
+          absl::FormatDuration(options_.sending_budget),
+          " in all; later batches are dropped until the end of the run"));
+    }
+    return false;
+  }
   const int failures = consecutive_failures_[channel];
-  return always || failures < kFailuresBeforeDropping ||
+  return failures < kFailuresBeforeDropping ||
          (failures + 1) % kFailuresBeforeDropping == 0;
 }
 
@@ -130,7 +144,15 @@ bool IntakeSink::Post(Channel channel, Intake intake, const char* path,
   request.headers.emplace_back("Content-Type", content_type);
   request.body = std::move(body);
   request.gzip_body = target.gzip_allowed;
-  auto response = client_.Send(request, absl::Now() + options_.request_budget);
+  const absl::Time start = absl::Now();
+  absl::Time deadline = start + options_.request_budget;
+  if (!flushing_) {
+    deadline = std::min(
+        deadline, start + std::max(absl::ZeroDuration(),
+                                   options_.sending_budget - sending_spent_));
+  }
+  auto response = client_.Send(request, deadline);
+  if (!flushing_) sending_spent_ += absl::Now() - start;
   std::string problem;
   if (!response.ok()) {
     problem = response.status().ToString();  // names the URL, never headers

@@ -20,6 +20,11 @@
 //    third, which probes; a success closes it again. Flush() always tries
 //    once per non-empty buffer, so the final batch is never dropped
 //    unsent. A dead intake costs a few request budgets, not one per batch.
+//  - Batches sent before Flush() take at most `sending_budget` in all (a
+//    slow intake that answers, which never opens the circuit, costs the
+//    tests that much and no more); later ones are dropped until Flush(),
+//    with one warning. Flush() is bounded by the request budget, and at
+//    exit by the process's network cutoff (transport/network_limits.h).
 #ifndef ITR_SKIPPER_DATADOG_REPORTING_INTAKE_SINK_H_
 #define ITR_SKIPPER_DATADOG_REPORTING_INTAKE_SINK_H_
 
@@ -33,6 +38,7 @@
 #include "itr/test_optimization.h"
 #include "skipper/transport/endpoints.h"
 #include "skipper/transport/http_client.h"
+#include "skipper/transport/network_limits.h"
 
 namespace itr::datadog::reporting {
 
@@ -49,6 +55,7 @@ inline constexpr int kFailuresBeforeDropping = 3;
 struct IntakeSinkOptions {
   size_t max_payload_bytes = kDefaultMaxPayloadBytes;
   absl::Duration request_budget = absl::Seconds(20);
+  absl::Duration sending_budget = skipper::transport::kSendingBudget;
 };
 
 class IntakeSink : public EventSink {
@@ -79,8 +86,9 @@ class IntakeSink : public EventSink {
   // open (Flush).
   void SendEvents(bool always);
   void SendCoverage(bool always);
-  // Whether a batch goes out: the circuit is closed, or this one probes.
-  bool ShouldSend(Channel channel, bool always) const;
+  // Whether a batch goes out: the circuit is closed, or this one probes,
+  // and the sending budget is not spent (warned once when it is).
+  bool ShouldSend(Channel channel, bool always);
   // One request; false (and the warning, once) on failure.
   bool Post(Channel channel, skipper::transport::Intake intake,
             const char* path, const std::string& content_type,
@@ -98,7 +106,10 @@ class IntakeSink : public EventSink {
   std::vector<std::string> coverages_;
   size_t coverages_bytes_ = 0;
   int consecutive_failures_[2] = {0, 0};  // by Channel
+  absl::Duration sending_spent_;          // by requests before Flush()
+  bool flushing_ = false;
   bool warned_ = false;
+  bool warned_about_time_ = false;
   Stats stats_;
 };
 

@@ -77,6 +77,7 @@ absl::StatusOr<std::shared_ptr<EventSink>> IntakeSinkFromEnvironment() {
   skipper::transport::ConnectionSettings settings =
       skipper::transport::LoadConnectionSettings(Env,
                                                  skipper::ProcessDiagnostics());
+  skipper::transport::SetExitNetworkBudget(settings.exit_budget);
   skipper::transport::HttpClient client;
   const skipper::transport::StartupDeadlines deadlines(settings.network_cap);
   auto endpoints = skipper::transport::Endpoints::Resolve(

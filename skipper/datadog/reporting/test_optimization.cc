@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "skipper/transport/network_limits.h"
 
 #ifndef ITR_LIBRARY_VERSION
 #define ITR_LIBRARY_VERSION "0.0.0"
@@ -97,6 +98,8 @@ SessionRegistry& Sessions() {
 }
 
 void FinishSessionsAtExit() {
+  // The last sends share the exit's network time with the git upload.
+  skipper::transport::CutOffNetworkForExit();
   // A session's Finish unregisters it; take one at a time, unlocked, so
   // that Finish may take the registry's lock.
   while (true) {

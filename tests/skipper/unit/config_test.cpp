@@ -1,4 +1,8 @@
 // skipper/config: settings from the environment.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -9,6 +13,8 @@
 
 namespace itr::skipper {
 namespace {
+
+namespace fs = std::filesystem;
 
 // The settings, and how many warnings reading them gave.
 struct Loaded {
@@ -54,14 +60,62 @@ TEST(Settings, ItrEnabledAcceptsFalseAndZero) {
 }
 
 TEST(Settings, InvalidValuesWarnAndKeepTheSafeDefault) {
-  Loaded loaded = LoadWithWarnings({{"DD_CIVISIBILITY_ITR_ENABLED", "maybe"},
-                                    {"ITR_SKIPPING_LEVEL", "module"},
-                                    {"ITR_VERBOSE", "loud"}});
+  Loaded loaded = LoadWithWarnings({{"ITR_SKIPPING_LEVEL", "module"},
+                                    {"ITR_VERBOSE", "loud"},
+                                    {"ITR_STORE_PLAN_WAIT_MS", "soon"}});
   const Settings& s = loaded.settings;
-  EXPECT_TRUE(s.itr_enabled);  // the documented default
+  EXPECT_TRUE(s.itr_enabled);
   EXPECT_EQ(s.level, SkipLevel::kTest);
   EXPECT_EQ(s.verbosity, 0);
+  EXPECT_EQ(s.store_plan_wait_ms, Settings().store_plan_wait_ms);
   EXPECT_EQ(loaded.warnings.size(), 3u);
+}
+
+// Issue 11: "disabled", "n" or garbage used to read as "using true" and
+// skip. A switch that guards skipping reads as "every test runs".
+TEST(Settings, AnUnreadableSkippingSwitchRunsEverything) {
+  for (const char* value : {"disabled", "n", "maybe", "tru"}) {
+    Loaded loaded = LoadWithWarnings({{"DD_CIVISIBILITY_ITR_ENABLED", value}});
+    EXPECT_FALSE(loaded.settings.itr_enabled) << value;
+    EXPECT_TRUE(loaded.settings.itr_enabled_invalid) << value;
+    ASSERT_EQ(loaded.warnings.size(), 1u) << value;
+    EXPECT_EQ(loaded.warnings[0],
+              std::string("itr: warning: DD_CIVISIBILITY_ITR_ENABLED='") +
+                  value +
+                  "' is not a boolean (true/false, 1/0, yes/no, on/off); ITR "
+                  "is off: all tests run");
+  }
+  Loaded collect = LoadWithWarnings({{"ITR_COLLECT_ONLY", "sometimes"}});
+  EXPECT_TRUE(collect.settings.collect_only);
+  EXPECT_TRUE(collect.settings.itr_enabled);
+  EXPECT_EQ(collect.warnings.size(), 1u);
+}
+
+TEST(Settings, VerbosityOutOfRangeIsSaidAndClamped) {
+  for (auto [value, level] :
+       {std::pair{"999", 2}, std::pair{"-1", 0}, std::pair{"3", 2}}) {
+    Loaded loaded = LoadWithWarnings({{"ITR_VERBOSE", value}});
+    EXPECT_EQ(loaded.settings.verbosity, level) << value;
+    ASSERT_EQ(loaded.warnings.size(), 1u) << value;
+    EXPECT_EQ(loaded.warnings[0], std::string("itr: warning: ITR_VERBOSE='") +
+                                      value + "' is not 0, 1 or 2; using " +
+                                      std::to_string(level));
+  }
+  for (auto [value, level] : {std::pair{"2", 2}, std::pair{"0", 0},
+                              std::pair{"yes", 1}, std::pair{"off", 0}}) {
+    Loaded loaded = LoadWithWarnings({{"ITR_VERBOSE", value}});
+    EXPECT_EQ(loaded.settings.verbosity, level) << value;
+    EXPECT_TRUE(loaded.warnings.empty()) << value;
+  }
+}
+
+TEST(Settings, StoreWaitsAreConfigurable) {
+  Settings s = Load(
+      {{"ITR_STORE_PLAN_WAIT_MS", "250"}, {"ITR_STORE_RECORD_WAIT_MS", "0"}});
+  EXPECT_EQ(s.store_plan_wait_ms, 250);
+  EXPECT_EQ(s.store_record_wait_ms, 0);
+  EXPECT_EQ(Settings().store_plan_wait_ms, 5000);  // documented defaults
+  EXPECT_EQ(Settings().store_record_wait_ms, 60000);
 }
 
 TEST(Settings, SkippingLevelFromDatadogOrItrVariable) {
@@ -134,7 +188,46 @@ TEST(Settings, UnreadableUnskippableFileMeansRecordOnly) {
       LoadWithWarnings({{"ITR_UNSKIPPABLE_FILE", "/nonexistent/list"}});
   EXPECT_TRUE(loaded.settings.collect_only)
       << "we cannot tell which tests must run";
-  EXPECT_EQ(loaded.warnings.size(), 1u);
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(loaded.warnings[0],
+            "itr: warning: ITR_UNSKIPPABLE_FILE '/nonexistent/list' does not "
+            "exist: every test runs");
+}
+
+// Issue 11: a directory opened, read nothing and warned nothing (its tests
+// were skipped); /dev/zero took 159 s and was then ignored. Anything but a
+// readable regular file of at most 1 MiB: a warning, every test runs, at
+// once.
+TEST(Settings, AnUnskippableFileThatIsNoListRunsEverything) {
+  const std::string dir = ::testing::TempDir() + "/itr-unskippable-dir";
+  fs::create_directories(dir);
+  const std::string fifo = ::testing::TempDir() + "/itr-unskippable-fifo";
+  fs::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);  // no writer: must not block
+  const std::string big = ::testing::TempDir() + "/itr-unskippable-big";
+  {
+    std::ofstream out(big);
+    for (int i = 0; i < 70000; ++i) out << "Suite" << i << ".Name\n";
+  }
+  const std::pair<std::string, std::string> cases[] = {
+      {dir, "is a directory"},
+      {"/dev/zero", "is not a regular file"},
+      {fifo, "is not a regular file"},
+      {big, "is larger than 1 MiB"}};
+  for (const auto& [path, what] : cases) {
+    auto started = std::chrono::steady_clock::now();
+    Loaded loaded = LoadWithWarnings({{"ITR_UNSKIPPABLE_FILE", path}});
+    EXPECT_LT(std::chrono::steady_clock::now() - started,
+              std::chrono::seconds(2))
+        << path;
+    EXPECT_TRUE(loaded.settings.collect_only) << path;
+    EXPECT_TRUE(loaded.settings.unskippable_patterns.empty()) << path;
+    ASSERT_EQ(loaded.warnings.size(), 1u) << path;
+    EXPECT_EQ(loaded.warnings[0], "itr: warning: ITR_UNSKIPPABLE_FILE '" +
+                                      path + "' " + what + ": every test runs");
+  }
+  fs::remove(fifo);
+  fs::remove(big);
 }
 
 }  // namespace

@@ -1,0 +1,19 @@
+// CODEOWNERS: the rules as written, then the owners of a few paths (the
+// patterns become regular expressions: none may crash or hang).
+#include "fuzz_input.h"
+#include "skipper/ci/codeowners.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace itr::skipper;
+  std::string_view text = itr::fuzz::Text(data, size);
+  Codeowners owners = Codeowners::Parse(text);
+  for (std::string_view path :
+       {"src/a.cpp", "docs/readme.md", "tests/unit/deep/x_test.cc", "a",
+        "build/generated/very/deep/path/that/goes/on/and/on/file.h"}) {
+    owners.OwnersJson(path);
+  }
+  for (const std::string& line : itr::fuzz::Lines(text)) {
+    CodeownersPatternRegex(line);
+  }
+  return 0;
+}
