@@ -20,6 +20,12 @@ void Emit(const char* format, va_list args) {
   if (n < 0) return;
   size_t len = prefix + static_cast<size_t>(n);
   if (len > sizeof(line) - 2) len = sizeof(line) - 2;
+  // One line, whatever a value it quotes holds.
+  for (size_t i = prefix; i < len; ++i) {
+    if (static_cast<unsigned char>(line[i]) < 0x20 || line[i] == 0x7f) {
+      line[i] = ' ';
+    }
+  }
   line[len++] = '\n';
   ssize_t ignored = write(STDERR_FILENO, line, len);
   (void)ignored;

@@ -389,7 +389,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::RecreateCorrupt(
 SqliteStore::SqliteStore(std::string path, const SqliteStoreOptions& options)
     : path_(std::move(path)), options_(options) {}
 
-SqliteStore::~SqliteStore() { Disconnect(); }
+SqliteStore::~SqliteStore() {
+  // Damage met by the last use (a plan that failed on it): the next process
+  // must not meet it again.
+  const bool damaged = db_ != nullptr && TakeDamage(db_);
+  Disconnect();
+  if (damaged && !options_.read_only) {
+    MoveStoreAside(path_, "corrupt").IgnoreError();
+  }
+}
 
 void SqliteStore::Disconnect() {
   statements_.reset();  // finalize before closing

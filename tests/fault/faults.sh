@@ -27,6 +27,7 @@ source "$SOURCE_DIR/tests/e2e_checks.sh"
 # run [VAR=value...]: runs the suite with those variables; sets RAN (tests
 # that ran), SKIPPED (the summary's count), WARNINGS (the warning lines),
 # ELAPSED (seconds, one decimal) and STATUS. Output in $work/last.log.
+# AS_USER (e.g. "unshare -U") runs it as another user.
 run() {
   local start end
   start=$(date +%s.%N)
@@ -35,7 +36,7 @@ run() {
   STATUS=$?
   set -e
   end=$(date +%s.%N)
-  ELAPSED=$(echo "$end - $start" | bc | sed 's/^\./0./')
+  ELAPSED=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
   RAN=$({ grep -E '^\[ +(OK|FAILED) +\] [^ ]+ \(' "$work/last.log" || true; } |
     sed -E 's/^\[ +(OK|FAILED) +\] ([^ ]+) .*/\2/' | sort -u)
   SKIPPED=$(sed -n 's/^itr: skipped \([0-9]*\) of .*/\1/p' "$work/last.log" | tail -1)
@@ -319,6 +320,12 @@ scenario_response_limits() {
   run "${datadog_env[@]}" DD_CIVISIBILITY_AGENTLESS_URL="$url"
   check garbage_runs_everything all_ran
   check garbage_warns_once one_warning "Datadog settings unavailable"
+  # A redirect elsewhere is an answer, not followed: the key stays here.
+  "${control[@]}" -d '{}' "$url/_control/reset" >/dev/null
+  "${control[@]}" -d '{"failures": [{"path_prefix": "/api/v2/libraries", "status": 307, "count": -1, "headers": {"Location": "http://127.0.0.1:9/steal"}}]}' "$url/_control/scenario" >/dev/null
+  run "${datadog_env[@]}" DD_CIVISIBILITY_AGENTLESS_URL="$url"
+  check redirect_runs_everything all_ran
+  check redirect_warns_once one_warning "answered HTTP 307"
   check key_never_printed lacks "$(cat last.log)" fault-secret-key
 }
 

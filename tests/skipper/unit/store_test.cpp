@@ -313,6 +313,31 @@ TEST_F(StoreTest, DamageMetInUseMovesTheStoreAside) {
   EXPECT_TRUE(kept);
 }
 
+// Damage met by a plan (whose failure replaces the backend): the store is
+// moved aside when it closes, so the next process does not meet it again;
+// a read-only reader (itr status) leaves it where it is.
+TEST_F(StoreTest, AStoreFoundDamagedIsMovedAsideWhenItCloses) {
+  Record(store_.get(), "cfg", 400);
+  store_.reset();
+  DamagePages(store_path_, 8);
+  for (bool read_only : {true, false}) {
+    SqliteStoreOptions options;
+    options.quick_check_max_bytes = 0;
+    options.read_only = read_only;
+    auto store = SqliteStore::Open(store_path_, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    absl::Status read;
+    for (int i = 0; i < 3 && read.ok(); ++i) {
+      read = (*store)->LoadTests("m", "cfg").status();
+      if (read.ok()) read = (*store)->Summarize().status();
+      if (read.ok()) read = (*store)->LoadFingerprints(false).status();
+    }
+    ASSERT_TRUE(absl::IsDataLoss(read)) << read;
+    store->reset();
+    EXPECT_EQ(fs::exists(store_path_), read_only) << read_only;
+  }
+}
+
 // Issue 11: a 4.2 MB -wal beside the store; copying the store file alone
 // lost records. After a run's checkpoint the main file holds everything.
 TEST_F(StoreTest, ACheckpointLeavesEverythingInTheMainFile) {
