@@ -13,6 +13,8 @@ namespace itr::skipper {
 namespace {
 
 constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
+constexpr size_t kResultsPerWrite = 256;
+constexpr auto kWriteInterval = std::chrono::seconds(2);
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& path,
                                                  Diagnostics& diagnostics) {
@@ -69,10 +71,33 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
   backend->state_ = std::make_unique<LocalState>(
       backend->fingerprinter_.get(), backend->objects_.get(),
       backend->options_.getenv, options.planning_built_at_ns);
-  ITR_ASSIGN_OR_RETURN(
-      backend->run_id_,
-      backend->store_->BeginRun(options.module, options.configuration));
   return backend;
+}
+
+LocalBackend::~LocalBackend() { Flush(); }
+
+int64_t LocalBackend::RunId() {
+  // A run exists once something is recorded: a process that skips every
+  // test writes nothing but its skip counts.
+  if (run_id_ == 0) {
+    absl::StatusOr<int64_t> run =
+        store_->BeginRun(options_.module, options_.configuration);
+    Check(run.status());
+    if (run.ok()) run_id_ = *run;
+  }
+  return run_id_;
+}
+
+void LocalBackend::Flush() {
+  if (pending_.empty()) return;
+  Check(store_->RecordResults(options_.module, options_.configuration,
+                              RunId(), pending_));
+  // Written: a test that starts again (--gtest_repeat) is marked again.
+  for (const Store::TestResult& result : pending_) {
+    marked_running_.erase(result.test.Key());
+  }
+  pending_.clear();
+  last_flush_ = std::chrono::steady_clock::now();
 }
 
 absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
@@ -97,15 +122,25 @@ absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
   return decisions;
 }
 
+void LocalBackend::TestsWillRun(const std::vector<TestIdentity>& tests) {
+  // Until each ends and its result is written, its record says "running":
+  // if the process dies, they run next time. One transaction for all, so
+  // that results can be written in batches.
+  std::vector<TestIdentity> unmarked;
+  for (const TestIdentity& test : tests) {
+    if (marked_running_.insert(test.Key()).second) unmarked.push_back(test);
+  }
+  if (unmarked.empty()) return;
+  Check(store_->MarkStarted(options_.module, options_.configuration, unmarked,
+                            RunId()));
+}
+
 void LocalBackend::TestStarted(const TestIdentity& test) {
-  Check(store_->MarkStarted(options_.module, options_.configuration, test,
-                            run_id_));
+  TestsWillRun({test});
 }
 
 void LocalBackend::TestsLaunched(const std::vector<TestIdentity>& tests) {
-  // Until each ends, its record says "running": if the runner dies, they
-  // run next time.
-  for (const TestIdentity& test : tests) TestStarted(test);
+  TestsWillRun(tests);
 }
 
 bool LocalBackend::MapFunctions(const ExecutedCode& executed,
@@ -230,9 +265,16 @@ void LocalBackend::TestFinished(const TestRun& run) {
     deps.coarse.push_back(
         {kReadDependency, file, fingerprinter_->Content(file)});
   }
-  Store::Result result{run.outcome, run.duration_ms, usable, run.forced};
-  Check(store_->RecordResult(options_.module, options_.configuration,
-                             run.identity, run_id_, result, deps));
+  pending_.push_back(
+      {run.identity,
+       Store::Result{run.outcome, run.duration_ms, usable, run.forced},
+       std::move(deps)});
+  // Written in batches (a transaction per test would cost more than a fast
+  // test); the "running" mark covers the ones not written yet.
+  if (pending_.size() >= kResultsPerWrite ||
+      std::chrono::steady_clock::now() - last_flush_ > kWriteInterval) {
+    Flush();
+  }
 }
 
 DependencySet LocalBackend::OutsideTestsDependencies(
@@ -265,15 +307,26 @@ DependencySet LocalBackend::OutsideTestsDependencies(
 void LocalBackend::OutsideTestsExecuted(const CodeOutsideTests& code,
                                         bool final) {
   EnsureStartupScope(code.startup);
-  Check(store_->SetRunDependencies(run_id_, OutsideTestsDependencies(code),
-                                   final));
+  // Records of a run are trusted only once it finished: before that, the
+  // code outside tests need not be written.
   if (!final) return;
-  Check(store_->SaveStatCache(fingerprinter_->updated()));
+  Flush();
+  if (!fingerprinter_->updated().empty()) {
+    Check(store_->SaveStatCache(fingerprinter_->updated()));
+  }
+  if (run_id_ == 0) return;  // nothing recorded: no run
+  Check(store_->SetRunDependencies(run_id_, OutsideTestsDependencies(code),
+                                   /*finished=*/true));
   Check(store_->SetObjectPaths(options_.module, seen_paths_));
   // Old runs and fingerprints pile up as files change; sweep now and then.
   if (run_id_ % kGarbageCollectionPeriod == 0) {
     Check(store_->CollectGarbage().status());
   }
+}
+
+void LocalBackend::SessionEnded(const SessionEnd& end) {
+  (void)end;
+  Flush();  // an unclean end: its results are kept, not trusted
 }
 
 void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {

@@ -14,6 +14,7 @@
 #define ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 
 #include <cstdint>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -57,11 +58,14 @@ class LocalBackend : public Backend {
 
   absl::StatusOr<std::vector<TestDecision>> Plan(
       const std::vector<PlannedTest>& tests) override;
+  ~LocalBackend() override;
   void TestStarted(const TestIdentity& test) override;
+  void TestsWillRun(const std::vector<TestIdentity>& tests) override;
   void TestsLaunched(const std::vector<TestIdentity>& tests) override;
   void TestFinished(const TestRun& run) override;
   void OutsideTestsExecuted(const CodeOutsideTests& code, bool final) override;
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
+  void SessionEnded(const SessionEnd& end) override;
   std::string FirstError() const override { return error_; }
   bool WantsFiles() const override { return wants_files_; }
 
@@ -87,6 +91,10 @@ class LocalBackend : public Backend {
                      DependencySet* deps);
   DependencySet OutsideTestsDependencies(const CodeOutsideTests& code);
   void Check(const absl::Status& status);
+  // The run this process records under, begun on first use (0: failed).
+  int64_t RunId();
+  // Writes the pending results.
+  void Flush();
 
   Settings settings_;
   LocalBackendOptions options_;
@@ -95,6 +103,10 @@ class LocalBackend : public Backend {
   std::unique_ptr<ObjectIndexes> objects_;
   std::unique_ptr<LocalState> state_;
   int64_t run_id_ = 0;
+  std::set<std::string> marked_running_;  // test keys
+  std::vector<Store::TestResult> pending_;
+  std::chrono::steady_clock::time_point last_flush_ =
+      std::chrono::steady_clock::now();
   bool wants_files_ = true;
   // The start-up code, once known; null: not yet, or not indexable.
   std::unique_ptr<StartupScope> startup_;

@@ -110,7 +110,6 @@ const std::vector<TestDecision>& ItrSession::Plan(
   }
   decisions_ = std::move(*decisions);
   options_.coverage->WantFiles(backend_->WantsFiles());
-  options_.coverage->WantFiles(backend_->WantsFiles());
   diagnostics().Detail(
       1, absl::StrFormat("planned in %.1f ms from %s",
                          MillisecondsSince(started), settings_.store_path));
@@ -127,6 +126,7 @@ void ItrSession::RunAnyway(size_t index, const std::string& reason) {
 std::vector<size_t> ItrSession::SelectTests(
     const std::vector<size_t>& considered) {
   std::vector<size_t> skipped;
+  std::vector<TestIdentity> to_run;
   size_t forced = 0;
   double saved_ms = 0;
   for (size_t i : considered) {
@@ -136,13 +136,17 @@ std::vector<size_t> ItrSession::SelectTests(
         d.skip ? 1 : 2,
         absl::StrCat(d.skip ? "skip " : "run  ", planned_[i].identity.Key(),
                      ": ", d.reason));
-    if (!d.skip) continue;
+    if (!d.skip) {
+      to_run.push_back(planned_[i].identity);
+      continue;
+    }
     saved_ms += d.estimated_saving_ms;
     skipped.push_back(i);
     skipped_.push_back({planned_[i].identity, d});
   }
   diagnostics().Info(Summary(skipped.size(), considered.size(), saved_ms,
                              forced, settings_.collect_only));
+  if (backend_ != nullptr) backend_->TestsWillRun(to_run);
   return skipped;
 }
 
@@ -162,7 +166,6 @@ void ItrSession::TestStarted(size_t index) {
 }
 
 void ItrSession::TestsLaunched(const std::vector<size_t>& indices) {
-  RecordCodeBeforeTests();
   RecordCodeBeforeTests();
   std::vector<TestIdentity> tests;
   for (size_t i : indices) tests.push_back(planned_[i].identity);

@@ -675,44 +675,48 @@ absl::StatusOr<int64_t> SqliteStore::UpsertTest(
 
 absl::Status SqliteStore::MarkStarted(const std::string& module,
                                       const std::string& configuration,
-                                      const TestIdentity& test,
+                                      const std::vector<TestIdentity>& tests,
                                       int64_t run_id) {
+  if (tests.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  absl::StatusOr<int64_t> id =
-      UpsertTest(module, configuration, test, run_id, "running");
-  ITR_RETURN_IF_ERROR(id.status());
+  for (const TestIdentity& test : tests) {
+    ITR_RETURN_IF_ERROR(
+        UpsertTest(module, configuration, test, run_id, "running").status());
+  }
   return transaction.Commit();
 }
 
-absl::Status SqliteStore::RecordResult(const std::string& module,
-                                       const std::string& configuration,
-                                       const TestIdentity& test, int64_t run_id,
-                                       const Result& result,
-                                       const DependencySet& deps) {
-  const char* status = result.outcome == TestOutcome::kPassed   ? "passed"
-                       : result.outcome == TestOutcome::kFailed ? "failed"
-                                                                : "skipped";
+absl::Status SqliteStore::RecordResults(
+    const std::string& module, const std::string& configuration,
+    int64_t run_id, const std::vector<TestResult>& results) {
+  if (results.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
-  ITR_ASSIGN_OR_RETURN(int64_t id,
-                       UpsertTest(module, configuration, test, run_id, status));
-  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
-  Statement details(
-      statements_.get(),
-      "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
-      "forced = ?4, functions = ?5 WHERE id = ?1");
-  details.Bind(1, id)
-      .Bind(2, result.duration_ms)
-      .Bind(3, int64_t{result.coverage_complete})
-      .Bind(4, int64_t{result.forced})
-      .BindBlob(5, functions);
-  ITR_RETURN_IF_ERROR(details.Run());
-  ITR_RETURN_IF_ERROR(LinkCoarse(
-      "DELETE FROM test_dependencies WHERE test_id = ?1",
-      "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
-      "VALUES (?1, ?2)",
-      id, deps.coarse));
+  for (const TestResult& r : results) {
+    const char* status = r.result.outcome == TestOutcome::kPassed ? "passed"
+                         : r.result.outcome == TestOutcome::kFailed
+                             ? "failed"
+                             : "skipped";
+    ITR_ASSIGN_OR_RETURN(
+        int64_t id, UpsertTest(module, configuration, r.test, run_id, status));
+    ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(r.deps.functions));
+    Statement details(
+        statements_.get(),
+        "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
+        "forced = ?4, functions = ?5 WHERE id = ?1");
+    details.Bind(1, id)
+        .Bind(2, r.result.duration_ms)
+        .Bind(3, int64_t{r.result.coverage_complete})
+        .Bind(4, int64_t{r.result.forced})
+        .BindBlob(5, functions);
+    ITR_RETURN_IF_ERROR(details.Run());
+    ITR_RETURN_IF_ERROR(LinkCoarse(
+        "DELETE FROM test_dependencies WHERE test_id = ?1",
+        "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
+        "VALUES (?1, ?2)",
+        id, r.deps.coarse));
+  }
   return transaction.Commit();
 }
 

@@ -75,14 +75,14 @@ class SqliteStore : public Store {
                                    const std::string& configuration) override;
   absl::Status SetRunDependencies(int64_t run_id, const DependencySet& deps,
                                   bool finished) override;
+  using Store::MarkStarted;
   absl::Status MarkStarted(const std::string& module,
                            const std::string& configuration,
-                           const TestIdentity& test, int64_t run_id) override;
-  absl::Status RecordResult(const std::string& module,
-                            const std::string& configuration,
-                            const TestIdentity& test, int64_t run_id,
-                            const Result& result,
-                            const DependencySet& deps) override;
+                           const std::vector<TestIdentity>& tests,
+                           int64_t run_id) override;
+  absl::Status RecordResults(const std::string& module,
+                             const std::string& configuration, int64_t run_id,
+                             const std::vector<TestResult>& results) override;
   absl::Status RecordSkips(const std::vector<int64_t>& test_ids) override;
   absl::Status SetObjectPaths(
       const std::string& module,

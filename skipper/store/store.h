@@ -151,23 +151,41 @@ class Store {
   virtual absl::Status SetRunDependencies(int64_t run_id,
                                           const DependencySet& deps,
                                           bool finished) = 0;
-  // Until it ends, the test's record says "running" (a crash leaves it so,
-  // and it runs next time).
+  // Until they end, the tests' records say "running" (a crash leaves them
+  // so, and they run next time). One transaction.
   virtual absl::Status MarkStarted(const std::string& module,
                                    const std::string& configuration,
-                                   const TestIdentity& test,
+                                   const std::vector<TestIdentity>& tests,
                                    int64_t run_id) = 0;
+  absl::Status MarkStarted(const std::string& module,
+                           const std::string& configuration,
+                           const TestIdentity& test, int64_t run_id) {
+    return MarkStarted(module, configuration, std::vector<TestIdentity>{test},
+                       run_id);
+  }
   struct Result {
     TestOutcome outcome = TestOutcome::kPassed;
     double duration_ms = 0;
     bool coverage_complete = false;
     bool forced = false;
   };
-  virtual absl::Status RecordResult(const std::string& module,
-                                    const std::string& configuration,
-                                    const TestIdentity& test, int64_t run_id,
-                                    const Result& result,
-                                    const DependencySet& deps) = 0;
+  struct TestResult {
+    TestIdentity test;
+    Result result;
+    DependencySet deps;
+  };
+  // One transaction for all of them.
+  virtual absl::Status RecordResults(const std::string& module,
+                                     const std::string& configuration,
+                                     int64_t run_id,
+                                     const std::vector<TestResult>& results) = 0;
+  absl::Status RecordResult(const std::string& module,
+                            const std::string& configuration,
+                            const TestIdentity& test, int64_t run_id,
+                            const Result& result, const DependencySet& deps) {
+    return RecordResults(module, configuration, run_id,
+                         {TestResult{test, result, deps}});
+  }
   // Counts skips and the time they saved (the last duration of each test).
   virtual absl::Status RecordSkips(const std::vector<int64_t>& test_ids) = 0;
   virtual absl::Status SetObjectPaths(
