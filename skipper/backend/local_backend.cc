@@ -164,20 +164,38 @@ bool LocalBackend::MapFunctions(const ExecutedCode& executed,
   return true;
 }
 
+const Dependency& LocalBackend::FunctionDependency(const FunctionRef& f) {
+  auto [entry, added] = function_deps_.try_emplace({f.index, f.function});
+  if (added) {
+    entry->second = {
+        kFunctionDependency,
+        ObjectIndexes::FunctionKey(*f.object, *f.index, f.function),
+        f.index->functions()[f.function].fingerprint.Hex()};
+  }
+  return entry->second;
+}
+
+const Dependency& LocalBackend::UnitDependency(const FunctionRef& f) {
+  uint32_t unit = f.index->functions()[f.function].unit;
+  auto [entry, added] = unit_deps_.try_emplace({f.index, unit});
+  if (added) {
+    entry->second = {kUnitDependency,
+                     ObjectIndexes::UnitKey(*f.object, *f.index, unit),
+                     f.index->units()[unit].fingerprint.Hex()};
+  }
+  return entry->second;
+}
+
 void LocalBackend::AddFunctions(const std::vector<FunctionRef>& functions,
-                                DependencySet* deps) {
+                                Store::TestResult* into) {
   std::set<std::pair<const FunctionIndex*, uint32_t>> units;
+  into->interned_functions.reserve(into->interned_functions.size() +
+                                   functions.size());
   for (const FunctionRef& f : functions) {
-    const IndexedFunction& function = f.index->functions()[f.function];
-    deps->functions.push_back(
-        {kFunctionDependency,
-         ObjectIndexes::FunctionKey(*f.object, *f.index, f.function),
-         function.fingerprint.Hex()});
-    if (units.insert({f.index, function.unit}).second) {
-      deps->coarse.push_back(
-          {kUnitDependency,
-           ObjectIndexes::UnitKey(*f.object, *f.index, function.unit),
-           f.index->units()[function.unit].fingerprint.Hex()});
+    into->interned_functions.push_back(&FunctionDependency(f));
+    if (units.insert({f.index, f.index->functions()[f.function].unit})
+            .second) {
+      into->deps.coarse.push_back(UnitDependency(f));
     }
   }
 }
@@ -213,15 +231,15 @@ void LocalBackend::AddReads(const ExecutedCode& executed,
 
 bool LocalBackend::AddOwnStartup(const ExecutedCode& executed,
                                  const std::vector<FunctionRef>& functions,
-                                 DependencySet* deps) {
+                                 Store::TestResult* into) {
   if (executed.startup_objects.empty()) return true;
   ExecutedCode startup;
   startup.objects = executed.startup_objects;
   std::vector<FunctionRef> startup_functions;
   if (!MapFunctions(startup, &startup_functions)) return false;
   StartupScope scope(std::move(startup_functions));
-  AddFunctions(scope.global(), deps);
-  AddFunctions(scope.RelevantTo(functions), deps);
+  AddFunctions(scope.global(), into);
+  AddFunctions(scope.RelevantTo(functions), into);
   return true;
 }
 
@@ -236,19 +254,22 @@ void LocalBackend::EnsureStartupScope(const ExecutedCode& startup) {
 }
 
 void LocalBackend::TestFinished(const TestRun& run) {
-  DependencySet deps;
+  Store::TestResult record;
+  record.test = run.identity;
+  DependencySet& deps = record.deps;
   std::vector<FunctionRef> functions;
   bool usable = run.executed.complete;
   // Without the start-up code (never reported, or not indexable), which
   // start-up functions the test depends on is unknown: the file rule.
   if (settings_.granularity == Granularity::kFunction && startup_ != nullptr &&
       !run.executed.objects.empty() && MapFunctions(run.executed, &functions) &&
-      AddOwnStartup(run.executed, functions, &deps)) {
-    AddFunctions(functions, &deps);
-    AddFunctions(startup_->RelevantTo(functions), &deps);
+      AddOwnStartup(run.executed, functions, &record)) {
+    AddFunctions(functions, &record);
+    AddFunctions(startup_->RelevantTo(functions), &record);
     // No instrumented function at all: code we cannot see ran.
     usable = usable && !functions.empty();
   } else {
+    record.interned_functions.clear();
     deps.coarse = CompiledFiles(run.executed);
     usable = usable && !run.executed.files.empty();
   }
@@ -265,10 +286,8 @@ void LocalBackend::TestFinished(const TestRun& run) {
     deps.coarse.push_back(
         {kReadDependency, file, fingerprinter_->Content(file)});
   }
-  pending_.push_back(
-      {run.identity,
-       Store::Result{run.outcome, run.duration_ms, usable, run.forced},
-       std::move(deps)});
+  record.result = {run.outcome, run.duration_ms, usable, run.forced};
+  pending_.push_back(std::move(record));
   // Written in batches (a transaction per test would cost more than a fast
   // test); the "running" mark covers the ones not written yet.
   if (pending_.size() >= kResultsPerWrite ||
@@ -279,12 +298,16 @@ void LocalBackend::TestFinished(const TestRun& run) {
 
 DependencySet LocalBackend::OutsideTestsDependencies(
     const CodeOutsideTests& code) {
-  DependencySet deps;
+  Store::TestResult record;
+  DependencySet& deps = record.deps;
   std::vector<FunctionRef> between;
   if (startup_ != nullptr && NamesItsFunctions(code.between_tests) &&
       MapFunctions(code.between_tests, &between)) {
-    AddFunctions(startup_->global(), &deps);
-    AddFunctions(between, &deps);
+    AddFunctions(startup_->global(), &record);
+    AddFunctions(between, &record);
+    for (const Dependency* function : record.interned_functions) {
+      deps.functions.push_back(*function);
+    }
   } else {
     // The file rule, for all of it together.
     for (const ExecutedCode* phase : {&code.startup, &code.between_tests}) {
@@ -301,7 +324,7 @@ DependencySet LocalBackend::OutsideTestsDependencies(
     AddReads(*phase, nullptr, &deps);
     if (!phase->complete) deps.coarse.push_back(Unknown("incomplete"));
   }
-  return deps;
+  return std::move(record.deps);
 }
 
 void LocalBackend::OutsideTestsExecuted(const CodeOutsideTests& code,

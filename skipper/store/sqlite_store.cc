@@ -560,40 +560,82 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(
   return id;
 }
 
-absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep) {
-  // One statement for new and known fingerprints: the no-op update makes
-  // RETURNING yield the existing row's id.
-  Statement upsert(statements_.get(),
-                   "INSERT INTO fingerprints (kind, key, fingerprint) "
-                   "VALUES (?1, ?2, ?3) ON CONFLICT (kind, key, fingerprint) "
-                   "DO UPDATE SET kind = excluded.kind RETURNING id");
-  upsert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep,
+                                                   bool probably_new) {
+  // Known fingerprints are only read (a write per lookup would rewrite
+  // their pages); one believed new is inserted first, and read when
+  // another process was first.
+  Statement find(statements_.get(),
+                 "SELECT id FROM fingerprints "
+                 "WHERE kind = ?1 AND key = ?2 AND fingerprint = ?3");
   absl::Status status;
-  if (upsert.Step(&status)) {
-    int64_t id = upsert.Int(0);
-    absl::Status rest = upsert.Run();
-    ITR_RETURN_IF_ERROR(rest);
-    return id;
+  if (!probably_new) {
+    find.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+    if (find.Step(&status)) return find.Int(0);
+    ITR_RETURN_IF_ERROR(status);
+    find.Reset();
+  }
+  Statement insert(statements_.get(),
+                   "INSERT OR IGNORE INTO fingerprints (kind, key, fingerprint) "
+                   "VALUES (?1, ?2, ?3)");
+  insert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+  ITR_RETURN_IF_ERROR(insert.Run());
+  if (sqlite3_changes(db_) == 1) return sqlite3_last_insert_rowid(db_);
+  find.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+  if (find.Step(&status)) return find.Int(0);
+  ITR_RETURN_IF_ERROR(status);
+  return absl::InternalError("a fingerprint could be neither read nor added");
+}
+
+absl::Status SqliteStore::LoadFunctionIds() {
+  if (function_ids_loaded_) return absl::OkStatus();
+  Statement query(statements_.get(),
+                  "SELECT id, key, fingerprint FROM fingerprints "
+                  "WHERE kind = 'function'");
+  std::string cache_key;
+  absl::Status status;
+  while (query.Step(&status)) {
+    cache_key.assign(query.Text(1)).append(1, '\0').append(query.Text(2));
+    fingerprint_ids_.emplace(cache_key, query.Int(0));
   }
   ITR_RETURN_IF_ERROR(status);
-  return absl::InternalError("fingerprint upsert returned no id");
+  function_ids_loaded_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteStore::FunctionId(const Dependency& dep) {
+  // One read of them all, not one lookup per function and process.
+  ITR_RETURN_IF_ERROR(LoadFunctionIds());
+  std::string cache_key = dep.key;
+  cache_key.append(1, '\0').append(dep.fingerprint);
+  auto cached = fingerprint_ids_.find(cache_key);
+  if (cached != fingerprint_ids_.end()) return cached->second;
+  // Every function fingerprint was loaded: this one is new.
+  ITR_ASSIGN_OR_RETURN(int64_t id, FingerprintId(dep, /*probably_new=*/true));
+  fingerprint_ids_.emplace(std::move(cache_key), id);
+  return id;
 }
 
 absl::StatusOr<std::string> SqliteStore::FunctionSet(
-    const std::vector<Dependency>& functions) {
+    const std::vector<Dependency>& functions,
+    const std::vector<const Dependency*>& interned) {
   std::vector<int64_t> ids;
-  ids.reserve(functions.size());
-  std::string cache_key;
+  ids.reserve(functions.size() + interned.size());
   for (const Dependency& dep : functions) {
-    cache_key.assign(dep.key).append(1, '\0').append(dep.fingerprint);
-    auto cached = fingerprint_ids_.find(cache_key);
-    if (cached != fingerprint_ids_.end()) {
-      ids.push_back(cached->second);
-      continue;
-    }
-    ITR_ASSIGN_OR_RETURN(int64_t id, FingerprintId(dep));
-    fingerprint_ids_.emplace(cache_key, id);
+    ITR_ASSIGN_OR_RETURN(int64_t id, FunctionId(dep));
     ids.push_back(id);
+  }
+  for (const Dependency* dep : interned) {
+    auto [cached, added] = interned_ids_.try_emplace(dep, 0);
+    if (added) {
+      absl::StatusOr<int64_t> id = FunctionId(*dep);
+      if (!id.ok()) {
+        interned_ids_.erase(cached);
+        return id.status();
+      }
+      cached->second = *id;
+    }
+    ids.push_back(cached->second);
   }
   return EncodeIdSet(std::move(ids));
 }
@@ -621,6 +663,23 @@ absl::Status SqliteStore::LinkCoarse(const char* clear_sql,
 absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
                                              const DependencySet& deps,
                                              bool finished) {
+  return KeepingIdsValid(WriteRunDependencies(run_id, deps, finished));
+}
+
+absl::Status SqliteStore::KeepingIdsValid(absl::Status written) {
+  // A rolled-back insert's id may be given to another fingerprint later:
+  // ids cached since the transaction began cannot be trusted.
+  if (!written.ok()) {
+    fingerprint_ids_.clear();
+    interned_ids_.clear();
+    function_ids_loaded_ = false;
+  }
+  return written;
+}
+
+absl::Status SqliteStore::WriteRunDependencies(int64_t run_id,
+                                               const DependencySet& deps,
+                                               bool finished) {
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   ITR_RETURN_IF_ERROR(LinkCoarse(
@@ -628,7 +687,7 @@ absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
       "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
       "VALUES (?1, ?2)",
       run_id, deps.coarse));
-  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
+  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions, {}));
   Statement update(statements_.get(),
                    "UPDATE runs SET functions = ?2 WHERE id = ?1");
   update.Bind(1, run_id).BindBlob(2, functions);
@@ -690,6 +749,13 @@ absl::Status SqliteStore::MarkStarted(const std::string& module,
 absl::Status SqliteStore::RecordResults(
     const std::string& module, const std::string& configuration,
     int64_t run_id, const std::vector<TestResult>& results) {
+  return KeepingIdsValid(WriteResults(module, configuration, run_id, results));
+}
+
+absl::Status SqliteStore::WriteResults(const std::string& module,
+                                       const std::string& configuration,
+                                       int64_t run_id,
+                                       const std::vector<TestResult>& results) {
   if (results.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
@@ -700,7 +766,8 @@ absl::Status SqliteStore::RecordResults(
                              : "skipped";
     ITR_ASSIGN_OR_RETURN(
         int64_t id, UpsertTest(module, configuration, r.test, run_id, status));
-    ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(r.deps.functions));
+    ITR_ASSIGN_OR_RETURN(std::string functions,
+                         FunctionSet(r.deps.functions, r.interned_functions));
     Statement details(
         statements_.get(),
         "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
@@ -822,6 +889,8 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
   deleted += sqlite3_changes(db_);
   ITR_RETURN_IF_ERROR(transaction.Commit());
   fingerprint_ids_.clear();
+  interned_ids_.clear();
+  function_ids_loaded_ = false;
   return deleted;
 }
 
@@ -833,6 +902,8 @@ absl::Status SqliteStore::Reset() {
            "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
            "DELETE FROM stat_cache; DELETE FROM objects;"));
   fingerprint_ids_.clear();
+  interned_ids_.clear();
+  function_ids_loaded_ = false;
   return transaction.Commit();
 }
 

@@ -102,9 +102,22 @@ class SqliteStore : public Store {
       const std::string& module, const std::string& configuration);
   absl::Status Migrate();
   absl::Status Exec(const char* sql);
-  absl::StatusOr<int64_t> FingerprintId(const Dependency& dep);
+  // `probably_new`: insert first (every known one is cached).
+  absl::StatusOr<int64_t> FingerprintId(const Dependency& dep,
+                                        bool probably_new = false);
+  absl::Status LoadFunctionIds();
+  // Returns `written`; on an error, forgets the cached fingerprint ids.
+  absl::Status KeepingIdsValid(absl::Status written);
+  absl::Status WriteRunDependencies(int64_t run_id, const DependencySet& deps,
+                                    bool finished);
+  absl::Status WriteResults(const std::string& module,
+                            const std::string& configuration, int64_t run_id,
+                            const std::vector<TestResult>& results);
+  // The blob of a test's or run's functions.
   absl::StatusOr<std::string> FunctionSet(
-      const std::vector<Dependency>& functions);
+      const std::vector<Dependency>& functions,
+      const std::vector<const Dependency*>& interned);
+  absl::StatusOr<int64_t> FunctionId(const Dependency& dep);
   absl::Status LinkCoarse(const char* clear_sql, const char* link_sql,
                           int64_t owner, const std::vector<Dependency>& deps);
   absl::StatusOr<int64_t> UpsertTest(const std::string& module,
@@ -120,7 +133,11 @@ class SqliteStore : public Store {
   std::unique_ptr<StatementCache> statements_;
   // (kind, key, fingerprint) -> id of the fingerprints this connection
   // wrote or found: a run links the same functions test after test.
+  // "<key>\0<fingerprint>" of function fingerprints -> id; all of them
+  // once LoadFunctionIds ran.
   absl::flat_hash_map<std::string, int64_t> fingerprint_ids_;
+  bool function_ids_loaded_ = false;
+  absl::flat_hash_map<const Dependency*, int64_t> interned_ids_;
 };
 
 }  // namespace itr::skipper

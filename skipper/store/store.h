@@ -173,6 +173,11 @@ class Store {
     TestIdentity test;
     Result result;
     DependencySet deps;
+    // More functions, as dependencies the caller keeps (interned: one
+    // object per function for the life of the store): the store caches
+    // their ids by address, so a run of many tests sharing functions
+    // copies and hashes no string per test.
+    std::vector<const Dependency*> interned_functions;
   };
   // One transaction for all of them.
   virtual absl::Status RecordResults(const std::string& module,
@@ -184,7 +189,7 @@ class Store {
                             const TestIdentity& test, int64_t run_id,
                             const Result& result, const DependencySet& deps) {
     return RecordResults(module, configuration, run_id,
-                         {TestResult{test, result, deps}});
+                         {TestResult{test, result, deps, {}}});
   }
   // Counts skips and the time they saved (the last duration of each test).
   virtual absl::Status RecordSkips(const std::vector<int64_t>& test_ids) = 0;
