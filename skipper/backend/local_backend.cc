@@ -90,8 +90,8 @@ int64_t LocalBackend::RunId() {
 
 void LocalBackend::Flush() {
   if (pending_.empty()) return;
-  Check(store_->RecordResults(options_.module, options_.configuration,
-                              RunId(), pending_));
+  Check(store_->RecordResults(options_.module, options_.configuration, RunId(),
+                              pending_));
   // Written: a test that starts again (--gtest_repeat) is marked again.
   for (const Store::TestResult& result : pending_) {
     marked_running_.erase(result.test.Key());
@@ -193,8 +193,7 @@ void LocalBackend::AddFunctions(const std::vector<FunctionRef>& functions,
                                    functions.size());
   for (const FunctionRef& f : functions) {
     into->interned_functions.push_back(&FunctionDependency(f));
-    if (units.insert({f.index, f.index->functions()[f.function].unit})
-            .second) {
+    if (units.insert({f.index, f.index->functions()[f.function].unit}).second) {
       into->deps.coarse.push_back(UnitDependency(f));
     }
   }

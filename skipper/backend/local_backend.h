@@ -13,8 +13,8 @@
 #ifndef ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 #define ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>

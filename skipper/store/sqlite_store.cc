@@ -575,9 +575,10 @@ absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep,
     ITR_RETURN_IF_ERROR(status);
     find.Reset();
   }
-  Statement insert(statements_.get(),
-                   "INSERT OR IGNORE INTO fingerprints (kind, key, fingerprint) "
-                   "VALUES (?1, ?2, ?3)");
+  Statement insert(
+      statements_.get(),
+      "INSERT OR IGNORE INTO fingerprints (kind, key, fingerprint) "
+      "VALUES (?1, ?2, ?3)");
   insert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
   ITR_RETURN_IF_ERROR(insert.Run());
   if (sqlite3_changes(db_) == 1) return sqlite3_last_insert_rowid(db_);
@@ -747,8 +748,8 @@ absl::Status SqliteStore::MarkStarted(const std::string& module,
 }
 
 absl::Status SqliteStore::RecordResults(
-    const std::string& module, const std::string& configuration,
-    int64_t run_id, const std::vector<TestResult>& results) {
+    const std::string& module, const std::string& configuration, int64_t run_id,
+    const std::vector<TestResult>& results) {
   return KeepingIdsValid(WriteResults(module, configuration, run_id, results));
 }
 
@@ -760,10 +761,9 @@ absl::Status SqliteStore::WriteResults(const std::string& module,
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   for (const TestResult& r : results) {
-    const char* status = r.result.outcome == TestOutcome::kPassed ? "passed"
-                         : r.result.outcome == TestOutcome::kFailed
-                             ? "failed"
-                             : "skipped";
+    const char* status = r.result.outcome == TestOutcome::kPassed   ? "passed"
+                         : r.result.outcome == TestOutcome::kFailed ? "failed"
+                                                                    : "skipped";
     ITR_ASSIGN_OR_RETURN(
         int64_t id, UpsertTest(module, configuration, r.test, run_id, status));
     ITR_ASSIGN_OR_RETURN(std::string functions,

@@ -180,10 +180,9 @@ class Store {
     std::vector<const Dependency*> interned_functions;
   };
   // One transaction for all of them.
-  virtual absl::Status RecordResults(const std::string& module,
-                                     const std::string& configuration,
-                                     int64_t run_id,
-                                     const std::vector<TestResult>& results) = 0;
+  virtual absl::Status RecordResults(
+      const std::string& module, const std::string& configuration,
+      int64_t run_id, const std::vector<TestResult>& results) = 0;
   absl::Status RecordResult(const std::string& module,
                             const std::string& configuration,
                             const TestIdentity& test, int64_t run_id,
