@@ -46,6 +46,9 @@ extern const char kCtestUsage[];
 
 // --- shared helpers (common.cc) ---
 
+// The nearest ancestor of `start` (itself included) holding .git, or "".
+std::string GitAncestor(const std::string& start);
+
 // Opens the store only if its file exists (read commands never create one).
 // Sets *missing and returns nullptr when there is no store yet; on an error,
 // prints it to stderr and returns nullptr with *missing false.

@@ -8,9 +8,38 @@
 #include <system_error>
 
 #include "cli/commands.h"
+#include "skipper/base/diagnostics.h"
+#include "skipper/ctest/build_tree.h"
+#include "skipper/ctest/ctest_invocation.h"
 #include "skipper/ctest/ctest_runner.h"
 
 namespace itr::cli {
+
+namespace {
+
+// `repo_root` unless no repository holds it (the working directory is
+// outside one, e.g. a build directory elsewhere) and none was named: then
+// the repository of the sources the tested build tree was configured from.
+std::string RepositoryOfBuild(const std::string& repo_root,
+                              const std::vector<std::string>& args,
+                              const std::string& cwd) {
+  const char* given = std::getenv("ITR_REPO_ROOT");
+  if ((given != nullptr && *given) || !GitAncestor(repo_root).empty()) {
+    return repo_root;
+  }
+  std::string test_dir = skipper::ctest::ParseCtestArgs(args, cwd).test_dir;
+  std::string sources = skipper::ctest::BuildTreeSourceDir(test_dir);
+  std::string root = sources.empty() ? "" : GitAncestor(sources);
+  if (root.empty()) {
+    skipper::ProcessDiagnostics().Warning(
+        "no git repository above the working directory (" + repo_root +
+        ") or the build tree's sources; set ITR_REPO_ROOT to the repository");
+    return repo_root;
+  }
+  return root;
+}
+
+}  // namespace
 
 const char kCtestUsage[] =
     "usage: itr ctest [ctest arguments...]\n"
@@ -37,12 +66,12 @@ int RunCtestCommand(const std::vector<std::string>& args,
     return kExitOk;
   }
   skipper::ctest::CtestRunOptions options;
-  options.repo_root = repo_root;
   if (const char* ctest = std::getenv("ITR_CTEST"); ctest && *ctest) {
     options.ctest = ctest;
   }
   std::error_code error;
   options.cwd = std::filesystem::current_path(error).string();
+  options.repo_root = RepositoryOfBuild(repo_root, args, options.cwd);
   return skipper::ctest::RunCtest(options, args);
 }
 

@@ -124,15 +124,9 @@ std::string FindRepoRoot(const std::string& flag) {
     if (env != nullptr) root = env;
   }
   if (root.empty()) {
-    fs::path cwd = fs::current_path(error);
-    for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
-      if (fs::exists(dir / ".git", error)) {
-        root = dir.string();
-        break;
-      }
-      if (dir == dir.parent_path()) break;
-    }
-    if (root.empty()) root = cwd.string();
+    std::string cwd = fs::current_path(error).string();
+    root = GitAncestor(cwd);
+    if (root.empty()) root = cwd;
   }
   fs::path absolute = fs::absolute(root, error);
   return error ? root : absolute.lexically_normal().string();

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "compile_directories.h"
+
 namespace itr::runtime {
 
 namespace {
@@ -23,21 +25,50 @@ std::string CurrentDirectory() {
   return buffer;
 }
 
-std::string FindRepositoryRoot() {
-  if (const char* env = getenv("ITR_REPO_ROOT"); env != nullptr && *env) {
-    std::string root = Canonical(env);
-    if (!root.empty()) return root;
-  }
-  std::string cwd = Canonical(CurrentDirectory());
-  if (cwd.empty()) return std::string(1, '/');
-  for (std::string dir = cwd;;) {
+// The nearest ancestor of `start` (itself included) holding ".git", or "".
+std::string GitAncestor(const std::string& start) {
+  for (std::string dir = start; !dir.empty();) {
     struct stat st {};
     if (stat((dir + "/.git").c_str(), &st) == 0) return dir;
     if (dir == "/") break;
     size_t slash = dir.rfind('/');
     dir = slash == 0 ? "/" : dir.substr(0, slash);
   }
-  return cwd;
+  return "";
+}
+
+struct FoundRoot {
+  std::string root;
+  std::string problem;  // "" when found
+};
+
+// ITR_REPO_ROOT; else the repository above the working directory; else
+// the one above the sources the process's code was compiled from (its
+// debug information), for a build directory outside the repository; else
+// the working directory, with the problem said.
+FoundRoot FindRepositoryRoot() {
+  if (const char* env = getenv("ITR_REPO_ROOT"); env != nullptr && *env) {
+    std::string root = Canonical(env);
+    if (!root.empty()) return {root, ""};
+  }
+  std::string cwd = Canonical(CurrentDirectory());
+  if (cwd.empty()) cwd = "/";
+  if (std::string root = GitAncestor(cwd); !root.empty()) return {root, ""};
+  for (const std::string& dir : CompileDirectories()) {
+    std::string canonical = Canonical(dir);
+    std::string root = GitAncestor(canonical.empty() ? dir : canonical);
+    if (!root.empty()) return {root, ""};
+  }
+  return {cwd,
+          "no git repository above the working directory (" + cwd +
+              ") or the sources this binary was compiled from; test "
+              "dependencies are absolute paths and nothing is skipped (set "
+              "ITR_REPO_ROOT to the repository)"};
+}
+
+const FoundRoot& Found() {
+  static const FoundRoot* found = new FoundRoot(FindRepositoryRoot());
+  return *found;
 }
 
 bool Under(const std::string& path, const std::string& root) {
@@ -74,10 +105,9 @@ std::string NormalizePath(const std::string& path) {
   return out.empty() ? "." : out;
 }
 
-const std::string& RepositoryRoot() {
-  static const std::string* root = new std::string(FindRepositoryRoot());
-  return *root;
-}
+const std::string& RepositoryRoot() { return Found().root; }
+
+const std::string& RepositoryRootProblem() { return Found().problem; }
 
 SourcePath ClassifySourcePath(const std::string& absolute,
                               const std::string& root) {

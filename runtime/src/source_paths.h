@@ -12,8 +12,14 @@ namespace itr::runtime {
 std::string NormalizePath(const std::string& path);
 
 // ITR_REPO_ROOT if set, else the nearest ancestor of the working directory
-// holding ".git", else the working directory. Resolved once, canonical.
+// holding ".git", else the nearest such ancestor of a directory the
+// process's code was compiled from (debug information), else the working
+// directory. Resolved once, canonical.
 const std::string& RepositoryRoot();
+
+// Why RepositoryRoot() is only the working directory: no repository was
+// found (one line), or "".
+const std::string& RepositoryRootProblem();
 
 struct SourcePath {
   std::string path;  // repo-relative, or absolute when external

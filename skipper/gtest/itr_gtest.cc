@@ -17,6 +17,12 @@
 #include "itr/session.h"
 #include "skipper/markers/unskippable.h"
 
+// The version of the GoogleTest target the adapter was built against
+// (compiler-flags/ItrAdapters.cmake): GoogleTest has no version macro.
+#ifndef ITR_GTEST_VERSION
+#define ITR_GTEST_VERSION "unknown"
+#endif
+
 namespace itr {
 namespace gtest {
 

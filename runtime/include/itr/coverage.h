@@ -140,9 +140,15 @@ ITR_API const itr_test_coverage* itr_session_coverage(void);
  * during a test does this automatically: the child's code is not recorded. */
 ITR_API void itr_test_mark_incomplete(const char* reason);
 
-/* The repository root that covered paths are relative to (ITR_REPO_ROOT, or
- * the nearest ancestor of the working directory holding .git). */
+/* The repository root that covered paths are relative to: ITR_REPO_ROOT, or
+ * the nearest ancestor of the working directory holding .git, or of the
+ * directories the instrumented code was compiled from (debug information:
+ * a build directory outside the repository), else the working directory. */
 ITR_API const char* itr_repository_root(void);
+
+/* Why itr_repository_root() is only the working directory (no repository
+ * found; one line, for a warning), or NULL. */
+ITR_API const char* itr_repository_root_problem(void);
 
 /* ---------------------------------------------------------------------
  * What a test executed, without line attribution (cheap): the executed
