@@ -39,6 +39,7 @@ int RunImpacted(const Options& options);
 int RunReset(const Options& options);
 int RunGc(const Options& options);
 int RunIndex(const Options& options);
+int RunReport(const Options& options);
 // `itr ctest <ctest args...>`: the arguments after "ctest" go to ctest.
 int RunCtestCommand(const std::vector<std::string>& args,
                     const std::string& repo_root);

@@ -17,26 +17,26 @@ namespace itr::cli {
 
 namespace {
 
-// `repo_root` unless no repository holds it (the working directory is
-// outside one, e.g. a build directory elsewhere) and none was named: then
-// the repository of the sources the tested build tree was configured from.
+// The repository of the sources the tested build tree was configured from
+// (its CMakeCache.txt) unless one was named: the repository is where the
+// sources are, not where ctest runs. Else `repo_root` (from the working
+// directory), with a warning when no repository holds it.
 std::string RepositoryOfBuild(const std::string& repo_root,
                               const std::vector<std::string>& args,
                               const std::string& cwd) {
   const char* given = std::getenv("ITR_REPO_ROOT");
-  if ((given != nullptr && *given) || !GitAncestor(repo_root).empty()) {
-    return repo_root;
-  }
+  if (given != nullptr && *given) return repo_root;
   std::string test_dir = skipper::ctest::ParseCtestArgs(args, cwd).test_dir;
   std::string sources = skipper::ctest::BuildTreeSourceDir(test_dir);
   std::string root = sources.empty() ? "" : GitAncestor(sources);
-  if (root.empty()) {
+  if (!root.empty()) return root;
+  if (GitAncestor(repo_root).empty()) {
     skipper::ProcessDiagnostics().Warning(
-        "no git repository above the working directory (" + repo_root +
-        ") or the build tree's sources; set ITR_REPO_ROOT to the repository");
-    return repo_root;
+        "no git repository above the build tree's sources or the working "
+        "directory (" +
+        repo_root + "); set ITR_REPO_ROOT to the repository");
   }
-  return root;
+  return repo_root;
 }
 
 }  // namespace

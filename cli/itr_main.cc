@@ -30,6 +30,7 @@ constexpr char kUsage[] =
     "  reset                forget every recorded test and run\n"
     "  gc                   delete runs and fingerprints nothing refers to\n"
     "  ctest [ctest args]   run ctest, skipping unchanged CTest tests\n"
+    "  report [<file>]      a static HTML report of the store's history\n"
     "  index <object>...    build the function index of linked objects\n"
     "                       (the post-link step itr_instrument adds)\n"
     "  help [<command>]     this text\n"
@@ -93,6 +94,14 @@ const std::map<std::string, Command>& Commands() {
         "and fingerprints nothing refers to. Decisions do not change. (Test\n"
         "binaries also do this every 64 runs.)\n",
         0, false}},
+      {"report",
+       {RunReport,
+        "usage: itr report [<file>] [--repo <dir>] [--store <file>]\n"
+        "Writes a static HTML page (default itr-report.html): per run the\n"
+        "tests run, skipped and forced, the time saved per run as a plot,\n"
+        "and for each test of the latest 20 runs why it ran (the dependency\n"
+        "that changed, a new test, a failure last time, unskippable...).\n",
+        0, false, "", true}},
       {"index",
        {RunIndex,
         "usage: itr index <object>...\n"

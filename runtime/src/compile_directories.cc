@@ -24,7 +24,11 @@ int CollectObjectPaths(dl_phdr_info* info, size_t, void* data) {
   std::string path = info->dlpi_name != nullptr ? info->dlpi_name : "";
   if (paths->empty() && path.empty()) path = ExecutablePath();
   bool system = path.rfind("/usr/", 0) == 0 || path.rfind("/lib", 0) == 0;
-  if (!path.empty() && path[0] == '/' && !system) paths->push_back(path);
+  // itr-cpp's own libraries are no part of the code under test.
+  bool ours = path.find("/libitr_") != std::string::npos;
+  if (!path.empty() && path[0] == '/' && !system && !ours) {
+    paths->push_back(path);
+  }
   return 0;
 }
 
@@ -35,8 +39,7 @@ std::string Attribute(Dwarf_Die* die, unsigned int name) {
   return text != nullptr ? text : "";
 }
 
-void AddUnitDirectories(const std::string& object,
-                        std::vector<std::string>* out) {
+void AddUnitDirectories(const std::string& object, CompileDirectories* out) {
   int fd = open(object.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   Dwarf* dwarf = dwarf_begin(fd, DWARF_C_READ);
@@ -54,11 +57,15 @@ void AddUnitDirectories(const std::string& object,
     if (!name.empty() && name[0] != '/' && !comp_dir.empty()) {
       name = comp_dir + "/" + name;
     }
-    for (std::string dir : {name.substr(0, name.rfind('/')), comp_dir}) {
-      if (dir.empty() || dir[0] != '/') continue;
-      dir = NormalizePath(dir);
-      if (std::find(out->begin(), out->end(), dir) == out->end()) {
-        out->push_back(dir);
+    if (!name.empty() && name[0] == '/') {
+      out->sources.back().push_back(
+          NormalizePath(name.substr(0, name.rfind('/'))));
+    }
+    if (!comp_dir.empty() && comp_dir[0] == '/') {
+      comp_dir = NormalizePath(comp_dir);
+      auto& all = out->compilations;
+      if (std::find(all.begin(), all.end(), comp_dir) == all.end()) {
+        all.push_back(comp_dir);
       }
     }
   }
@@ -68,11 +75,12 @@ void AddUnitDirectories(const std::string& object,
 
 }  // namespace
 
-std::vector<std::string> CompileDirectories() {
+CompileDirectories FindCompileDirectories() {
   std::vector<std::string> objects;
   dl_iterate_phdr(CollectObjectPaths, &objects);
-  std::vector<std::string> directories;
+  CompileDirectories directories;
   for (const std::string& object : objects) {
+    directories.sources.emplace_back();
     AddUnitDirectories(object, &directories);
   }
   return directories;

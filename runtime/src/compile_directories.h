@@ -9,12 +9,18 @@
 
 namespace itr::runtime {
 
-// For the executable, then each other loaded object outside /usr and /lib:
-// the directory of each compile unit's source file (DW_AT_name) and its
-// compilation directory (DW_AT_comp_dir), absolute, in that order, without
-// repeats. Reads the first compile units of each object only: what a
-// repository search needs, at a bounded cost.
-std::vector<std::string> CompileDirectories();
+struct CompileDirectories {
+  // Per object — the executable first, then each other loaded object
+  // outside /usr and /lib but itr-cpp's own — the directory of each of its
+  // compile units' main source file (DW_AT_name), one entry per unit.
+  std::vector<std::vector<std::string>> sources;
+  // Their compilation directories (DW_AT_comp_dir), without repeats.
+  std::vector<std::string> compilations;
+};
+
+// Reads the first compile units of each object only: what a repository
+// search needs, at a bounded cost.
+CompileDirectories FindCompileDirectories();
 
 }  // namespace itr::runtime
 

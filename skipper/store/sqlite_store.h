@@ -29,7 +29,7 @@ class StatementCache;
 
 class SqliteStore : public Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating it and its directory if needed) and migrates. Errors:
   // DataLoss (not a database / corrupt), FailedPrecondition (written by a
@@ -89,6 +89,13 @@ class SqliteStore : public Store {
   absl::Status SaveStatCache(
       const std::unordered_map<std::string, StatEntry>& entries) override;
 
+  absl::StatusOr<std::vector<RunSummary>> RunHistory() override;
+  absl::StatusOr<std::vector<RunTest>> RunTests(int64_t run_id) override;
+  absl::Status SetTestLines(int64_t test_id, int64_t run_id,
+                            absl::string_view lines) override;
+  absl::StatusOr<std::string> TestLines(int64_t test_id,
+                                        int64_t run_id) override;
+
   absl::StatusOr<Summary> Summarize() override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Modules()
       override;
@@ -102,6 +109,16 @@ class SqliteStore : public Store {
   absl::Status Migrate();
   absl::Status Exec(const char* sql);
   absl::StatusOr<int64_t> FingerprintId(const Dependency& dep);
+  absl::StatusOr<std::string> PreviousRecordReason(
+      const std::string& module, const std::string& configuration,
+      const TestIdentity& test);
+  absl::StatusOr<std::string> ChangedDependency(int64_t id,
+                                                const DependencySet& deps,
+                                                absl::string_view functions);
+  absl::Status RecordInHistory(int64_t id, const TestIdentity& test,
+                               int64_t run_id, const char* status,
+                               const Result& result, const DependencySet& deps,
+                               absl::string_view functions);
   absl::StatusOr<std::string> FunctionSet(
       const std::vector<Dependency>& functions);
   absl::Status LinkCoarse(const char* clear_sql, const char* link_sql,
@@ -120,6 +137,8 @@ class SqliteStore : public Store {
   // (kind, key, fingerprint) -> id of the fingerprints this connection
   // wrote or found: a run links the same functions test after test.
   std::unordered_map<std::string, int64_t> fingerprint_ids_;
+  // The run this store began (BeginRun): skips are recorded under it.
+  int64_t current_run_ = 0;
 };
 
 }  // namespace itr::skipper

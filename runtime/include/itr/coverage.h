@@ -141,9 +141,9 @@ ITR_API const itr_test_coverage* itr_session_coverage(void);
 ITR_API void itr_test_mark_incomplete(const char* reason);
 
 /* The repository root that covered paths are relative to: ITR_REPO_ROOT, or
- * the nearest ancestor of the working directory holding .git, or of the
- * directories the instrumented code was compiled from (debug information:
- * a build directory outside the repository), else the working directory. */
+ * the repository (nearest ancestor holding .git) of the sources the code
+ * was compiled from (debug information: the build directory may be
+ * anywhere), or of the working directory, else the working directory. */
 ITR_API const char* itr_repository_root(void);
 
 /* Why itr_repository_root() is only the working directory (no repository

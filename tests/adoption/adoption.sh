@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Adoption end to end (docs/adoption.md): tests/adoption/adopter, a project
+# that vendors GoogleTest as source, uses the plain target_link_libraries
+# signature, exports its instrumented static library and compiles its tests
+# as C++11 with -Werror, adopts itr-cpp with the documented lines only. Its
+# build directory is outside the repository; ctest runs the tests; no ITR_*
+# variable is set. Then the single-file GoogleTest layout (fused/).
+#   adoption.sh <itr-cpp source dir> <scratch dir> <itr binary>
+set -euo pipefail
+source_dir=$1 work=$2 itr=$3
+unset CCACHE_BASEDIR
+prefix=${ITR_SCRATCH_PREFIX:-}
+for variable in $(env | sed -n 's/^\(ITR_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$variable"; done
+export XDG_CACHE_HOME=$work/cache  # itr-cpp's cache, away from $HOME
+rm -rf "$work"
+mkdir -p "$work"
+repo=$work/repo build=$work/build
+# scratch <repo> <build> <fixture> [cmake args]: a git repository holding
+# the fixture, configured in <build>.
+scratch() {
+  local dir=$1 build_dir=$2 fixture=$3
+  shift 3
+  ITR_SCRATCH_PREFIX=$prefix ITR_SCRATCH_EXAMPLES="$source_dir/tests/adoption/$fixture" \
+    ITR_SCRATCH_BUILD=$build_dir "$source_dir/tools/make-scratch-example" "$dir" "$@"
+}
+echo > "$work/last.log"
+source "$source_dir/tests/e2e_checks.sh"
+source "$source_dir/tests/skipper/e2e/source_edits.sh"
+
+# exports <repo> <build>: what export() and install(EXPORT) wrote, with
+# the two directories' names taken out.
+exports() {
+  cat "$2/adopter-targets.cmake" "$2"/adopter/CMakeFiles/Export/*/adopter-targets*.cmake |
+    sed -e "s|$2|BUILD|g" -e "s|$1|REPO|g"
+}
+scratch "$work/before" "$work/before/build" adopter -DADOPTER_ITR=OFF
+scratch "$repo" "$build" adopter
+check exports_unchanged equals "$(exports "$repo" "$build")" \
+  "$(exports "$work/before" "$work/before/build")"
+rm -rf "$work/before"
+
+set +e
+cmake --build "$build" -- -j2 > "$work/last.log" 2>&1
+status=$?
+set -e
+check builds_cxx11_werror equals "$status" 0
+# link_line <target> <build>: the libraries ninja links <target> with.
+link_line() {
+  awk -v target="build $1" 'index($0, target) == 1 && /CXX_EXECUTABLE/ { found = 1 }
+    found && /^  LINK_LIBRARIES = / { print; exit }' "$2/build.ninja"
+}
+for target in area_tests scale_tests; do
+  line=$(link_line "adopter/$target" "$build")
+  check "${target}_links_the_vendored_gtest" contains "$line" " lib/libgtest.a"
+  check "${target}_links_no_other_gtest" lacks "$line" "/usr/lib/x86_64-linux-gnu/libgtest"
+done
+check only_one_gtest_main lacks "$(link_line adopter/scale_tests "$build")" "libgtest_main"
+
+# run_ctest <ctest args>: plain ctest in the build directory (outside the
+# repository); SKIPPED holds each in-process summary line.
+run_ctest() {
+  set +e
+  (cd "$build" && ctest -V "$@") > "$work/last.log" 2>&1
+  STATUS=$?
+  set -e
+  SUMMARIES=$(grep -oE 'itr: skipped [0-9]+ of [0-9]+ tests' "$work/last.log" || true)
+}
+all_skipped() { ! grep -vE 'skipped ([0-9]+) of \1 tests' <<<"$1" | grep -q .; }
+in_process=7  # area_tests, perimeter_tests, 3 scale.*, catch_tests, doctest_tests
+
+run_ctest -L in_process
+check first_run_passes equals "$STATUS" 0
+check first_run_has_every_session equals "$(count "$SUMMARIES")" "$in_process"
+check first_run_skips_nothing equals "$(grep -c 'skipped 0 of' <<<"$SUMMARIES")" "$in_process"
+check no_warning lacks "$(cat "$work/last.log")" "itr: warning"
+check store_in_the_repository test -f "$repo/.itr/itr.sqlite"
+
+run_ctest -L in_process
+check unchanged_rerun_passes equals "$STATUS" 0
+check unchanged_rerun_reports_every_session equals "$(count "$SUMMARIES")" "$in_process"
+check unchanged_rerun_skips_every_test all_skipped "$SUMMARIES"
+check unchanged_rerun_skips_gtest contains "$(cat "$work/last.log")" "itr: skipped 2 of 2 tests"
+check unchanged_rerun_skips_catch2_and_doctest equals \
+  "$(grep -c 'itr: skipped 3 of 3 tests' "$work/last.log")" 2
+
+version=$(cd "$build" && ITR_VERBOSE=1 adopter/area_tests 2>&1 | grep -o 'framework gtest [^ ,]*' || true)
+check gtest_version_is_the_vendored_one equals "$version" "framework gtest 1.12.1"
+
+# The zero-edit route: gtest_discover_tests and `itr ctest`.
+run_itr_ctest() {
+  set +e
+  (cd "$build" && "$itr" ctest "$@") > "$work/last.log" 2>&1
+  STATUS=$?
+  set -e
+  DISABLED=$(grep -c 'Not Run (Disabled)' "$work/last.log" || true)
+}
+run_itr_ctest -L zero_edit
+check itr_ctest_first_run_passes equals "$STATUS" 0
+check itr_ctest_first_run_runs_all equals "$DISABLED" 0
+run_itr_ctest -L zero_edit
+check itr_ctest_unchanged_skips_all equals "$DISABLED" 3
+
+# An edit runs exactly the tests that executed the function.
+edit_function "$repo/adopter/src/shapes.cpp" '^double Area(double width, double height) {'
+cmake --build "$build" -- -j2 > "$work/last.log" 2>&1
+run_ctest -L in_process
+check edit_runs_area_tests contains "$(cat "$work/last.log")" "[       OK ] Area.OfASquare"
+check edit_runs_the_catch2_area_case contains "$SUMMARIES" "itr: skipped 2 of 3 tests"
+check edit_skips_perimeter_tests lacks "$(cat "$work/last.log")" "[       OK ] Perimeter.OfASquare"
+run_itr_ctest -L zero_edit
+check itr_ctest_edit_runs_its_test equals "$DISABLED" 2
+check itr_ctest_edit_runs_name_area contains "$(cat "$work/last.log")" "name.Name.Area"
+
+# The single-file layout: GoogleTest compiled from one gmock-gtest-all.cc
+# into a target of the project's own, named by ITR_GTEST_TARGET.
+scratch "$work/fused" "$work/fused-build" fused -DITR_GTEST_TARGET=gmock_gtest_all
+set +e
+cmake --build "$work/fused-build" -- -j2 > "$work/last.log" 2>&1
+status=$?
+set -e
+check fused_builds equals "$status" 0
+line=$(link_line fused/fused_tests "$work/fused-build")
+check fused_links_its_single_file_gtest contains "$line" "libgmock_gtest_all.a"
+check fused_links_no_other_gtest lacks "$line" "libgtest"
+(cd "$work/fused-build" && fused/fused_tests) > "$work/last.log" 2>&1 || true
+(cd "$work/fused-build" && fused/fused_tests) > "$work/last.log" 2>&1 || true
+check fused_unchanged_rerun_skips_all contains "$(cat "$work/last.log")" "itr: skipped 2 of 2 tests"
+
+echo "$failures adoption check(s) failed"
+[ "$failures" -eq 0 ]
