@@ -40,6 +40,7 @@ int RunReset(const Options& options);
 int RunGc(const Options& options);
 int RunIndex(const Options& options);
 int RunReport(const Options& options);
+int RunCoverage(const Options& options);
 // `itr ctest <ctest args...>`: the arguments after "ctest" go to ctest.
 int RunCtestCommand(const std::vector<std::string>& args,
                     const std::string& repo_root);

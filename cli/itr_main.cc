@@ -31,6 +31,9 @@ constexpr char kUsage[] =
     "  gc                   delete runs and fingerprints nothing refers to\n"
     "  ctest [ctest args]   run ctest, skipping unchanged CTest tests\n"
     "  report [<file>]      a static HTML report of the store's history\n"
+    "  coverage <export> [<lcov> [<cobertura>]]\n"
+    "                       the last run's line coverage, skipped tests\n"
+    "                       included (lcov tracefile, Cobertura XML)\n"
     "  index <object>...    build the function index of linked objects\n"
     "                       (the post-link step itr_instrument adds)\n"
     "  help [<command>]     this text\n"
@@ -94,6 +97,18 @@ const std::map<std::string, Command>& Commands() {
         "and fingerprints nothing refers to. Decisions do not change. (Test\n"
         "binaries also do this every 64 runs.)\n",
         0, false}},
+      {"coverage",
+       {RunCoverage,
+        "usage: itr coverage <export> [<lcov file> [<cobertura file>]]\n"
+        "                    [--module <name>] [--repo <dir>] [--store <file>]\n"
+        "Writes the line coverage of the last run as a full run would show\n"
+        "it (default itr-coverage.info; Cobertura XML when a second file is\n"
+        "named): the lines of the tests that ran, from <export> (the run's\n"
+        "ITR_COVERAGE_EXPORT file, started empty), and the recorded lines of\n"
+        "the tests it skipped. Keeps each test's lines with its record for\n"
+        "later runs: run with ITR_COVERAGE_EXPORT and ITR_COLLECT_ONLY=1 once\n"
+        "to record them all. Exits 1 if there is no store.\n",
+        1, true, "the run's ITR_COVERAGE_EXPORT file", true}},
       {"report",
        {RunReport,
         "usage: itr report [<file>] [--repo <dir>] [--store <file>]\n"

@@ -111,6 +111,59 @@ run_itr_ctest -L zero_edit
 check itr_ctest_edit_runs_its_test equals "$DISABLED" 2
 check itr_ctest_edit_runs_name_area contains "$(cat "$work/last.log")" "name.Name.Area"
 
+# itr report: one static page, well-formed (an XML parser reads it whole),
+# with every run of the store, the plot, and why each test ran.
+set +e
+(cd "$repo" && "$itr" report "$work/report.html") > "$work/last.log" 2>&1
+status=$?
+set -e
+check report_written equals "$status" 0
+check report_is_complete equals "$(python3 - "$work/report.html" "$repo/.itr/itr.sqlite" <<'PY'
+import sqlite3, sys, xml.etree.ElementTree as ET
+page = ET.parse(sys.argv[1]).getroot()  # raises on malformed markup
+runs = sqlite3.connect(sys.argv[2]).execute("SELECT COUNT(*) FROM run_history").fetchone()[0]
+svg = "{http://www.w3.org/2000/svg}"
+plot = [e for e in page.iter(svg + "svg") if e.get("id") == "saved-plot"]
+points = len(list(plot[0].iter(svg + "circle"))) if plot else -1
+rows = [t for t in page.iter("table") if t.get("id") == "runs"]
+rows = len(rows[0].find("tbody").findall("tr")) if rows else -1
+cells = [" ".join(td.itertext()) for td in page.iter("td")]
+reasons = all(any(r in c for c in cells) for r in
+              ("new test", "skipped: unchanged", "changed: "))
+print(page.tag, runs > 0 and points == runs and rows == runs, reasons)
+PY
+)" "html True True"
+
+# itr coverage: after a run that skipped tests, the same lines as a full
+# run (per file, per line executed or not), and genhtml renders it.
+coverage_run() {  # coverage_run <name> [VAR=value...]: a run and its report
+  local name=$1
+  shift
+  rm -f "$work/$name.jsonl"
+  (cd "$build" && env "$@" ITR_COVERAGE_EXPORT="$work/$name.jsonl" ctest -V -L in_process) \
+    > "$work/last.log" 2>&1 || true
+  SUMMARIES=$(grep -oE 'itr: skipped [0-9]+ of [0-9]+ tests' "$work/last.log" || true)
+  (cd "$repo" && "$itr" coverage "$work/$name.jsonl" "$work/$name.info" "$work/$name.xml") \
+    >> "$work/last.log" 2>&1
+}
+coverage_run recorded ITR_COLLECT_ONLY=1
+sed -i 's/  return width \* height;/  return width * height + 0.0;/' "$repo/adopter/src/shapes.cpp"
+cmake --build "$build" -- -j2 > "$work/last.log" 2>&1
+coverage_run skipping
+check coverage_run_skipped_tests contains "$SUMMARIES" "skipped 2 of 2"
+check coverage_run_ran_tests contains "$SUMMARIES" "skipped 0 of 2"
+coverage_run full ITR_COLLECT_ONLY=1
+hits() { grep -E '^(SF|DA):' "$1"; }
+check coverage_has_lines test "$(grep -c '^DA:' "$work/full.info")" -gt 10
+check coverage_has_unexecuted_lines grep -q '^DA:[0-9]*,0$' "$work/full.info"
+check coverage_with_skips_equals_full_run equals "$(hits "$work/skipping.info")" "$(hits "$work/full.info")"
+check cobertura_is_xml python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$work/skipping.xml"
+if command -v genhtml >/dev/null; then
+  check genhtml_renders_it sh -c "cd '$repo' && genhtml -q '$work/skipping.info' -o '$work/html' && test -s '$work/html/index.html'"
+else
+  echo "(genhtml not installed: tools/setup installs lcov)"
+fi
+
 # The single-file layout: GoogleTest compiled from one gmock-gtest-all.cc
 # into a target of the project's own, named by ITR_GTEST_TARGET.
 scratch "$work/fused" "$work/fused-build" fused -DITR_GTEST_TARGET=gmock_gtest_all
