@@ -169,9 +169,8 @@ absl::Status AddModule(const Options& options, Store* store,
                        int64_t first_run, LineCoverage* coverage,
                        Tally* tally) {
   ITR_ASSIGN_OR_RETURN(auto records, store->LoadTests(module, configuration));
-  ITR_ASSIGN_OR_RETURN(
-      auto last,
-      LastOutcomes(store, module, configuration, history, first_run));
+  ITR_ASSIGN_OR_RETURN(auto last, LastOutcomes(store, module, configuration,
+                                               history, first_run));
   for (const skipper::TestRecord& record : records) {
     auto exported = run.tests.find(record.key);
     if (exported != run.tests.end()) {
@@ -224,17 +223,18 @@ int RunCoverage(const Options& options) {
   if (store == nullptr) return missing ? kExitNo : kExitStoreError;
   Export run = ReadExport(args[0]);
   auto history = store->RunHistory();
-  if (!history.ok()) return StoreError("cannot read the store", history.status());
+  if (!history.ok())
+    return StoreError("cannot read the store", history.status());
   auto modules = SelectModules(store.get(), options.module);
-  if (!modules.ok()) return StoreError("cannot read the store", modules.status());
+  if (!modules.ok())
+    return StoreError("cannot read the store", modules.status());
   LineCoverage coverage;
   coverage.AddExecuted(run.outside_tests);
   Tally tally;
   int64_t first_run = FirstRunOfExport(args[0], run, *history, store.get());
   for (const auto& [module, configuration] : *modules) {
-    absl::Status added =
-        AddModule(options, store.get(), module, configuration, run, *history,
-                  first_run, &coverage, &tally);
+    absl::Status added = AddModule(options, store.get(), module, configuration,
+                                   run, *history, first_run, &coverage, &tally);
     if (!added.ok()) return StoreError("cannot read the store", added);
   }
   if (!WriteText(lcov, skipper::LcovTracefile(coverage, "itr")) ||

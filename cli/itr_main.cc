@@ -100,7 +100,8 @@ const std::map<std::string, Command>& Commands() {
       {"coverage",
        {RunCoverage,
         "usage: itr coverage <export> [<lcov file> [<cobertura file>]]\n"
-        "                    [--module <name>] [--repo <dir>] [--store <file>]\n"
+        "                    [--module <name>] [--repo <dir>] [--store "
+        "<file>]\n"
         "Writes the line coverage of the last run as a full run would show\n"
         "it (default itr-coverage.info; Cobertura XML when a second file is\n"
         "named): the lines of the tests that ran, from <export> (the run's\n"

@@ -26,11 +26,21 @@ std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         // Control characters are not allowed in XML 1.0.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
@@ -76,8 +86,8 @@ std::string SavedPlot(const std::vector<Store::RunSummary>& runs) {
   std::string points, marks;
   for (size_t i = 0; i < runs.size(); ++i) {
     double x = margin + step * i;
-    double y = height - margin - (runs[i].saved_ms / 1000) / top *
-                                     (height - 2 * margin);
+    double y = height - margin -
+               (runs[i].saved_ms / 1000) / top * (height - 2 * margin);
     absl::StrAppendFormat(&points, "%.1f,%.1f ", x, y);
     absl::StrAppendFormat(
         &marks,
@@ -89,8 +99,10 @@ std::string SavedPlot(const std::vector<Store::RunSummary>& runs) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"saved-plot\" "
       "width=\"%.0f\" height=\"%.0f\" role=\"img\" "
       "aria-label=\"time saved per run\">\n"
-      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#888\"/>\n"
-      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#888\"/>\n"
+      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+      "stroke=\"#888\"/>\n"
+      "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" "
+      "stroke=\"#888\"/>\n"
       "<text x=\"4\" y=\"%.0f\" font-size=\"11\">%s</text>\n"
       "<text x=\"4\" y=\"%.0f\" font-size=\"11\">0</text>\n"
       "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">runs, oldest first</text>\n"
@@ -175,7 +187,8 @@ int RunReport(const Options& options) {
       " tests skipped, ", Escape(FormatDuration(saved_ms)),
       " saved</p>\n<h2>Time saved per run</h2>\n", SavedPlot(*runs),
       "<h2>Runs</h2>\n", RunsTable(*runs), "<h2>Why tests ran</h2>\n");
-  size_t first = runs->size() > kDetailedRuns ? runs->size() - kDetailedRuns : 0;
+  size_t first =
+      runs->size() > kDetailedRuns ? runs->size() - kDetailedRuns : 0;
   for (size_t i = runs->size(); i-- > first;) {
     auto tests = store->RunTests((*runs)[i].run_id);
     if (!tests.ok()) return StoreError("cannot read the store", tests.status());
@@ -188,8 +201,8 @@ int RunReport(const Options& options) {
     std::cerr << "itr: cannot write " << path << "\n";
     return kExitStoreError;
   }
-  std::cout << "itr: report of " << runs->size() << " runs written to "
-            << path << "\n";
+  std::cout << "itr: report of " << runs->size() << " runs written to " << path
+            << "\n";
   return kExitOk;
 }
 

@@ -45,10 +45,9 @@ void AddUnitDirectories(const std::string& object, CompileDirectories* out) {
   Dwarf* dwarf = dwarf_begin(fd, DWARF_C_READ);
   Dwarf_Off offset = 0, next = 0;
   size_t header_size = 0;
-  for (int unit = 0;
-       dwarf != nullptr && unit < kUnitsPerObject &&
-       dwarf_nextcu(dwarf, offset, &next, &header_size, nullptr, nullptr,
-                    nullptr) == 0;
+  for (int unit = 0; dwarf != nullptr && unit < kUnitsPerObject &&
+                     dwarf_nextcu(dwarf, offset, &next, &header_size, nullptr,
+                                  nullptr, nullptr) == 0;
        ++unit, offset = next) {
     Dwarf_Die die;
     if (dwarf_offdie(dwarf, offset + header_size, &die) == nullptr) continue;

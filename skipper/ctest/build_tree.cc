@@ -68,7 +68,8 @@ std::string CompilerIdentity(const fs::path& build_dir,
 }  // namespace
 
 std::string BuildTreeSourceDir(const std::string& build_dir) {
-  return ReadCache(fs::path(build_dir) / "CMakeCache.txt")["CMAKE_HOME_DIRECTORY"];
+  return ReadCache(fs::path(build_dir) /
+                   "CMakeCache.txt")["CMAKE_HOME_DIRECTORY"];
 }
 
 std::string BuildTreeCompiler(const std::string& build_dir) {

@@ -828,8 +828,8 @@ absl::Status SqliteStore::RecordResult(const std::string& module,
       .Bind(3, int64_t{result.coverage_complete})
       .Bind(4, int64_t{result.forced})
       .BindBlob(5, functions);
-  ITR_RETURN_IF_ERROR(RecordInHistory(id, test, run_id, status, result, deps,
-                                      functions));
+  ITR_RETURN_IF_ERROR(
+      RecordInHistory(id, test, run_id, status, result, deps, functions));
   ITR_RETURN_IF_ERROR(details.Run());
   ITR_RETURN_IF_ERROR(LinkCoarse(
       "DELETE FROM test_dependencies WHERE test_id = ?1",

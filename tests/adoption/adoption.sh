@@ -147,7 +147,9 @@ coverage_run() {  # coverage_run <name> [VAR=value...]: a run and its report
     >> "$work/last.log" 2>&1
 }
 coverage_run recorded ITR_COLLECT_ONLY=1
-sed -i 's/  return width \* height;/  return width * height + 0.0;/' "$repo/adopter/src/shapes.cpp"
+# An edit that changes Area's code and moves no line.
+sed -i 's/  double area = width \* height;/  double area = width * height + 0.0;/' "$repo/adopter/src/shapes.cpp"
+grep -q 'height + 0.0;' "$repo/adopter/src/shapes.cpp"
 cmake --build "$build" -- -j2 > "$work/last.log" 2>&1
 coverage_run skipping
 check coverage_run_skipped_tests contains "$SUMMARIES" "skipped 2 of 2"

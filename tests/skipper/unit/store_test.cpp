@@ -107,15 +107,15 @@ TEST_F(StoreTest, HistorySaysWhyEachTestRan) {
     }
     return out;
   };
-  EXPECT_EQ(reasons(*run1), (std::vector<std::string>{
-                                "Suite.A passed new test",
-                                "Suite.B failed new test"}));
-  EXPECT_EQ(reasons(*run2), (std::vector<std::string>{
-                                "Suite.A passed changed: src/a.cc",
-                                "Suite.B passed failed last time"}));
-  EXPECT_EQ(reasons(*run3), (std::vector<std::string>{
-                                "Suite.A itr_skipped unchanged",
-                                "Suite.B itr_skipped unchanged"}));
+  EXPECT_EQ(reasons(*run1),
+            (std::vector<std::string>{"Suite.A passed new test",
+                                      "Suite.B failed new test"}));
+  EXPECT_EQ(reasons(*run2),
+            (std::vector<std::string>{"Suite.A passed changed: src/a.cc",
+                                      "Suite.B passed failed last time"}));
+  EXPECT_EQ(reasons(*run3),
+            (std::vector<std::string>{"Suite.A itr_skipped unchanged",
+                                      "Suite.B itr_skipped unchanged"}));
   auto history = store_->RunHistory();
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 3u);

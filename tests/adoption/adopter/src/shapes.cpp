@@ -3,15 +3,18 @@
 namespace shapes {
 
 double Area(double width, double height) {
-  return width * height;
+  double area = width * height;
+  return area;
 }
 
 double Perimeter(double width, double height) {
-  return 2 * (width + height);
+  double half = width + height;
+  return 2 * half;
 }
 
 double Scale(double length, double factor) {
-  return length * factor;
+  double scaled = length * factor;
+  return scaled;
 }
 
 std::string Name(int sides) {
