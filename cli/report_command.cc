@@ -12,46 +12,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "skipper/reports/skipped_in_reports.h"
 
 namespace itr::cli {
 
 namespace {
 
 using skipper::Store;
+using skipper::XmlAttributeEscape;
 
 // Runs whose tests are listed one by one (the plot and table show all).
 constexpr size_t kDetailedRuns = 20;
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
 
 std::string UtcTime(int64_t seconds) {
   time_t t = static_cast<time_t>(seconds);
@@ -93,7 +64,8 @@ std::string SavedPlot(const std::vector<Store::RunSummary>& runs) {
         &marks,
         "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#2a6\">"
         "<title>run %d: %s saved</title></circle>\n",
-        x, y, runs[i].run_id, Escape(FormatDuration(runs[i].saved_ms)));
+        x, y, runs[i].run_id,
+        XmlAttributeEscape(FormatDuration(runs[i].saved_ms)));
   }
   return absl::StrFormat(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"saved-plot\" "
@@ -109,8 +81,8 @@ std::string SavedPlot(const std::vector<Store::RunSummary>& runs) {
       "<polyline fill=\"none\" stroke=\"#2a6\" points=\"%s\"/>\n%s</svg>\n",
       width, height, margin, height - margin, width - margin, height - margin,
       margin, margin, margin, height - margin, margin - 4,
-      Escape(FormatDuration(top * 1000)), height - margin, width / 2 - 50,
-      height - 8, points, marks);
+      XmlAttributeEscape(FormatDuration(top * 1000)), height - margin,
+      width / 2 - 50, height - 8, points, marks);
 }
 
 std::string RunsTable(const std::vector<Store::RunSummary>& runs) {
@@ -124,9 +96,9 @@ std::string RunsTable(const std::vector<Store::RunSummary>& runs) {
         "<tr><td><a href=\"#run-%d\">%d</a></td><td>%s</td><td>%s</td>"
         "<td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
         "<td class=\"n\">%d</td><td class=\"n\">%s</td></tr>\n",
-        it->run_id, it->run_id, Escape(it->module), UtcTime(it->started_at),
-        it->ran, it->skipped, it->forced, it->failed,
-        Escape(FormatDuration(it->saved_ms)));
+        it->run_id, it->run_id, XmlAttributeEscape(it->module),
+        UtcTime(it->started_at), it->ran, it->skipped, it->forced, it->failed,
+        XmlAttributeEscape(FormatDuration(it->saved_ms)));
   }
   return html + "</tbody>\n</table>\n";
 }
@@ -138,7 +110,8 @@ std::string RunSection(const Store::RunSummary& run,
       "<section id=\"run-%d\">\n<h3>run %d: %s, %s UTC</h3>\n"
       "<table class=\"tests\">\n<thead><tr><th>test</th><th>outcome</th>"
       "<th>why it ran</th></tr></thead>\n<tbody>\n",
-      run.run_id, run.run_id, Escape(run.module), UtcTime(run.started_at));
+      run.run_id, run.run_id, XmlAttributeEscape(run.module),
+      UtcTime(run.started_at));
   std::vector<const Store::RunTest*> ordered;
   for (const Store::RunTest& test : tests) ordered.push_back(&test);
   std::stable_partition(ordered.begin(), ordered.end(),
@@ -154,8 +127,9 @@ std::string RunSection(const Store::RunSummary& run,
                           : test->reason;
     absl::StrAppendFormat(
         &html, "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-        Escape(test->outcome), Escape(test->key),
-        skipped ? "skipped by itr" : Escape(test->outcome), Escape(why));
+        XmlAttributeEscape(test->outcome), XmlAttributeEscape(test->key),
+        skipped ? "skipped by itr" : XmlAttributeEscape(test->outcome),
+        XmlAttributeEscape(why));
   }
   return html + "</tbody>\n</table>\n</section>\n";
 }
@@ -183,8 +157,8 @@ int RunReport(const Options& options) {
   }
   std::string html = absl::StrCat(
       kHead, "<h1>itr-cpp: test impact report</h1>\n<p id=\"summary\">",
-      Escape(options.store_path), ": ", runs->size(), " runs, ", skipped,
-      " tests skipped, ", Escape(FormatDuration(saved_ms)),
+      XmlAttributeEscape(options.store_path), ": ", runs->size(), " runs, ",
+      skipped, " tests skipped, ", XmlAttributeEscape(FormatDuration(saved_ms)),
       " saved</p>\n<h2>Time saved per run</h2>\n", SavedPlot(*runs),
       "<h2>Runs</h2>\n", RunsTable(*runs), "<h2>Why tests ran</h2>\n");
   size_t first =

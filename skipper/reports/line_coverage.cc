@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "skipper/reports/skipped_in_reports.h"
 
 namespace itr::skipper {
 
@@ -37,29 +38,6 @@ uint64_t TextHash(const std::vector<std::string>& text,
     mix("\n");
   }
   return hash;
-}
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -117,7 +95,7 @@ std::string CoberturaXml(const LineCoverage& coverage,
       "\" branch-rate=\"0\" lines-covered=\"", hit, "\" lines-valid=\"", all,
       "\" branches-covered=\"0\" branches-valid=\"0\" complexity=\"0\" "
       "version=\"itr-cpp\" timestamp=\"",
-      timestamp, "\">\n<sources><source>", Escape(source_root),
+      timestamp, "\">\n<sources><source>", XmlAttributeEscape(source_root),
       "</source></sources>\n<packages><package name=\"repository\" "
       "line-rate=\"",
       rate(hit, all), "\" branch-rate=\"0\" complexity=\"0\">\n<classes>\n");
@@ -129,9 +107,9 @@ std::string CoberturaXml(const LineCoverage& coverage,
       absl::StrAppend(&rows, "<line number=\"", line, "\" hits=\"",
                       executed ? 1 : 0, "\"/>\n");
     }
-    absl::StrAppend(&out, "<class name=\"", Escape(path), "\" filename=\"",
-                    Escape(path), "\" line-rate=\"",
-                    rate(file_hit, lines.size()),
+    absl::StrAppend(&out, "<class name=\"", XmlAttributeEscape(path),
+                    "\" filename=\"", XmlAttributeEscape(path),
+                    "\" line-rate=\"", rate(file_hit, lines.size()),
                     "\" branch-rate=\"0\" complexity=\"0\">\n<methods/>\n"
                     "<lines>\n",
                     rows, "</lines>\n</class>\n");
