@@ -156,12 +156,7 @@ void CoverageRecorder::BeginTest(const char* test_id) {
   phase_ = ITR_PHASE_BETWEEN_TESTS;  // the first test ends start-up
   if (!any_test_began_) {
     any_test_began_ = true;
-    if (!export_path_.empty()) {
-      AttributeSession();
-      Export(session_.c, BuildOutsideExecuted(-1));
-      session_exported_ = true;
-      session_dirty_ = false;
-    }
+    if (!export_path_.empty()) ExportOutsideTests();
   }
   ModuleRegistry& registry = Registry();
   for (size_t i = 0; i < registry.size(); ++i) registry.at(i).num_touched = 0;
@@ -573,8 +568,9 @@ const itr_executed* CoverageRecorder::OutsideTestsExecuted(int phase) {
     return outside_executed_.Finish(CoverageAvailable());
   }
   itr_executed* executed = BuildOutsideExecuted(phase);
-  ReadTracker::Get().Fill(phase == ITR_PHASE_STARTUP ? ReadWindow::kStartup
-                                                     : ReadWindow::kBetweenTests,
+  ReadTracker::Get().Fill(phase == ITR_PHASE_STARTUP
+                              ? ReadWindow::kStartup
+                              : ReadWindow::kBetweenTests,
                           executed);
   return executed;
 }
@@ -650,20 +646,36 @@ void CoverageRecorder::Finish() {
       !ReadTracker::Get().OutsideTestsChangedSinceExport()) {
     return;
   }
+  ExportOutsideTests();
+}
+
+// Once start-up ended (the first test, or an adapter's itr_end_startup()),
+// the line names its probes apart ("startup_objects"): a process-level
+// runner scopes them per test as the in-process session does.
+void CoverageRecorder::ExportOutsideTests() {
   AttributeSession();
-  Export(session_.c, BuildOutsideExecuted(-1));
+  if (phase_ == ITR_PHASE_STARTUP) {
+    Export(session_.c, BuildOutsideExecuted(-1));
+  } else {
+    startup_executed_.Clear();
+    AddPhaseProbes(ITR_PHASE_STARTUP, &startup_executed_);
+    const itr_executed* startup = startup_executed_.Finish(CoverageAvailable());
+    Export(session_.c, BuildOutsideExecuted(ITR_PHASE_BETWEEN_TESTS), startup);
+  }
   session_exported_ = true;
   session_dirty_ = false;
 }
 
 void CoverageRecorder::Export(const itr_test_coverage& coverage,
-                              const itr_executed* executed) {
+                              const itr_executed* executed,
+                              const itr_executed* startup) {
   if (export_path_.empty()) return;
   // Read tracking: what the same window read.
   ReadSet reads = ReadTracker::Get().Reads(coverage.test_id != nullptr
                                                ? ReadWindow::kLastTest
                                                : ReadWindow::kOutsideTests);
-  if (!AppendLine(export_path_, CoverageJsonLine(coverage, executed, reads))) {
+  if (!AppendLine(export_path_,
+                  CoverageJsonLine(coverage, executed, reads, startup))) {
     export_failed_ = true;
     Warn("cannot write coverage export %s", export_path_.c_str());
   }

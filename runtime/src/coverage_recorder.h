@@ -119,7 +119,10 @@ class CoverageRecorder {
   uint32_t GlobalFile(const std::string& absolute);
   void AttributeLastTest();
   void AttributeSession();
-  void Export(const itr_test_coverage& coverage, const itr_executed* executed);
+  // `startup`: the start-up phase's probes, apart from `executed`.
+  void Export(const itr_test_coverage& coverage, const itr_executed* executed,
+              const itr_executed* startup = nullptr);
+  void ExportOutsideTests();
   itr_executed* BuildLastExecuted();
   itr_executed* BuildOutsideExecuted(int phase);
 
@@ -156,6 +159,7 @@ class CoverageRecorder {
   Result session_;
   ExecutedProbes last_executed_;
   ExecutedProbes outside_executed_;
+  ExecutedProbes startup_executed_;  // for the export only
   Result none_;
   std::string export_path_;
   bool export_failed_ = false;

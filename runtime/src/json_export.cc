@@ -94,8 +94,11 @@ void AppendReads(std::string* out, const ReadSet& reads) {
   out->push_back('}');
 }
 
-void AppendObjects(std::string* out, const itr_executed& executed) {
-  *out += ",\"" ITR_EXPORT_OBJECTS "\":[";
+void AppendObjects(std::string* out, const char* field,
+                   const itr_executed& executed) {
+  *out += ",\"";
+  *out += field;
+  *out += "\":[";
   for (size_t i = 0; i < executed.object_count; ++i) {
     const itr_object_probes& object = executed.objects[i];
     if (i > 0) out->push_back(',');
@@ -116,8 +119,8 @@ void AppendObjects(std::string* out, const itr_executed& executed) {
 }  // namespace
 
 std::string CoverageJsonLine(const itr_test_coverage& coverage,
-                             const itr_executed* executed,
-                             const ReadSet& reads) {
+                             const itr_executed* executed, const ReadSet& reads,
+                             const itr_executed* startup) {
   std::string out = "{\"" ITR_EXPORT_TEST "\":";
   if (coverage.test_id != nullptr) {
     AppendJsonString(&out, coverage.test_id);
@@ -139,7 +142,10 @@ std::string CoverageJsonLine(const itr_test_coverage& coverage,
     out += ",\"" ITR_EXPORT_ERROR "\":";
     AppendJsonString(&out, coverage.error);
   }
-  if (executed != nullptr) AppendObjects(&out, *executed);
+  if (executed != nullptr) AppendObjects(&out, ITR_EXPORT_OBJECTS, *executed);
+  if (startup != nullptr) {
+    AppendObjects(&out, ITR_EXPORT_STARTUP_OBJECTS, *startup);
+  }
   out += "}\n";
   return out;
 }

@@ -16,11 +16,13 @@
 
 namespace itr::runtime {
 
-// With `executed`, the line also names the executed probes of each object;
-// `reads`: what the same window read at run time (read tracking).
+// With `executed`, the line also names the executed probes of each object
+// ("objects"), and with `startup` those of the start-up phase apart
+// ("startup_objects"); `reads`: what the same window read at run time.
 std::string CoverageJsonLine(const itr_test_coverage& coverage,
                              const itr_executed* executed = nullptr,
-                             const ReadSet& reads = {});
+                             const ReadSet& reads = {},
+                             const itr_executed* startup = nullptr);
 
 // Appends `line` with a single write(2) on an O_APPEND descriptor, so records
 // of a crashing process are never half-written by us and concurrent

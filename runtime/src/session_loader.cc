@@ -40,7 +40,10 @@ std::string SkipperLibraryPath() {
 const itr_session_table* LoadTable() {
   if (g_table != nullptr) return g_table;
   std::string path = SkipperLibraryPath();
-  void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // Lazy: a run binds only the functions it calls (binding all of them up
+  // front was a third of the start-up cost). The library and its
+  // dependencies come from the same itr-cpp build and system.
+  void* library = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
   if (library == nullptr) {
     Warn(
         "warning: cannot load the Intelligent Test Runner (%s); all tests "

@@ -32,7 +32,10 @@ class SpinLock {
     }
     owner_pid_.store(ProcessId(), std::memory_order_relaxed);
   }
-  void Unlock() { locked_.store(false, std::memory_order_release); }
+  void Unlock() {
+    owner_pid_.store(0, std::memory_order_relaxed);  // no stale owner
+    locked_.store(false, std::memory_order_release);
+  }
 
   // The process this code runs in, as last noted (getpid() is a system
   // call; the pid changes only in a fork handler, see NoteProcess).

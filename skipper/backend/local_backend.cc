@@ -176,6 +176,20 @@ void LocalBackend::AddReads(const ExecutedCode& executed,
   }
 }
 
+bool LocalBackend::AddOwnStartup(const ExecutedCode& executed,
+                                 const std::vector<FunctionRef>& functions,
+                                 DependencySet* deps) {
+  if (executed.startup_objects.empty()) return true;
+  ExecutedCode startup;
+  startup.objects = executed.startup_objects;
+  std::vector<FunctionRef> startup_functions;
+  if (!MapFunctions(startup, &startup_functions)) return false;
+  StartupScope scope(std::move(startup_functions));
+  AddFunctions(scope.global(), deps);
+  AddFunctions(scope.RelevantTo(functions), deps);
+  return true;
+}
+
 void LocalBackend::EnsureStartupScope(const ExecutedCode& startup) {
   if (startup_known_) return;
   startup_known_ = true;
@@ -193,7 +207,8 @@ void LocalBackend::TestFinished(const TestRun& run) {
   // Without the start-up code (never reported, or not indexable), which
   // start-up functions the test depends on is unknown: the file rule.
   if (settings_.granularity == Granularity::kFunction && startup_ != nullptr &&
-      !run.executed.objects.empty() && MapFunctions(run.executed, &functions)) {
+      !run.executed.objects.empty() && MapFunctions(run.executed, &functions) &&
+      AddOwnStartup(run.executed, functions, &deps)) {
     AddFunctions(functions, &deps);
     AddFunctions(startup_->RelevantTo(functions), &deps);
     // No instrumented function at all: code we cannot see ran.

@@ -80,6 +80,11 @@ class LocalBackend : public Backend {
                 const std::vector<std::string>* runner_set,
                 DependencySet* deps);
   void EnsureStartupScope(const ExecutedCode& startup);
+  // The start-up code of the test's own processes (process-level runners):
+  // its part relevant to `functions`; false when it cannot be named.
+  bool AddOwnStartup(const ExecutedCode& executed,
+                     const std::vector<FunctionRef>& functions,
+                     DependencySet* deps);
   DependencySet OutsideTestsDependencies(const CodeOutsideTests& code);
   void Check(const absl::Status& status);
 

@@ -15,6 +15,10 @@ namespace {
 
 // Accumulates the lines of one export file.
 class ExportedLines {
+  // path -> (build-id, executed probe addresses)
+  using ObjectProbes =
+      std::map<std::string, std::pair<std::string, std::set<uint64_t>>>;
+
  public:
   void Add(const nlohmann::json& line) {
     if (line.contains(ITR_EXPORT_PROCESS)) {
@@ -40,10 +44,15 @@ class ExportedLines {
       result.executed.files.push_back(file);
       result.executed.lines.emplace_back(lines.begin(), lines.end());
     }
-    for (auto& [path, object] : objects_) {
-      result.executed.objects.push_back(
-          {path, object.first,
-           std::vector<uint64_t>(object.second.begin(), object.second.end())});
+    for (auto [objects, out] :
+         {std::make_pair(&objects_, &result.executed.objects),
+          std::make_pair(&startup_objects_,
+                         &result.executed.startup_objects)}) {
+      for (auto& [path, object] : *objects) {
+        out->push_back({path, object.first,
+                        std::vector<uint64_t>(object.second.begin(),
+                                              object.second.end())});
+      }
     }
     result.executed.files_read.assign(files_read_.begin(), files_read_.end());
     result.executed.env_read.assign(env_read_.begin(), env_read_.end());
@@ -74,7 +83,8 @@ class ExportedLines {
     if (line.value(ITR_EXPORT_STATUS, "") != ITR_EXPORT_STATUS_COMPLETE) {
       Incomplete(line.value(ITR_EXPORT_ERROR, "incomplete coverage"));
     }
-    AddObjects(line);
+    AddObjects(line, ITR_EXPORT_OBJECTS, &objects_);
+    AddObjects(line, ITR_EXPORT_STARTUP_OBJECTS, &startup_objects_);
     AddReads(line);
     if (!line.contains(ITR_EXPORT_FILES) ||
         !line[ITR_EXPORT_FILES].is_object()) {
@@ -89,8 +99,9 @@ class ExportedLines {
     }
   }
 
-  void AddObjects(const nlohmann::json& line) {
-    auto objects = line.find(ITR_EXPORT_OBJECTS);
+  void AddObjects(const nlohmann::json& line, const char* field,
+                  ObjectProbes* into) {
+    auto objects = line.find(field);
     if (objects == line.end() || !objects->is_array()) return;
     for (const nlohmann::json& object : *objects) {
       if (!object.is_object()) continue;
@@ -100,7 +111,7 @@ class ExportedLines {
         Incomplete("unreadable coverage line");
         continue;
       }
-      auto& known = objects_[path];
+      auto& known = (*into)[path];
       known.first = object.value(ITR_EXPORT_OBJECT_BUILD_ID, "");
       for (const nlohmann::json& address : *addresses) {
         if (address.is_number_unsigned()) {
@@ -111,8 +122,7 @@ class ExportedLines {
   }
 
   std::map<std::string, std::set<uint32_t>> files_;
-  // path -> (build-id, executed probe addresses)
-  std::map<std::string, std::pair<std::string, std::set<uint64_t>>> objects_;
+  ObjectProbes objects_, startup_objects_;
   // "files_read" and "env_read" (absent in lines of an older runtime).
   void AddReads(const nlohmann::json& line) {
     if (auto files = line.find(ITR_EXPORT_FILES_READ);

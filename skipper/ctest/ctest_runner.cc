@@ -26,7 +26,9 @@
 #include "skipper/ctest/ctest_listing.h"
 #include "skipper/ctest/junit_results.h"
 #include "skipper/ctest/wrapper_testfile.h"
+#include "skipper/datadog/datadog_entry.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
+#include "skipper/session/datadog_loader.h"
 #include "skipper/session/itr_session.h"
 
 namespace itr::skipper::ctest {
@@ -183,6 +185,8 @@ void Run::StartSession() {
   auto coverage = std::make_unique<ExportedCoverage>();
   coverage_ = coverage.get();
   options.coverage = std::move(coverage);
+  // `itr` carries the Datadog backend itself: no library to load.
+  RegisterLinkedDatadog(itr_datadog_entry());
   session_ = ItrSession::Start(std::move(options));
 }
 

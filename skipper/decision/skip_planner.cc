@@ -96,7 +96,10 @@ class StaleFinder {
       auto function = functions_.find(id);
       // Collected since it was recorded: unknown, so changed.
       if (function == functions_.end()) return std::string("a function");
-      if (Changed(function->second)) return state_->Describe(function->second);
+      // Tests share most functions: each is compared once, by id.
+      auto [known, added] = function_changed_.try_emplace(id, false);
+      if (added) known->second = Changed(function->second);
+      if (known->second) return state_->Describe(function->second);
     }
     return std::string();
   }
@@ -106,7 +109,8 @@ class StaleFinder {
   std::unordered_map<int64_t, Dependency> stale_;  // coarse, by id
   std::unordered_map<std::string, bool> changed_;
   bool functions_loaded_ = false;
-  std::unordered_map<int64_t, Dependency> functions_;
+  absl::flat_hash_map<int64_t, Dependency> functions_;
+  absl::flat_hash_map<int64_t, bool> function_changed_;
 };
 
 // The decision for one test from its latest record (nullptr: none).

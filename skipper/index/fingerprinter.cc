@@ -122,12 +122,17 @@ Fingerprint128 Fingerprinter::RegionHash(uint64_t lo, uint64_t hi, int section,
 Fingerprint128 Fingerprinter::RegionContentHash(uint64_t lo, uint64_t hi,
                                                 int section, Walk& w) {
   Hasher h;
-  std::vector<uint8_t> bytes;
-  layout_.Read(lo, std::min(hi, lo + kMaxRegionBytes), section, &bytes);
+  hi = lo + (hi > lo ? std::min(hi - lo, kMaxRegionBytes) : 0);
   auto [first, last] = layout_.RelocationRange(lo, hi);
   // .tbss overlaps other sections: relocations found there by address are
   // not its own.
   if (layout_.sections()[section].type == SHT_NOBITS) last = first;
+  if (first == last) {  // the bytes as they are, without a copy
+    HashBytes(lo, hi, section, &h);
+    return h.Digest();
+  }
+  std::vector<uint8_t> bytes;
+  layout_.Read(lo, hi, section, &bytes);
   for (size_t i = first; i < last; ++i) {
     const ElfRelocation& r = layout_.relocations()[i];
     ZeroField(r, lo, &bytes);
@@ -139,14 +144,39 @@ Fingerprint128 Fingerprinter::RegionContentHash(uint64_t lo, uint64_t hi,
   return h.Digest();
 }
 
+// As h->Bytes() of the bytes of [lo, hi) (zeros where no section has
+// bytes), streamed.
+void Fingerprinter::HashBytes(uint64_t lo, uint64_t hi, int section,
+                              Hasher* h) const {
+  static const uint8_t kZeros[4096] = {};
+  h->U64(hi - lo);
+  uint64_t at = lo;
+  auto zeros_until = [&](uint64_t end) {
+    for (; at < end; at += std::min<uint64_t>(end - at, sizeof kZeros)) {
+      h->Raw(kZeros, std::min<uint64_t>(end - at, sizeof kZeros));
+    }
+  };
+  layout_.ForEachChunk(lo, hi, section,
+                       [&](const uint8_t* bytes, uint64_t start, uint64_t n) {
+                         zeros_until(start);
+                         h->Raw(bytes, n);
+                         at = start + n;
+                       });
+  zeros_until(hi);
+}
+
 Fingerprint128 Fingerprinter::DescribeRelocation(const ElfRelocation& r,
                                                  const uint8_t* owner_code,
                                                  uint64_t owner_lo,
                                                  bool from_code, uint64_t slack,
                                                  Walk& w) {
+  const ElfSymbol& s = layout_.symbols()[r.symbol];
+  if (r.symbol != 0 && s.type == STT_SECTION && s.section != SHN_UNDEF &&
+      s.section < layout_.sections().size()) {
+    return DescribeSectionTarget(r, owner_code, owner_lo, from_code, slack, w);
+  }
   Hasher h;
   h.U64(r.type);
-  const ElfSymbol& s = layout_.symbols()[r.symbol];
   if (r.symbol == 0) {
     h.Tag("ABS");
   } else if (s.section == SHN_UNDEF) {
@@ -155,8 +185,6 @@ Fingerprint128 Fingerprinter::DescribeRelocation(const ElfRelocation& r,
   } else if (s.section == SHN_ABS || s.section >= layout_.sections().size()) {
     h.Tag("A");
     h.Str(s.name);
-  } else if (s.type == STT_SECTION) {
-    return DescribeSectionTarget(r, owner_code, owner_lo, from_code, slack, w);
   } else if (layout_.sections()[s.section].sancov()) {
     h.Tag("SANCOV");
     h.Str(layout_.sections()[s.section].name);
@@ -189,23 +217,35 @@ Fingerprint128 Fingerprinter::DescribeSectionTarget(const ElfRelocation& r,
                                                     uint64_t owner_lo,
                                                     bool from_code,
                                                     uint64_t slack, Walk& w) {
-  Hasher h;
-  h.U64(r.type);
   const ElfSymbol& s = layout_.symbols()[r.symbol];
+  const ElfSection& section = layout_.sections()[s.section];
   bool relative = IsPcRelativeToFieldEnd(r.type) && from_code;
   uint64_t base = s.value + r.addend + (relative ? 4 : 0);
   unsigned candidates = 1u;
-  if (relative)
+  if (relative) {
     candidates = ImmediateCandidates(owner_code, r.offset - owner_lo);
+  }
+  // Instrumentation probes (a million in a large binary): every candidate
+  // inside a __sancov_* section is its token, so the description depends
+  // only on (type, candidates, section).
+  bool sancov =
+      section.sancov() && section.Contains(base) && section.Contains(base + 4);
+  std::tuple<uint32_t, unsigned, int> key{r.type, candidates, s.section};
+  if (sancov) {
+    auto known = sancov_descriptions_.find(key);
+    if (known != sancov_descriptions_.end()) return known->second;
+  }
+  Hasher h;
+  h.U64(r.type);
   for (unsigned k = 0; k <= 4; ++k) {
     if ((candidates & (1u << k)) == 0) continue;
     h.U64(k);
     h.Hash(DescribeAddress(base + k, s.section, slack, w));
   }
-  const ElfSection& section = layout_.sections()[s.section];
   if (!section.executable() && !section.sancov()) {
     DescribeEndPointers(r, base, candidates, slack, &h, w);
   }
+  if (sancov) sancov_descriptions_[key] = h.Digest();
   return h.Digest();
 }
 

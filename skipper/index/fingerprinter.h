@@ -82,6 +82,7 @@ class Fingerprinter {
   Fingerprint128 RegionHash(uint64_t lo, uint64_t hi, int section, Walk& w);
   Fingerprint128 RegionContentHash(uint64_t lo, uint64_t hi, int section,
                                    Walk& w);
+  void HashBytes(uint64_t lo, uint64_t hi, int section, Hasher* h) const;
   Fingerprint128 DescribeRelocation(const ElfRelocation& r,
                                     const uint8_t* owner_code,
                                     uint64_t owner_lo, bool from_code,
@@ -109,6 +110,10 @@ class Fingerprinter {
   // Content hashes of regions that depend on no function (lo, hi, section).
   absl::flat_hash_map<std::tuple<uint64_t, uint64_t, int>, Fingerprint128>
       memo_;
+  // Descriptions of references into __sancov_* sections, by (type,
+  // candidate immediates, section).
+  absl::flat_hash_map<std::tuple<uint32_t, unsigned, int>, Fingerprint128>
+      sancov_descriptions_;
 };
 
 }  // namespace itr::skipper::index_internal

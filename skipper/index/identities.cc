@@ -24,7 +24,10 @@ absl::string_view WithoutNumberSuffix(absl::string_view name) {
 
 }  // namespace
 
-Identities::Identities(const ObjectLayout& layout) : layout_(layout) {
+Identities::Identities(const ObjectLayout& layout)
+    : layout_(layout),
+      cache_(layout.symbols().size()),
+      cached_(layout.symbols().size(), false) {
   std::map<std::pair<absl::string_view, int32_t>, int> ordinal;
   for (const CodeFunction& function : layout.functions()) {  // address order
     for (uint32_t index : function.aliases) {
@@ -49,7 +52,15 @@ const std::string& Identities::FileOf(uint32_t symbol) const {
                                                                : *kUnknown;
 }
 
-std::string Identities::Of(uint32_t symbol) const {
+const std::string& Identities::Of(uint32_t symbol) const {
+  if (!cached_[symbol]) {
+    cache_[symbol] = Compute(symbol);
+    cached_[symbol] = true;
+  }
+  return cache_[symbol];
+}
+
+std::string Identities::Compute(uint32_t symbol) const {
   auto found = counter_named_.find(symbol);
   if (found != counter_named_.end()) return found->second;
   const ElfSymbol& s = layout_.symbols()[symbol];

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "skipper/index/object_layout.h"
@@ -21,13 +22,19 @@ class Identities {
  public:
   explicit Identities(const ObjectLayout& layout);
 
-  std::string Of(uint32_t symbol) const;
+  // Computed once per symbol (the fingerprints ask for the same ones over
+  // and over).
+  const std::string& Of(uint32_t symbol) const;
   // The translation unit of a local symbol ("?" when unknown).
   const std::string& FileOf(uint32_t symbol) const;
 
  private:
+  std::string Compute(uint32_t symbol) const;
+
   const ObjectLayout& layout_;
   absl::flat_hash_map<uint32_t, std::string> counter_named_;
+  mutable std::vector<std::string> cache_;
+  mutable std::vector<bool> cached_;
 };
 
 }  // namespace itr::skipper::index_internal

@@ -28,6 +28,9 @@ namespace itr::skipper::index_internal {
 
 inline constexpr char kIndexMagic[8] = {'I', 'T', 'R', 'F',
                                         'I', 'D', 'X', '\n'};
+// Bumped whenever the content changes meaning (the fingerprint rules, what
+// a reference is): side files and caches of older versions are rejected
+// (same build-id, other rules).
 inline constexpr uint32_t kIndexVersion = 1;
 inline constexpr uint32_t kIndexFingerprinted = 1u << 0;
 inline constexpr uint64_t kHeaderBytes = 48;

@@ -35,10 +35,11 @@ void ObjectLayout::GroupFunctions() {
         s.section >= all.size() || !all[s.section].executable()) {
       continue;
     }
-    // A function lies inside its section (anything else is malformed).
+    // A function lies inside its section's bytes (anything else is
+    // malformed).
     const ElfSection& section = all[s.section];
-    if (s.value < section.address || s.size > section.size ||
-        s.value - section.address > section.size - s.size) {
+    if (s.value < section.address || s.size > section.data_size ||
+        s.value - section.address > section.data_size - s.size) {
       continue;
     }
     groups[{s.value, s.size}].push_back(static_cast<uint32_t>(i));
@@ -106,7 +107,18 @@ std::pair<size_t, size_t> ObjectLayout::RelocationRange(uint64_t lo,
 
 void ObjectLayout::Read(uint64_t lo, uint64_t hi, int hint,
                         std::vector<uint8_t>* out) const {
-  out->assign(hi - lo, 0);
+  out->assign(hi > lo ? hi - lo : 0, 0);
+  ForEachChunk(lo, hi, hint,
+               [&](const uint8_t* bytes, uint64_t at, uint64_t size) {
+                 if (bytes != nullptr)
+                   std::memcpy(out->data() + (at - lo), bytes, size);
+               });
+}
+
+void ObjectLayout::ForEachChunk(
+    uint64_t lo, uint64_t hi, int hint,
+    const std::function<void(const uint8_t*, uint64_t, uint64_t)>& chunk)
+    const {
   uint64_t at = lo;
   while (at < hi) {
     int index = SectionAt(at, hint);
@@ -116,7 +128,7 @@ void ObjectLayout::Read(uint64_t lo, uint64_t hi, int hint,
     uint64_t offset = at - section.address;
     if (section.data != nullptr && offset < section.data_size) {
       uint64_t n = std::min(end - at, section.data_size - offset);
-      std::memcpy(out->data() + (at - lo), section.data + offset, n);
+      chunk(section.data + offset, at, n);
     }
     at = end;
   }

@@ -5,6 +5,7 @@
 #define ITR_SKIPPER_INDEX_OBJECT_LAYOUT_H_
 
 #include <cstdint>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,12 @@ class ObjectLayout {
   // has bytes: SHT_NOBITS, gaps). `hint` as for SectionAt.
   void Read(uint64_t lo, uint64_t hi, int hint,
             std::vector<uint8_t>* out) const;
+  // The same bytes without a copy: `chunk(bytes, address, size)` for each
+  // part of [lo, hi) that a section has bytes for, in address order (the
+  // rest is zeros).
+  void ForEachChunk(uint64_t lo, uint64_t hi, int hint,
+                    const std::function<void(const uint8_t*, uint64_t,
+                                             uint64_t)>& chunk) const;
 
  private:
   void IndexSections();

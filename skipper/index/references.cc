@@ -84,7 +84,9 @@ void ReferenceFinder::AddRelocation(const ElfRelocation& r,
                               ? ImmediateCandidates(code.data(), r.offset - lo)
                               : 1u;
     for (unsigned k = 0; k <= 4; ++k) {
-      if ((candidates & (1u << k)) != 0) AddAddress(base + k, s.section, out);
+      if ((candidates & (1u << k)) != 0) {
+        AddAddress(base + k, s.section, r.offset, out);
+      }
     }
   } else if (section.executable()) {
     int target = layout_.FunctionAt(s.value);
@@ -94,7 +96,7 @@ void ReferenceFinder::AddRelocation(const ElfRelocation& r,
   }
 }
 
-void ReferenceFinder::AddAddress(uint64_t address, int hint,
+void ReferenceFinder::AddAddress(uint64_t address, int hint, uint64_t from,
                                  CodeReferences* out) const {
   int index = layout_.SectionAt(address, hint);
   if (index < 0) return;
@@ -106,9 +108,19 @@ void ReferenceFinder::AddAddress(uint64_t address, int hint,
   }
   if (!data_section_[index]) return;
   AddDataSymbol(extents_.SizedDataSymbolAt(address, index), out);
-  if (address > section.address && extents_.ObjectEndsAt(address, index)) {
+  if (address > section.address && extents_.ObjectEndsAt(address, index) &&
+      SameInputFile(address - 1, from)) {
     AddDataSymbol(extents_.SizedDataSymbolAt(address - 1, index), out);
   }
+}
+
+// A section symbol only reaches objects of its own object file; without a
+// map, any.
+bool ReferenceFinder::SameInputFile(uint64_t a, uint64_t b) const {
+  const InputSection* x = layout_.InputSectionAt(a);
+  const InputSection* y = layout_.InputSectionAt(b);
+  return x == nullptr || y == nullptr || x->file < 0 || y->file < 0 ||
+         x->file == y->file;
 }
 
 void ReferenceFinder::AddDataSymbol(int symbol, CodeReferences* out) const {

@@ -8,8 +8,8 @@
 // __TMC_END__, _GLOBAL_OFFSET_TABLE_, ...), objects of shared libraries
 // copied into the executable (versioned names, "stdout@GLIBC_2.2.5") and
 // the instrumentation's __sancov_* objects. A reference through a section
-// symbol resolves to the object holding the address (and to the object
-// ending there: a one-past-the-end pointer).
+// symbol resolves to the object holding the address (and to the object of
+// the same input file ending there: a one-past-the-end pointer).
 #ifndef ITR_SKIPPER_INDEX_REFERENCES_H_
 #define ITR_SKIPPER_INDEX_REFERENCES_H_
 
@@ -38,7 +38,10 @@ class ReferenceFinder {
  private:
   void AddRelocation(const ElfRelocation& r, const std::vector<uint8_t>& code,
                      uint64_t lo, CodeReferences* out) const;
-  void AddAddress(uint64_t address, int hint, CodeReferences* out) const;
+  // `from`: the address of the referring field.
+  void AddAddress(uint64_t address, int hint, uint64_t from,
+                  CodeReferences* out) const;
+  bool SameInputFile(uint64_t a, uint64_t b) const;
   void AddDataSymbol(int symbol, CodeReferences* out) const;
   bool IsDataObject(const ElfSymbol& symbol) const;
 

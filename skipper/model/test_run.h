@@ -43,6 +43,11 @@ struct ExecutedCode {
   // The executed probes of each object, mapped to functions through the
   // objects' function indexes (function-level dependencies).
   std::vector<ExecutedObject> objects;
+  // A test's processes under a process-level runner (itr ctest) that
+  // marked where their start-up ended: the start-up code's probes, apart.
+  // Like the session's start-up code, only the part relevant to the test's
+  // own code is its dependency (backend/startup_scope.h).
+  std::vector<ExecutedObject> startup_objects;
   // Repository-relative files the executed code comes from, when asked for
   // (the file rule, reporting).
   std::vector<std::string> files;

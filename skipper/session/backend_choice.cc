@@ -1,36 +1,16 @@
 #include "skipper/session/backend_choice.h"
 
-#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "skipper/backend/local_backend.h"
-#include "skipper/datadog/datadog_backend.h"
-#include "skipper/datadog/datadog_config.h"
+#include "skipper/datadog/datadog_entry.h"
 #include "skipper/model/test_configuration.h"
+#include "skipper/session/datadog_loader.h"
 
 namespace itr::skipper {
 
 namespace {
-
-std::unique_ptr<Backend> OpenDatadog(const Settings& settings,
-                                     const datadog::DatadogConfig& config,
-                                     const BackendContext& context,
-                                     Diagnostics& diagnostics) {
-  datadog::ProcessInfo process{
-      context.module,    context.repo_root,         context.build_configuration,
-      context.framework, context.framework_version, context.command};
-  auto remote =
-      datadog::DatadogBackend::Open(settings, config, process, diagnostics);
-  if (!remote.ok()) {
-    diagnostics.Warning(absl::StrCat("cannot reach Datadog (",
-                                     remote.status().message(),
-                                     "); all tests run"));
-    return std::make_unique<NullBackend>("Datadog is unreachable");
-  }
-  diagnostics.Detail(1, "backend: Datadog (" + config.why + ")");
-  return std::move(*remote);
-}
 
 std::unique_ptr<Backend> OpenLocal(const Settings& settings,
                                    const BackendContext& context,
@@ -60,10 +40,17 @@ std::unique_ptr<Backend> OpenLocal(const Settings& settings,
 std::unique_ptr<Backend> ChooseBackend(const Settings& settings,
                                        const BackendContext& context,
                                        Diagnostics& diagnostics) {
-  datadog::DatadogConfig config =
-      datadog::LoadDatadogConfig(getenv, diagnostics);
-  if (config.backend == datadog::BackendKind::kDatadog) {
-    return OpenDatadog(settings, config, context, diagnostics);
+  if (datadog::MayChooseDatadog(context.getenv)) {
+    std::string why;
+    const datadog::DatadogEntry* entry = LoadDatadogEntry(&why);
+    if (entry == nullptr) {
+      diagnostics.Warning(absl::StrCat(why, "; all tests run"));
+      return std::make_unique<NullBackend>("Datadog's code is missing");
+    }
+    if (std::unique_ptr<Backend> datadog =
+            entry->choose(settings, context, diagnostics)) {
+      return datadog;
+    }
   }
   return OpenLocal(settings, context, diagnostics);
 }

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -136,7 +137,7 @@ class SqliteStore : public Store {
   std::unique_ptr<StatementCache> statements_;
   // (kind, key, fingerprint) -> id of the fingerprints this connection
   // wrote or found: a run links the same functions test after test.
-  std::unordered_map<std::string, int64_t> fingerprint_ids_;
+  absl::flat_hash_map<std::string, int64_t> fingerprint_ids_;
   // The run this store began (BeginRun): skips are recorded under it.
   int64_t current_run_ = 0;
 };

@@ -37,6 +37,10 @@ case "$how" in
     expected="covered calc.cpp" ;;
   *) echo "unknown mode $how" >&2; exit 2 ;;
 esac
+# The link wrote the map and `itr index` the function index beside it.
+for suffix in .itr.map .itridx; do
+  [ -s "$binary$suffix" ] || { echo "missing: $binary$suffix" >&2; exit 1; }
+done
 output=$("$binary")
 echo "$output"
 grep -qx "$expected" <<<"$output" || { echo "missing: $expected" >&2; exit 1; }

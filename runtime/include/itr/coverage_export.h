@@ -15,7 +15,10 @@
  *     time (a missing file included: its absence was observed), sorted;
  *     env_read: environment variables it read, each with the XXH3-64 of
  *     its value as 16 lowercase hex digits, or null when it was unset;
- *     objects: the executed probes of each instrumented object.
+ *     objects: the executed probes of each instrumented object; on the
+ *     line of code outside tests, once start-up ended (the first test, or
+ *     an adapter's itr_end_startup()), those of the start-up phase are
+ *     apart in "startup_objects" (same shape).
  *     All three may be absent in lines written by an older runtime.
  *   with ITR_TEST_ID set (one process of an `itr ctest` test):
  *     {"process": "start", "pid": <pid>}                 at start and in forks
@@ -38,6 +41,7 @@
 #define ITR_EXPORT_ENV_READ "env_read"
 #define ITR_EXPORT_ERROR "error"
 #define ITR_EXPORT_OBJECTS "objects"
+#define ITR_EXPORT_STARTUP_OBJECTS "startup_objects"
 #define ITR_EXPORT_OBJECT_PATH "path"
 #define ITR_EXPORT_OBJECT_BUILD_ID "build_id"
 #define ITR_EXPORT_OBJECT_ADDRESSES "addresses"

@@ -52,6 +52,29 @@ TEST(CoverageJsonLine, FilesAndEnvironmentRead) {
   EXPECT_TRUE(json["env_read"].is_object() && json["env_read"].empty());
 }
 
+TEST(CoverageJsonLine, ObjectsAndStartUpObjectsApart) {
+  itr_test_coverage coverage{ITR_COVERAGE_COMPLETE, nullptr, nullptr, 0,
+                             nullptr};
+  uint64_t between[] = {16, 32}, startup[] = {8};
+  itr_object_probes between_object{"/b/t", "ab", between, 2};
+  itr_object_probes startup_object{"/b/t", "ab", startup, 1};
+  itr_executed executed{};
+  executed.status = ITR_COVERAGE_COMPLETE;
+  executed.objects = &between_object;
+  executed.object_count = 1;
+  itr_executed startup_executed = executed;
+  startup_executed.objects = &startup_object;
+  auto json = nlohmann::json::parse(
+      CoverageJsonLine(coverage, &executed, {}, &startup_executed));
+  EXPECT_EQ(json["objects"][0]["addresses"], nlohmann::json::parse("[16,32]"));
+  EXPECT_EQ(json["startup_objects"][0]["path"], "/b/t");
+  EXPECT_EQ(json["startup_objects"][0]["addresses"],
+            nlohmann::json::parse("[8]"));
+  // Without start-up probes apart, no such field.
+  json = nlohmann::json::parse(CoverageJsonLine(coverage, &executed));
+  EXPECT_FALSE(json.contains("startup_objects"));
+}
+
 TEST(CoverageJsonLine, SessionAndIncomplete) {
   itr_test_coverage coverage{ITR_COVERAGE_INCOMPLETE, nullptr, nullptr, 0,
                              "no debug info"};

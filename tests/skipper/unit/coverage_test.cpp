@@ -44,6 +44,28 @@ TEST_F(ExportedCoverageTest, UnionOfEveryProcess) {
   EXPECT_EQ(got.executed.lines[0], (std::vector<uint32_t>{1, 2, 3}));
 }
 
+TEST_F(ExportedCoverageTest, StartUpProbesStayApartFromTheTestsOwn) {
+  // Process 1 marked where its start-up ended; process 2 did not: all of
+  // its code is the test's own.
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{},"external":{},"objects":[{"path":"/b/t","build_id":"ab","addresses":[16,32]}],"startup_objects":[{"path":"/b/t","build_id":"ab","addresses":[8]}]}
+{"process":"end","pid":1,"built_at_ns":100}
+{"process":"start","pid":2}
+{"test":null,"status":"complete","files":{},"external":{},"objects":[{"path":"/b/u","build_id":"cd","addresses":[4]}]}
+{"process":"end","pid":2,"built_at_ns":100}
+)");
+  ExecutedCode got = ReadExportedCoverage(path_.string()).executed;
+  ASSERT_TRUE(got.complete) << got.incomplete_reason;
+  ASSERT_EQ(got.objects.size(), 2u);
+  EXPECT_EQ(got.objects[0].path, "/b/t");
+  EXPECT_EQ(got.objects[0].addresses, (std::vector<uint64_t>{16, 32}));
+  EXPECT_EQ(got.objects[1].path, "/b/u");
+  ASSERT_EQ(got.startup_objects.size(), 1u);
+  EXPECT_EQ(got.startup_objects[0].build_id, "ab");
+  EXPECT_EQ(got.startup_objects[0].addresses, (std::vector<uint64_t>{8}));
+}
+
 TEST_F(ExportedCoverageTest, AProcessThatDidNotEndIsIncomplete) {
   Write(
       R"({"process":"start","pid":1}
