@@ -4,7 +4,8 @@
 # signature, exports its instrumented static library and compiles its tests
 # as C++11 with -Werror, adopts itr-cpp with the documented lines only. Its
 # build directory is outside the repository; ctest runs the tests; no ITR_*
-# variable is set. Then the single-file GoogleTest layout (fused/).
+# variable is set. Then the single-file GoogleTest layout (fused/) and
+# itr-cpp with GoogleTest through FetchContent (fetchcontent/).
 #   adoption.sh <itr-cpp source dir> <scratch dir> <itr binary>
 set -euo pipefail
 source_dir=$1 work=$2 itr=$3
@@ -180,6 +181,23 @@ check fused_links_no_other_gtest lacks "$line" "libgtest"
 (cd "$work/fused-build" && fused/fused_tests) > "$work/last.log" 2>&1 || true
 (cd "$work/fused-build" && fused/fused_tests) > "$work/last.log" 2>&1 || true
 check fused_unchanged_rerun_skips_all contains "$(cat "$work/last.log")" "itr: skipped 2 of 2 tests"
+
+# FetchContent: itr-cpp and GoogleTest both fetched (from local sources),
+# configured only: itr::gtest_main links the fetched GoogleTest, and
+# itr-cpp adds none of its own tests.
+set +e
+cmake -S "$source_dir/tests/adoption/fetchcontent" -B "$work/fetched" -G Ninja \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DITR_CPP_SOURCE_DIR="$source_dir" -DGOOGLETEST_SOURCE_DIR=/usr/src/googletest \
+  > "$work/last.log" 2>&1
+status=$?
+set -e
+check fetchcontent_configures equals "$status" 0
+line=$(link_line fetched_tests "$work/fetched")
+check fetchcontent_links_the_fetched_gtest contains "$line" " lib/libgtest.a"
+check fetchcontent_links_no_other_gtest lacks "$line" "/usr/lib/x86_64-linux-gnu/libgtest"
+check fetchcontent_adds_no_itr_tests equals \
+  "$(ctest --test-dir "$work/fetched" -N | grep -c 'Test *#' || true)" 1
 
 echo "$failures adoption check(s) failed"
 [ "$failures" -eq 0 ]
