@@ -48,11 +48,11 @@ void RecordTracedPc(uintptr_t pc) {
     if (current == 0) {
       uintptr_t expected = 0;
       if (Slot(slot).compare_exchange_strong(expected, pc,
-                                                std::memory_order_relaxed)) {
+                                             std::memory_order_relaxed)) {
         size_t index = g_filled_count.fetch_add(1, std::memory_order_relaxed);
         if (index < kMaxTracedPcs) {
           Filled(index).store(static_cast<uint32_t>(slot) + 1,
-                                std::memory_order_release);
+                              std::memory_order_release);
         } else {
           g_overflow.store(true, std::memory_order_relaxed);
         }
