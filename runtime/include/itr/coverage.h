@@ -37,8 +37,10 @@
  *                               of) one process-level test (`itr ctest`);
  *                               the export also gets {"process": "start"}
  *                               and {"process": "end"} lines
- *   ITR_REPO_ROOT=<dir>         repository root (default: nearest ancestor of
- *                               the working directory holding .git)
+ *   ITR_REPO_ROOT=<dir>         repository root (default: the git repository
+ *                               of the sources the code was compiled from,
+ *                               else the one above the working directory;
+ *                               see itr_repository_root())
  *   ITR_CACHE_DIR=<dir>         edge-to-line resolution cache (default:
  *                               $XDG_CACHE_HOME/itr-cpp or ~/.cache/itr-cpp)
  *   ITR_VERBOSE=1               diagnostics on stderr
