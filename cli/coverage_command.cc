@@ -217,6 +217,12 @@ bool WriteText(const std::string& path, const std::string& text) {
 int RunCoverage(const Options& options) {
   const std::vector<std::string>& args = options.positionals;
   std::string lcov = args.size() > 1 ? args[1] : "itr-coverage.info";
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(args[0], error)) {
+    std::cerr << "itr: no coverage export " << args[0]
+              << ": run the tests with ITR_COVERAGE_EXPORT=" << args[0] << "\n";
+    return kExitNo;
+  }
   bool missing = false;
   std::unique_ptr<Store> store = OpenExistingStore(options, &missing);
   if (missing) std::cerr << "itr: no store at " << options.store_path << "\n";
