@@ -39,12 +39,17 @@ int RunImpacted(const Options& options);
 int RunReset(const Options& options);
 int RunGc(const Options& options);
 int RunIndex(const Options& options);
+int RunReport(const Options& options);
+int RunCoverage(const Options& options);
 // `itr ctest <ctest args...>`: the arguments after "ctest" go to ctest.
 int RunCtestCommand(const std::vector<std::string>& args,
                     const std::string& repo_root);
 extern const char kCtestUsage[];
 
 // --- shared helpers (common.cc) ---
+
+// The nearest ancestor of `start` (itself included) holding .git, or "".
+std::string GitAncestor(const std::string& start);
 
 // Opens the store only if its file exists (read commands never create one).
 // Sets *missing and returns nullptr when there is no store yet; on an error,

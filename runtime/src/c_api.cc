@@ -55,6 +55,12 @@ const char* itr_repository_root(void) {
   return itr::runtime::RepositoryRoot().c_str();
 }
 
+const char* itr_repository_root_problem(void) {
+  InternalScope internal;
+  const std::string& problem = itr::runtime::RepositoryRootProblem();
+  return problem.empty() ? nullptr : problem.c_str();
+}
+
 const itr_executed* itr_last_test_executed(void) {
   InternalScope internal;
   return CoverageRecorder::Get().LastExecuted();

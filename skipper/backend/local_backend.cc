@@ -77,8 +77,8 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
 LocalBackend::~LocalBackend() { Flush(); }
 
 int64_t LocalBackend::RunId() {
-  // A run exists once something is recorded: a process that skips every
-  // test writes nothing but its skip counts.
+  // A run exists once something is recorded (results, or skips for the
+  // history): a process that runs no test and skips none writes nothing.
   if (run_id_ == 0) {
     absl::StatusOr<int64_t> run =
         store_->BeginRun(options_.module, options_.configuration);
@@ -355,7 +355,9 @@ void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   std::vector<int64_t> ids;
   for (const SkippedTest& test : skipped)
     ids.push_back(test.decision.record_id);
-  Check(store_->RecordSkips(ids));
+  if (ids.empty()) return;
+  // The skips are part of this run's history (`itr report`).
+  Check(store_->RecordSkips(RunId(), ids));
 }
 
 void LocalBackend::Check(const absl::Status& status) {

@@ -9,6 +9,7 @@
 #include "itr/coverage.h"
 #include "itr/coverage.hpp"
 #include "itr/internal/session_table.h"
+#include "skipper/base/diagnostics.h"
 #include "skipper/base/process_info.h"
 #include "skipper/coverage/in_process_coverage.h"
 #include "skipper/reports/skipped_in_reports.h"
@@ -42,6 +43,9 @@ itr_session* Start(const char* framework, const char* framework_version,
       std::make_unique<InProcessCoverage>(CoveragePrintRequested());
   std::unique_ptr<ItrSession> session = ItrSession::Start(std::move(options));
   if (!session->enabled()) return nullptr;
+  if (const char* problem = itr_repository_root_problem()) {
+    ProcessDiagnostics().Warning(problem);
+  }
   auto* s = new itr_session();  // lives until the process exits
   s->session = std::move(session);
   return s;

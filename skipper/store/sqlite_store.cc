@@ -3,11 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iterator>
+#include <map>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -95,7 +98,35 @@ CREATE TABLE objects (
   PRIMARY KEY (module, object)
 ) WITHOUT ROWID;
 )sql",
+    // 2 -> 3: history (`itr report`: each test of each run, and why it ran)
+    // and per-test lines (`itr coverage`: a skipped test's lines from the
+    // record that justified the skip).
+    R"sql(
+CREATE TABLE run_history (
+  run_id INTEGER PRIMARY KEY,
+  module TEXT NOT NULL,
+  configuration TEXT NOT NULL,
+  started_at INTEGER NOT NULL
+);
+CREATE TABLE run_tests (
+  run_id INTEGER NOT NULL,
+  test_key TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  forced INTEGER NOT NULL DEFAULT 0,
+  duration_ms REAL NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, test_key)
+) WITHOUT ROWID;
+CREATE TABLE test_lines (
+  test_id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  lines BLOB NOT NULL
+);
+)sql",
 };
+
+// Runs whose history `itr report` keeps (per store).
+constexpr int kHistoryRuns = 500;
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               SqliteStore::kSchemaVersion);
@@ -553,9 +584,15 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(
   Statement insert(statements_.get(),
                    "INSERT INTO runs (module, configuration, started_at) "
                    "VALUES (?1, ?2, ?3)");
-  insert.Bind(1, module).Bind(2, configuration).Bind(3, NowSeconds());
+  int64_t now = NowSeconds();
+  insert.Bind(1, module).Bind(2, configuration).Bind(3, now);
   ITR_RETURN_IF_ERROR(insert.Run());
   int64_t id = sqlite3_last_insert_rowid(db_);
+  Statement history(statements_.get(),
+                    "INSERT INTO run_history (run_id, module, configuration, "
+                    "started_at) VALUES (?1, ?2, ?3, ?4)");
+  history.Bind(1, id).Bind(2, module).Bind(3, configuration).Bind(4, now);
+  ITR_RETURN_IF_ERROR(history.Run());
   ITR_RETURN_IF_ERROR(transaction.Commit());
   return id;
 }
@@ -740,11 +777,95 @@ absl::Status SqliteStore::MarkStarted(const std::string& module,
   if (tests.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
+  Statement history(statements_.get(),
+                    "INSERT OR REPLACE INTO run_tests (run_id, test_key, "
+                    "outcome, reason) VALUES (?1, ?2, 'running', ?3)");
   for (const TestIdentity& test : tests) {
+    ITR_ASSIGN_OR_RETURN(std::string reason,
+                         PreviousRecordReason(module, configuration, test));
     ITR_RETURN_IF_ERROR(
         UpsertTest(module, configuration, test, run_id, "running").status());
+    history.Reset();
+    history.Bind(1, run_id).Bind(2, test.Key()).Bind(3, reason);
+    ITR_RETURN_IF_ERROR(history.Run());
   }
   return transaction.Commit();
+}
+
+// Why the test's previous record could not be reused whatever its
+// dependencies: "new test", "failed last time", … or "" (see RecordResult).
+absl::StatusOr<std::string> SqliteStore::PreviousRecordReason(
+    const std::string& module, const std::string& configuration,
+    const TestIdentity& test) {
+  Statement query(statements_.get(),
+                  "SELECT t.status, t.coverage_complete, "
+                  "  r.finished_at IS NOT NULL FROM tests t "
+                  "LEFT JOIN runs r ON r.id = t.run_id "
+                  "WHERE t.module = ?1 AND t.configuration = ?2 "
+                  "AND t.test_key = ?3");
+  query.Bind(1, module).Bind(2, configuration).Bind(3, test.Key());
+  absl::Status status;
+  std::string reason = "new test";
+  if (query.Step(&status)) {
+    std::string previous = query.Text(0);
+    reason = previous == "failed"    ? "failed last time"
+             : previous == "running" ? "did not end last time"
+             : previous != "passed"  ? "not passed last time (" + previous + ")"
+             : query.Int(1) == 0     ? "incomplete coverage last time"
+             : query.Int(2) == 0     ? "its last run did not finish"
+                                     : "";
+    query.Reset();
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return reason;
+}
+
+// The first dependency of test `id`'s previous record that `deps` records
+// with another fingerprint: "changed: <key>", or "" when none did.
+absl::StatusOr<std::string> SqliteStore::ChangedDependency(
+    int64_t id, const DependencySet& deps, absl::string_view functions) {
+  Statement coarse(statements_.get(),
+                   "SELECT f.kind, f.key, f.fingerprint "
+                   "FROM test_dependencies d "
+                   "JOIN fingerprints f ON f.id = d.fingerprint_id "
+                   "WHERE d.test_id = ?1");
+  coarse.Bind(1, id);
+  std::map<std::pair<std::string, std::string>, std::string> previous;
+  absl::Status status;
+  while (coarse.Step(&status)) {
+    previous[{coarse.Text(0), coarse.Text(1)}] = coarse.Text(2);
+  }
+  ITR_RETURN_IF_ERROR(status);
+  for (const Dependency& dep : deps.coarse) {
+    auto it = previous.find({dep.kind, dep.key});
+    if (it != previous.end() && it->second != dep.fingerprint) {
+      return "changed: " + dep.key;
+    }
+  }
+  Statement old_set(statements_.get(),
+                    "SELECT functions FROM tests WHERE id = ?1");
+  old_set.Bind(1, id);
+  std::vector<int64_t> old_ids;
+  if (old_set.Step(&status)) {
+    ITR_ASSIGN_OR_RETURN(old_ids, DecodeIdSet(old_set.BlobView(0)));
+    old_set.Reset();
+  }
+  ITR_RETURN_IF_ERROR(status);
+  ITR_ASSIGN_OR_RETURN(std::vector<int64_t> new_ids, DecodeIdSet(functions));
+  std::vector<int64_t> gone;
+  std::set_difference(old_ids.begin(), old_ids.end(), new_ids.begin(),
+                      new_ids.end(), std::back_inserter(gone));
+  if (gone.empty()) return std::string();
+  Statement name(statements_.get(),
+                 "SELECT key FROM fingerprints WHERE id = ?1");
+  name.Bind(1, gone.front());
+  std::string key = "a function";
+  if (name.Step(&status)) {
+    key = name.Text(0);
+    name.Reset();
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return "changed: " + key;
 }
 
 absl::Status SqliteStore::RecordResults(
@@ -777,6 +898,8 @@ absl::Status SqliteStore::WriteResults(const std::string& module,
         .Bind(3, int64_t{r.result.coverage_complete})
         .Bind(4, int64_t{r.result.forced})
         .BindBlob(5, functions);
+    ITR_RETURN_IF_ERROR(RecordInHistory(id, r.test, run_id, status, r.result,
+                                        r.deps, functions));
     ITR_RETURN_IF_ERROR(details.Run());
     ITR_RETURN_IF_ERROR(LinkCoarse(
         "DELETE FROM test_dependencies WHERE test_id = ?1",
@@ -787,19 +910,146 @@ absl::Status SqliteStore::WriteResults(const std::string& module,
   return transaction.Commit();
 }
 
-absl::Status SqliteStore::RecordSkips(const std::vector<int64_t>& test_ids) {
+// The run's history row of the test, with why it ran: unskippable, the
+// previous record's state (MarkStarted), else the dependency that changed
+// since it (read before the new dependencies replace it).
+absl::Status SqliteStore::RecordInHistory(int64_t id, const TestIdentity& test,
+                                          int64_t run_id, const char* status,
+                                          const Result& result,
+                                          const DependencySet& deps,
+                                          absl::string_view functions) {
+  Statement previous(statements_.get(),
+                     "SELECT reason FROM run_tests "
+                     "WHERE run_id = ?1 AND test_key = ?2");
+  previous.Bind(1, run_id).Bind(2, test.Key());
+  std::string reason;
+  absl::Status step;
+  if (previous.Step(&step)) {
+    reason = previous.Text(0);
+    previous.Reset();
+  }
+  ITR_RETURN_IF_ERROR(step);
+  if (result.forced) {
+    reason = "unskippable";
+  } else if (reason.empty()) {
+    ITR_ASSIGN_OR_RETURN(reason, ChangedDependency(id, deps, functions));
+  }
+  Statement history(statements_.get(),
+                    "INSERT OR REPLACE INTO run_tests (run_id, test_key, "
+                    "outcome, forced, duration_ms, reason) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  history.Bind(1, run_id)
+      .Bind(2, test.Key())
+      .Bind(3, std::string(status))
+      .Bind(4, int64_t{result.forced})
+      .Bind(5, result.duration_ms)
+      .Bind(6, reason);
+  return history.Run();
+}
+
+absl::Status SqliteStore::RecordSkips(int64_t run_id,
+                                      const std::vector<int64_t>& test_ids) {
   if (test_ids.empty()) return absl::OkStatus();
   WriteTransaction transaction(db_);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement update(statements_.get(),
                    "UPDATE tests SET skips = skips + 1, "
                    "saved_ms = saved_ms + duration_ms WHERE id = ?1");
+  // History: skipped in this run, saving the last duration.
+  Statement history(statements_.get(),
+                    "INSERT OR REPLACE INTO run_tests (run_id, test_key, "
+                    "outcome, duration_ms, reason) SELECT ?2, test_key, "
+                    "'itr_skipped', duration_ms, 'unchanged' FROM tests "
+                    "WHERE id = ?1");
   for (int64_t id : test_ids) {
     update.Reset();
     update.Bind(1, id);
     ITR_RETURN_IF_ERROR(update.Run());
+    if (run_id == 0) continue;
+    history.Reset();
+    history.Bind(1, id).Bind(2, run_id);
+    ITR_RETURN_IF_ERROR(history.Run());
   }
   return transaction.Commit();
+}
+
+absl::StatusOr<std::vector<Store::RunSummary>> SqliteStore::RunHistory() {
+  Statement query(
+      db_,
+      "SELECT h.run_id, h.module, h.configuration, h.started_at, "
+      "  COALESCE(SUM(t.outcome != 'itr_skipped'), 0), "
+      "  COALESCE(SUM(t.outcome = 'itr_skipped'), 0), "
+      "  COALESCE(SUM(t.forced), 0), COALESCE(SUM(t.outcome = 'failed'), 0), "
+      "  COALESCE(SUM(CASE WHEN t.outcome = 'itr_skipped' "
+      "    THEN t.duration_ms ELSE 0 END), 0) "
+      "FROM run_history h LEFT JOIN run_tests t ON t.run_id = h.run_id "
+      "GROUP BY h.run_id ORDER BY h.run_id");
+  std::vector<RunSummary> runs;
+  absl::Status status;
+  while (query.Step(&status)) {
+    RunSummary run;
+    run.run_id = query.Int(0);
+    run.module = query.Text(1);
+    run.configuration = query.Text(2);
+    run.started_at = query.Int(3);
+    run.ran = query.Int(4);
+    run.skipped = query.Int(5);
+    run.forced = query.Int(6);
+    run.failed = query.Int(7);
+    run.saved_ms = query.Double(8);
+    runs.push_back(std::move(run));
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return runs;
+}
+
+absl::StatusOr<std::vector<Store::RunTest>> SqliteStore::RunTests(
+    int64_t run_id) {
+  Statement query(db_,
+                  "SELECT test_key, outcome, reason, forced, duration_ms "
+                  "FROM run_tests WHERE run_id = ?1 ORDER BY test_key");
+  query.Bind(1, run_id);
+  std::vector<RunTest> tests;
+  absl::Status status;
+  while (query.Step(&status)) {
+    RunTest test;
+    test.key = query.Text(0);
+    test.outcome = query.Text(1);
+    test.reason = query.Text(2);
+    test.forced = query.Int(3) != 0;
+    test.duration_ms = query.Double(4);
+    tests.push_back(std::move(test));
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return tests;
+}
+
+absl::Status SqliteStore::SetTestLines(int64_t test_id, int64_t run_id,
+                                       absl::string_view lines) {
+  WriteTransaction transaction(db_);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement upsert(statements_.get(),
+                   "INSERT OR REPLACE INTO test_lines (test_id, run_id, lines) "
+                   "VALUES (?1, ?2, ?3)");
+  upsert.Bind(1, test_id).Bind(2, run_id).BindBlob(3, std::string(lines));
+  ITR_RETURN_IF_ERROR(upsert.Run());
+  return transaction.Commit();
+}
+
+absl::StatusOr<std::string> SqliteStore::TestLines(int64_t test_id,
+                                                   int64_t run_id) {
+  Statement query(statements_.get(),
+                  "SELECT lines FROM test_lines "
+                  "WHERE test_id = ?1 AND run_id = ?2");
+  query.Bind(1, test_id).Bind(2, run_id);
+  absl::Status status;
+  if (query.Step(&status)) {
+    std::string lines(query.BlobView(0));
+    query.Reset();
+    return lines;
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return absl::NotFoundError("no lines stored for this record");
 }
 
 absl::StatusOr<SqliteStore::Summary> SqliteStore::Summarize() {
@@ -887,6 +1137,19 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
            "                  WHERE r.fingerprint_id = fingerprints.id) "
            "  AND id NOT IN (SELECT id FROM live_functions)"));
   deleted += sqlite3_changes(db_);
+  // History of the latest kHistoryRuns runs; lines of live records.
+  for (std::string sql :
+       {absl::StrCat("DELETE FROM run_history WHERE run_id NOT IN (SELECT "
+                     "run_id FROM run_history ORDER BY run_id DESC LIMIT ",
+                     kHistoryRuns, ")"),
+        std::string("DELETE FROM run_tests WHERE run_id NOT IN "
+                    "(SELECT run_id FROM run_history)"),
+        std::string("DELETE FROM test_lines WHERE NOT EXISTS (SELECT 1 FROM "
+                    "tests t WHERE t.id = test_lines.test_id AND "
+                    "t.run_id = test_lines.run_id)")}) {
+    ITR_RETURN_IF_ERROR(Exec(sql.c_str()));
+    deleted += sqlite3_changes(db_);
+  }
   ITR_RETURN_IF_ERROR(transaction.Commit());
   fingerprint_ids_.clear();
   interned_ids_.clear();
@@ -900,7 +1163,9 @@ absl::Status SqliteStore::Reset() {
   ITR_RETURN_IF_ERROR(
       Exec("DELETE FROM test_dependencies; DELETE FROM run_dependencies; "
            "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
-           "DELETE FROM stat_cache; DELETE FROM objects;"));
+           "DELETE FROM stat_cache; DELETE FROM objects; "
+           "DELETE FROM run_history; DELETE FROM run_tests; "
+           "DELETE FROM test_lines;"));
   fingerprint_ids_.clear();
   interned_ids_.clear();
   function_ids_loaded_ = false;

@@ -30,7 +30,7 @@ class StatementCache;
 
 class SqliteStore : public Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating it and its directory if needed) and migrates. Errors:
   // DataLoss (not a database / corrupt), FailedPrecondition (written by a
@@ -83,12 +83,20 @@ class SqliteStore : public Store {
   absl::Status RecordResults(const std::string& module,
                              const std::string& configuration, int64_t run_id,
                              const std::vector<TestResult>& results) override;
-  absl::Status RecordSkips(const std::vector<int64_t>& test_ids) override;
+  absl::Status RecordSkips(int64_t run_id,
+                           const std::vector<int64_t>& test_ids) override;
   absl::Status SetObjectPaths(
       const std::string& module,
       const std::map<std::string, std::string>& paths) override;
   absl::Status SaveStatCache(
       const std::unordered_map<std::string, StatEntry>& entries) override;
+
+  absl::StatusOr<std::vector<RunSummary>> RunHistory() override;
+  absl::StatusOr<std::vector<RunTest>> RunTests(int64_t run_id) override;
+  absl::Status SetTestLines(int64_t test_id, int64_t run_id,
+                            absl::string_view lines) override;
+  absl::StatusOr<std::string> TestLines(int64_t test_id,
+                                        int64_t run_id) override;
 
   absl::StatusOr<Summary> Summarize() override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Modules()
@@ -113,6 +121,16 @@ class SqliteStore : public Store {
   absl::Status WriteResults(const std::string& module,
                             const std::string& configuration, int64_t run_id,
                             const std::vector<TestResult>& results);
+  absl::StatusOr<std::string> PreviousRecordReason(
+      const std::string& module, const std::string& configuration,
+      const TestIdentity& test);
+  absl::StatusOr<std::string> ChangedDependency(int64_t id,
+                                                const DependencySet& deps,
+                                                absl::string_view functions);
+  absl::Status RecordInHistory(int64_t id, const TestIdentity& test,
+                               int64_t run_id, const char* status,
+                               const Result& result, const DependencySet& deps,
+                               absl::string_view functions);
   // The blob of a test's or run's functions.
   absl::StatusOr<std::string> FunctionSet(
       const std::vector<Dependency>& functions,
