@@ -39,6 +39,8 @@ int RunImpacted(const Options& options);
 int RunReset(const Options& options);
 int RunGc(const Options& options);
 int RunIndex(const Options& options);
+int RunReport(const Options& options);
+int RunCoverage(const Options& options);
 // `itr ctest <ctest args...>`: the arguments after "ctest" go to ctest.
 int RunCtestCommand(const std::vector<std::string>& args,
                     const std::string& repo_root);
@@ -46,8 +48,12 @@ extern const char kCtestUsage[];
 
 // --- shared helpers (common.cc) ---
 
+// The nearest ancestor of `start` (itself included) holding .git, or "".
+std::string GitAncestor(const std::string& start);
+
 // kRead: nothing in or beside the store is created or changed (status,
-// explain, impacted); kWrite: reset, gc.
+// explain, impacted, report); kWrite: reset, gc, coverage (it keeps each
+// skipped test's lines).
 enum class StoreAccess { kRead, kWrite };
 
 // Opens the store only if its file exists (no command creates one).

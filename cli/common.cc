@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -13,6 +14,16 @@
 #include "skipper/store/sqlite_store.h"
 
 namespace itr::cli {
+
+std::string GitAncestor(const std::string& start) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  for (fs::path dir = start; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", error)) return dir.string();
+    if (dir == dir.parent_path()) break;
+  }
+  return "";
+}
 
 using skipper::SqliteStore;
 using skipper::Store;

@@ -8,9 +8,38 @@
 #include <system_error>
 
 #include "cli/commands.h"
+#include "skipper/base/diagnostics.h"
+#include "skipper/ctest/build_tree.h"
+#include "skipper/ctest/ctest_invocation.h"
 #include "skipper/ctest/ctest_runner.h"
 
 namespace itr::cli {
+
+namespace {
+
+// The repository of the sources the tested build tree was configured from
+// (its CMakeCache.txt) unless one was named: the repository is where the
+// sources are, not where ctest runs. Else `repo_root` (from the working
+// directory), with a warning when no repository holds it.
+std::string RepositoryOfBuild(const std::string& repo_root,
+                              const std::vector<std::string>& args,
+                              const std::string& cwd) {
+  const char* given = std::getenv("ITR_REPO_ROOT");
+  if (given != nullptr && *given) return repo_root;
+  std::string test_dir = skipper::ctest::ParseCtestArgs(args, cwd).test_dir;
+  std::string sources = skipper::ctest::BuildTreeSourceDir(test_dir);
+  std::string root = sources.empty() ? "" : GitAncestor(sources);
+  if (!root.empty()) return root;
+  if (GitAncestor(repo_root).empty()) {
+    skipper::ProcessDiagnostics().Warning(
+        "no git repository above the build tree's sources or the working "
+        "directory (" +
+        repo_root + "); set ITR_REPO_ROOT to the repository");
+  }
+  return repo_root;
+}
+
+}  // namespace
 
 const char kCtestUsage[] =
     "usage: itr ctest [ctest arguments...]\n"
@@ -37,12 +66,12 @@ int RunCtestCommand(const std::vector<std::string>& args,
     return kExitOk;
   }
   skipper::ctest::CtestRunOptions options;
-  options.repo_root = repo_root;
   if (const char* ctest = std::getenv("ITR_CTEST"); ctest && *ctest) {
     options.ctest = ctest;
   }
   std::error_code error;
   options.cwd = std::filesystem::current_path(error).string();
+  options.repo_root = RepositoryOfBuild(repo_root, args, options.cwd);
   return skipper::ctest::RunCtest(options, args);
 }
 

@@ -30,6 +30,10 @@ constexpr char kUsage[] =
     "  reset                forget every recorded test and run\n"
     "  gc                   delete runs and fingerprints nothing refers to\n"
     "  ctest [ctest args]   run ctest, skipping unchanged CTest tests\n"
+    "  report [<file>]      a static HTML report of the store's history\n"
+    "  coverage <export> [<lcov> [<cobertura>]]\n"
+    "                       the last run's line coverage, skipped tests\n"
+    "                       included (lcov tracefile, Cobertura XML)\n"
     "  index <object>...    build the function index of linked objects\n"
     "                       (the post-link step itr_instrument adds)\n"
     "  help [<command>]     this text\n"
@@ -93,6 +97,27 @@ const std::map<std::string, Command>& Commands() {
         "and fingerprints nothing refers to. Decisions do not change. (Test\n"
         "binaries also do this every 64 runs.)\n",
         0, false}},
+      {"coverage",
+       {RunCoverage,
+        "usage: itr coverage <export> [<lcov file> [<cobertura file>]]\n"
+        "                    [--module <name>] [--repo <dir>] [--store "
+        "<file>]\n"
+        "Writes the line coverage of the last run as a full run would show\n"
+        "it (default itr-coverage.info; Cobertura XML when a second file is\n"
+        "named): the lines of the tests that ran, from <export> (the run's\n"
+        "ITR_COVERAGE_EXPORT file, started empty), and the recorded lines of\n"
+        "the tests it skipped. Keeps each test's lines with its record for\n"
+        "later runs: run with ITR_COVERAGE_EXPORT and ITR_COLLECT_ONLY=1 once\n"
+        "to record them all. Exits 1 if there is no store.\n",
+        1, true, "the run's ITR_COVERAGE_EXPORT file", true}},
+      {"report",
+       {RunReport,
+        "usage: itr report [<file>] [--repo <dir>] [--store <file>]\n"
+        "Writes a static HTML page (default itr-report.html): per run the\n"
+        "tests run, skipped and forced, the time saved per run as a plot,\n"
+        "and for each test of the latest 20 runs why it ran (the dependency\n"
+        "that changed, a new test, a failure last time, unskippable...).\n",
+        0, false, "", true}},
       {"index",
        {RunIndex,
         "usage: itr index <object>...\n"
@@ -124,15 +149,9 @@ std::string FindRepoRoot(const std::string& flag) {
     if (env != nullptr) root = env;
   }
   if (root.empty()) {
-    fs::path cwd = fs::current_path(error);
-    for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
-      if (fs::exists(dir / ".git", error)) {
-        root = dir.string();
-        break;
-      }
-      if (dir == dir.parent_path()) break;
-    }
-    if (root.empty()) root = cwd.string();
+    std::string cwd = fs::current_path(error).string();
+    root = GitAncestor(cwd);
+    if (root.empty()) root = cwd;
   }
   fs::path absolute = fs::absolute(root, error);
   return error ? root : absolute.lexically_normal().string();

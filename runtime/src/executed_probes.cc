@@ -5,7 +5,10 @@
 namespace itr::runtime {
 
 void ExecutedProbes::Clear() {
-  objects_.clear();
+  // The address lists keep their capacity: after the first tests, adding
+  // a probe allocates nothing.
+  for (Object& object : objects_) object.addresses.clear();
+  used_ = 0;
   c_objects_.clear();
   error_.clear();
   incomplete_ = false;
@@ -19,18 +22,22 @@ void ExecutedProbes::Incomplete(const std::string& why) {
 
 void ExecutedProbes::Add(const ModuleIdentity& object, uint64_t file_address) {
   // Few objects per process: a linear search beats a map here.
-  for (Object& known : objects_) {
-    if (known.identity == &object) {
-      known.addresses.push_back(file_address);
+  for (size_t i = 0; i < used_; ++i) {
+    if (objects_[i].identity == &object) {
+      objects_[i].addresses.push_back(file_address);
       return;
     }
   }
-  objects_.push_back({&object, {file_address}});
+  if (used_ == objects_.size()) objects_.emplace_back();
+  Object& added = objects_[used_++];
+  added.identity = &object;
+  added.addresses.push_back(file_address);
 }
 
 itr_executed* ExecutedProbes::Finish(bool available) {
   c_objects_.clear();
-  for (Object& object : objects_) {
+  for (size_t i = 0; i < used_; ++i) {
+    Object& object = objects_[i];
     std::sort(object.addresses.begin(), object.addresses.end());
     object.addresses.erase(
         std::unique(object.addresses.begin(), object.addresses.end()),

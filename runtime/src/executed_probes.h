@@ -28,10 +28,11 @@ class ExecutedProbes {
 
  private:
   struct Object {
-    const ModuleIdentity* identity;
+    const ModuleIdentity* identity = nullptr;
     std::vector<uint64_t> addresses;
   };
-  std::vector<Object> objects_;
+  std::vector<Object> objects_;  // the first used_ are this result's
+  size_t used_ = 0;
   std::vector<itr_object_probes> c_objects_;
   std::string error_;
   bool incomplete_ = false;

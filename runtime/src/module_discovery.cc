@@ -21,7 +21,59 @@ struct LoadedObject {
   std::string path;
   uintptr_t bias;
   std::vector<std::pair<uintptr_t, uintptr_t>> segments;
+  // False only when its dynamic symbol table shows, in memory, that it
+  // imports no SanitizerCoverage hook: then its file need not be read.
+  bool may_be_instrumented = true;
 };
+
+bool Contains(const LoadedObject& object, uintptr_t address);
+
+// A d_ptr of the dynamic section: the loader relocates them in place on
+// this platform, but not for every object (the vDSO); either way an
+// address inside the object.
+uintptr_t DynamicAddress(const LoadedObject& object, ElfW(Addr) value) {
+  uintptr_t address = value;
+  if (!Contains(object, address)) address = object.bias + value;
+  return Contains(object, address) ? address : 0;
+}
+
+bool IsSancovHook(const char* name) {
+  return strncmp(name, "__sanitizer_cov_", 16) == 0;
+}
+
+// Whether the object imports a __sanitizer_cov_* hook, from its dynamic
+// symbols in memory (no file read). With DT_GNU_HASH, the undefined
+// symbols are exactly those below the hash table's first symbol. Anything
+// unexpected answers "maybe".
+bool MayBeInstrumented(const dl_phdr_info* info, const LoadedObject& object) {
+  const ElfW(Dyn)* dynamic = nullptr;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) {
+      dynamic = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr +
+                                                   info->dlpi_phdr[i].p_vaddr);
+    }
+  }
+  if (dynamic == nullptr) return true;
+  uintptr_t symbols = 0, strings = 0, gnu_hash = 0;
+  for (const ElfW(Dyn)* d = dynamic; d->d_tag != DT_NULL; ++d) {
+    if (d->d_tag == DT_SYMTAB) symbols = DynamicAddress(object, d->d_un.d_ptr);
+    if (d->d_tag == DT_STRTAB) strings = DynamicAddress(object, d->d_un.d_ptr);
+    if (d->d_tag == DT_GNU_HASH) {
+      gnu_hash = DynamicAddress(object, d->d_un.d_ptr);
+    }
+  }
+  if (symbols == 0 || strings == 0 || gnu_hash == 0) return true;
+  uint32_t first_hashed = reinterpret_cast<const uint32_t*>(gnu_hash)[1];
+  const auto* symbol = reinterpret_cast<const ElfW(Sym)*>(symbols);
+  for (uint32_t i = 1; i < first_hashed; ++i) {
+    if (symbol[i].st_shndx != SHN_UNDEF) continue;
+    const char* name =
+        reinterpret_cast<const char*>(strings) + symbol[i].st_name;
+    if (!Contains(object, reinterpret_cast<uintptr_t>(name))) return true;
+    if (IsSancovHook(name)) return true;
+  }
+  return false;
+}
 
 struct Snapshot {
   unsigned long long adds = 0;
@@ -45,6 +97,7 @@ int Collect(dl_phdr_info* info, size_t size, void* data) {
     uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
     object.segments.emplace_back(begin, begin + ph.p_memsz);
   }
+  object.may_be_instrumented = MayBeInstrumented(info, object);
   snapshot->objects.push_back(std::move(object));
   return 0;
 }
@@ -117,6 +170,8 @@ void DiscoverUnregisteredModules(ModuleRegistry& registry) {
                    Contains(object, reinterpret_cast<uintptr_t>(m.flags));
     }
     if (registered) continue;
+    // The executable is always read: it may define the hooks itself.
+    if (!is_executable && !object.may_be_instrumented) continue;
     std::string path =
         is_executable && object.path.empty() ? ExecutablePath() : object.path;
     if (path.empty() || path[0] != '/') continue;  // vdso and the like

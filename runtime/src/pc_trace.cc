@@ -9,11 +9,21 @@ namespace {
 constexpr size_t kSlots = kMaxTracedPcs * 2;  // load factor <= 1/2
 constexpr size_t kMaxProbes = 32;
 
-// Zero-initialized bss: pages are only materialized where PCs land.
-std::atomic<uintptr_t> g_slots[kSlots];
+// Plain arrays, accessed through std::atomic_ref: zero-initialized bss
+// whatever the optimization level (arrays of std::atomic get a dynamic
+// initializer at -O0 that touches all 10 MB at start-up), so pages are only
+// materialized where PCs land.
+constinit uintptr_t g_slots[kSlots];
 // slot + 1 of each filled slot, in fill order; 0 while its writer is between
 // claiming the index and storing it.
-std::atomic<uint32_t> g_filled[kMaxTracedPcs];
+constinit uint32_t g_filled[kMaxTracedPcs];
+
+inline std::atomic_ref<uintptr_t> Slot(size_t i) {
+  return std::atomic_ref<uintptr_t>(g_slots[i]);
+}
+inline std::atomic_ref<uint32_t> Filled(size_t i) {
+  return std::atomic_ref<uint32_t>(g_filled[i]);
+}
 std::atomic<size_t> g_filled_count{0};
 std::atomic<bool> g_overflow{false};
 std::atomic<bool> g_seen{false};
@@ -33,16 +43,16 @@ static_assert(kSlots == (size_t{1} << 20), "SlotOf yields 20 bits");
 void RecordTracedPc(uintptr_t pc) {
   size_t slot = SlotOf(pc);
   for (size_t probe = 0; probe < kMaxProbes; ++probe) {
-    uintptr_t current = g_slots[slot].load(std::memory_order_relaxed);
+    uintptr_t current = Slot(slot).load(std::memory_order_relaxed);
     if (current == pc) return;
     if (current == 0) {
       uintptr_t expected = 0;
-      if (g_slots[slot].compare_exchange_strong(expected, pc,
-                                                std::memory_order_relaxed)) {
+      if (Slot(slot).compare_exchange_strong(expected, pc,
+                                             std::memory_order_relaxed)) {
         size_t index = g_filled_count.fetch_add(1, std::memory_order_relaxed);
         if (index < kMaxTracedPcs) {
-          g_filled[index].store(static_cast<uint32_t>(slot) + 1,
-                                std::memory_order_release);
+          Filled(index).store(static_cast<uint32_t>(slot) + 1,
+                              std::memory_order_release);
         } else {
           g_overflow.store(true, std::memory_order_relaxed);
         }
@@ -67,16 +77,16 @@ size_t DrainTracedPcs(uintptr_t* out, size_t capacity, bool* overflowed) {
   }
   size_t count = 0;
   for (size_t i = 0; i < filled; ++i) {
-    uint32_t entry = g_filled[i].exchange(0, std::memory_order_acquire);
+    uint32_t entry = Filled(i).exchange(0, std::memory_order_acquire);
     for (int spin = 0; entry == 0 && spin < 1000; ++spin) {
-      entry = g_filled[i].exchange(0, std::memory_order_acquire);
+      entry = Filled(i).exchange(0, std::memory_order_acquire);
     }
     if (entry == 0) {  // a writer stalled mid-insert: its slot stays filled
       g_slot_leaked = true;
       continue;
     }
     uint32_t slot = entry - 1;
-    uintptr_t pc = g_slots[slot].exchange(0, std::memory_order_relaxed);
+    uintptr_t pc = Slot(slot).exchange(0, std::memory_order_relaxed);
     if (pc == 0) continue;
     if (count < capacity) {
       out[count++] = pc;

@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <vector>
+
+#include "compile_directories.h"
 
 namespace itr::runtime {
 
@@ -23,21 +26,78 @@ std::string CurrentDirectory() {
   return buffer;
 }
 
-std::string FindRepositoryRoot() {
-  if (const char* env = getenv("ITR_REPO_ROOT"); env != nullptr && *env) {
-    std::string root = Canonical(env);
-    if (!root.empty()) return root;
-  }
-  std::string cwd = Canonical(CurrentDirectory());
-  if (cwd.empty()) return std::string(1, '/');
-  for (std::string dir = cwd;;) {
+// The nearest ancestor of `start` (itself included) holding ".git", or "".
+std::string GitAncestor(const std::string& start) {
+  for (std::string dir = start; !dir.empty();) {
     struct stat st {};
     if (stat((dir + "/.git").c_str(), &st) == 0) return dir;
     if (dir == "/") break;
     size_t slash = dir.rfind('/');
     dir = slash == 0 ? "/" : dir.substr(0, slash);
   }
+  return "";
+}
+
+// The repository holding most of `dirs` (ties: the first), or "".
+std::string MostCommonGitAncestor(const std::vector<std::string>& dirs) {
+  std::vector<std::pair<std::string, int>> roots;  // in order of appearance
+  std::vector<std::pair<std::string, std::string>> known;  // dir -> root
+  for (const std::string& dir : dirs) {
+    std::string root;
+    auto cached = std::find_if(known.begin(), known.end(),
+                               [&](const auto& k) { return k.first == dir; });
+    if (cached != known.end()) {
+      root = cached->second;
+    } else {
+      std::string canonical = Canonical(dir);
+      root = GitAncestor(canonical.empty() ? dir : canonical);
+      known.emplace_back(dir, root);
+    }
+    if (root.empty()) continue;
+    auto it = std::find_if(roots.begin(), roots.end(),
+                           [&](const auto& r) { return r.first == root; });
+    if (it == roots.end()) {
+      roots.emplace_back(root, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  auto best = std::max_element(
+      roots.begin(), roots.end(),
+      [](const auto& a, const auto& b) { return a.second < b.second; });
+  return best == roots.end() ? "" : best->first;
+}
+
+// ITR_REPO_ROOT; else the repository holding the sources the process's
+// code was compiled from (its debug information: the repository is where
+// the sources are, not where the process runs — a build directory outside
+// it, or inside another checkout); else the one above the working
+// directory, or above the compilation directories; else the working
+// directory (the session warns: ItrSession, WarnAboutRepositoryRoot).
+std::string FindRepositoryRoot() {
+  if (const char* env = getenv("ITR_REPO_ROOT"); env != nullptr && *env) {
+    std::string root = Canonical(env);
+    if (!root.empty()) return root;
+  }
+  CompileDirectories compiled = FindCompileDirectories();
+  for (const std::vector<std::string>& object : compiled.sources) {
+    if (std::string root = MostCommonGitAncestor(object); !root.empty()) {
+      return root;
+    }
+  }
+  std::string cwd = Canonical(CurrentDirectory());
+  if (cwd.empty()) cwd = "/";
+  if (std::string root = GitAncestor(cwd); !root.empty()) return root;
+  if (std::string root = MostCommonGitAncestor(compiled.compilations);
+      !root.empty()) {
+    return root;
+  }
   return cwd;
+}
+
+const std::string& Found() {
+  static const std::string* found = new std::string(FindRepositoryRoot());
+  return *found;
 }
 
 bool Under(const std::string& path, const std::string& root) {
@@ -74,10 +134,7 @@ std::string NormalizePath(const std::string& path) {
   return out.empty() ? "." : out;
 }
 
-const std::string& RepositoryRoot() {
-  static const std::string* root = new std::string(FindRepositoryRoot());
-  return *root;
-}
+const std::string& RepositoryRoot() { return Found(); }
 
 SourcePath ClassifySourcePath(const std::string& absolute,
                               const std::string& root) {

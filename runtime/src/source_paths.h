@@ -11,9 +11,14 @@ namespace itr::runtime {
 // "dir/..". Does not touch the file system.
 std::string NormalizePath(const std::string& path);
 
-// ITR_REPO_ROOT if set, else the nearest ancestor of the working directory
-// holding ".git", else the working directory. Resolved once, canonical.
+// ITR_REPO_ROOT if set, else the repository (the nearest ancestor holding
+// ".git") of most source files the process's code was compiled from (debug
+// information), else that of the working directory, else the working
+// directory. Resolved once, canonical.
 const std::string& RepositoryRoot();
+
+// Why RepositoryRoot() is only the working directory: no repository was
+// found (one line), or "".
 
 struct SourcePath {
   std::string path;  // repo-relative, or absolute when external

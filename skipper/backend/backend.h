@@ -28,6 +28,11 @@ class Backend {
   // Recording. Errors never stop the tests; the first one is kept for a
   // one-line warning (FirstError).
   virtual void TestStarted(const TestIdentity& test) = 0;
+  // After planning: the tests this process is about to run (those not
+  // skipped among the ones the framework will run), before the first.
+  virtual void TestsWillRun(const std::vector<TestIdentity>& tests) {
+    (void)tests;
+  }
   // A process-level runner is about to run these tests in other processes;
   // each ends with TestFinished, or never (not run, runner killed).
   virtual void TestsLaunched(const std::vector<TestIdentity>& tests) {

@@ -13,6 +13,8 @@ namespace itr::skipper {
 namespace {
 
 constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
+constexpr size_t kResultsPerWrite = 256;
+constexpr auto kWriteInterval = std::chrono::seconds(2);
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Settings& settings,
                                                  Diagnostics& diagnostics) {
@@ -65,10 +67,33 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
   backend->state_ = std::make_unique<LocalState>(
       backend->fingerprinter_.get(), backend->objects_.get(),
       backend->options_.getenv, options.planning_built_at_ns);
-  ITR_ASSIGN_OR_RETURN(
-      backend->run_id_,
-      backend->store_->BeginRun(options.module, options.configuration));
   return backend;
+}
+
+LocalBackend::~LocalBackend() { Flush(); }
+
+int64_t LocalBackend::RunId() {
+  // A run exists once something is recorded (results, or skips for the
+  // history): a process that runs no test and skips none writes nothing.
+  if (run_id_ == 0) {
+    absl::StatusOr<int64_t> run =
+        store_->BeginRun(options_.module, options_.configuration);
+    Check(run.status());
+    if (run.ok()) run_id_ = *run;
+  }
+  return run_id_;
+}
+
+void LocalBackend::Flush() {
+  if (pending_.empty()) return;
+  Check(store_->RecordResults(options_.module, options_.configuration, RunId(),
+                              pending_));
+  // Written: a test that starts again (--gtest_repeat) is marked again.
+  for (const Store::TestResult& result : pending_) {
+    marked_running_.erase(result.test.Key());
+  }
+  pending_.clear();
+  last_flush_ = std::chrono::steady_clock::now();
 }
 
 absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
@@ -93,15 +118,25 @@ absl::StatusOr<std::vector<TestDecision>> LocalBackend::Plan(
   return decisions;
 }
 
+void LocalBackend::TestsWillRun(const std::vector<TestIdentity>& tests) {
+  // Until each ends and its result is written, its record says "running":
+  // if the process dies, they run next time. One transaction for all, so
+  // that results can be written in batches.
+  std::vector<TestIdentity> unmarked;
+  for (const TestIdentity& test : tests) {
+    if (marked_running_.insert(test.Key()).second) unmarked.push_back(test);
+  }
+  if (unmarked.empty()) return;
+  Check(store_->MarkStarted(options_.module, options_.configuration, unmarked,
+                            RunId()));
+}
+
 void LocalBackend::TestStarted(const TestIdentity& test) {
-  Check(store_->MarkStarted(options_.module, options_.configuration, test,
-                            run_id_));
+  TestsWillRun({test});
 }
 
 void LocalBackend::TestsLaunched(const std::vector<TestIdentity>& tests) {
-  // Until each ends, its record says "running": if the runner dies, they
-  // run next time.
-  for (const TestIdentity& test : tests) TestStarted(test);
+  TestsWillRun(tests);
 }
 
 bool LocalBackend::MapFunctions(const ExecutedCode& executed,
@@ -125,20 +160,37 @@ bool LocalBackend::MapFunctions(const ExecutedCode& executed,
   return true;
 }
 
+const Dependency& LocalBackend::FunctionDependency(const FunctionRef& f) {
+  auto [entry, added] = function_deps_.try_emplace({f.index, f.function});
+  if (added) {
+    entry->second = {
+        kFunctionDependency,
+        ObjectIndexes::FunctionKey(*f.object, *f.index, f.function),
+        f.index->functions()[f.function].fingerprint.Hex()};
+  }
+  return entry->second;
+}
+
+const Dependency& LocalBackend::UnitDependency(const FunctionRef& f) {
+  uint32_t unit = f.index->functions()[f.function].unit;
+  auto [entry, added] = unit_deps_.try_emplace({f.index, unit});
+  if (added) {
+    entry->second = {kUnitDependency,
+                     ObjectIndexes::UnitKey(*f.object, *f.index, unit),
+                     f.index->units()[unit].fingerprint.Hex()};
+  }
+  return entry->second;
+}
+
 void LocalBackend::AddFunctions(const std::vector<FunctionRef>& functions,
-                                DependencySet* deps) {
+                                Store::TestResult* into) {
   std::set<std::pair<const FunctionIndex*, uint32_t>> units;
+  into->interned_functions.reserve(into->interned_functions.size() +
+                                   functions.size());
   for (const FunctionRef& f : functions) {
-    const IndexedFunction& function = f.index->functions()[f.function];
-    deps->functions.push_back(
-        {kFunctionDependency,
-         ObjectIndexes::FunctionKey(*f.object, *f.index, f.function),
-         function.fingerprint.Hex()});
-    if (units.insert({f.index, function.unit}).second) {
-      deps->coarse.push_back(
-          {kUnitDependency,
-           ObjectIndexes::UnitKey(*f.object, *f.index, function.unit),
-           f.index->units()[function.unit].fingerprint.Hex()});
+    into->interned_functions.push_back(&FunctionDependency(f));
+    if (units.insert({f.index, f.index->functions()[f.function].unit}).second) {
+      into->deps.coarse.push_back(UnitDependency(f));
     }
   }
 }
@@ -174,15 +226,15 @@ void LocalBackend::AddReads(const ExecutedCode& executed,
 
 bool LocalBackend::AddOwnStartup(const ExecutedCode& executed,
                                  const std::vector<FunctionRef>& functions,
-                                 DependencySet* deps) {
+                                 Store::TestResult* into) {
   if (executed.startup_objects.empty()) return true;
   ExecutedCode startup;
   startup.objects = executed.startup_objects;
   std::vector<FunctionRef> startup_functions;
   if (!MapFunctions(startup, &startup_functions)) return false;
   StartupScope scope(std::move(startup_functions));
-  AddFunctions(scope.global(), deps);
-  AddFunctions(scope.RelevantTo(functions), deps);
+  AddFunctions(scope.global(), into);
+  AddFunctions(scope.RelevantTo(functions), into);
   return true;
 }
 
@@ -197,19 +249,22 @@ void LocalBackend::EnsureStartupScope(const ExecutedCode& startup) {
 }
 
 void LocalBackend::TestFinished(const TestRun& run) {
-  DependencySet deps;
+  Store::TestResult record;
+  record.test = run.identity;
+  DependencySet& deps = record.deps;
   std::vector<FunctionRef> functions;
   bool usable = run.executed.complete;
   // Without the start-up code (never reported, or not indexable), which
   // start-up functions the test depends on is unknown: the file rule.
   if (settings_.granularity == Granularity::kFunction && startup_ != nullptr &&
       !run.executed.objects.empty() && MapFunctions(run.executed, &functions) &&
-      AddOwnStartup(run.executed, functions, &deps)) {
-    AddFunctions(functions, &deps);
-    AddFunctions(startup_->RelevantTo(functions), &deps);
+      AddOwnStartup(run.executed, functions, &record)) {
+    AddFunctions(functions, &record);
+    AddFunctions(startup_->RelevantTo(functions), &record);
     // No instrumented function at all: code we cannot see ran.
     usable = usable && !functions.empty();
   } else {
+    record.interned_functions.clear();
     deps.coarse = CompiledFiles(run.executed);
     usable = usable && !run.executed.files.empty();
   }
@@ -226,19 +281,28 @@ void LocalBackend::TestFinished(const TestRun& run) {
     deps.coarse.push_back(
         {kReadDependency, file, fingerprinter_->Content(file)});
   }
-  Store::Result result{run.outcome, run.duration_ms, usable, run.forced};
-  Check(store_->RecordResult(options_.module, options_.configuration,
-                             run.identity, run_id_, result, deps));
+  record.result = {run.outcome, run.duration_ms, usable, run.forced};
+  pending_.push_back(std::move(record));
+  // Written in batches (a transaction per test would cost more than a fast
+  // test); the "running" mark covers the ones not written yet.
+  if (pending_.size() >= kResultsPerWrite ||
+      std::chrono::steady_clock::now() - last_flush_ > kWriteInterval) {
+    Flush();
+  }
 }
 
 DependencySet LocalBackend::OutsideTestsDependencies(
     const CodeOutsideTests& code) {
-  DependencySet deps;
+  Store::TestResult record;
+  DependencySet& deps = record.deps;
   std::vector<FunctionRef> between;
   if (startup_ != nullptr && NamesItsFunctions(code.between_tests) &&
       MapFunctions(code.between_tests, &between)) {
-    AddFunctions(startup_->global(), &deps);
-    AddFunctions(between, &deps);
+    AddFunctions(startup_->global(), &record);
+    AddFunctions(between, &record);
+    for (const Dependency* function : record.interned_functions) {
+      deps.functions.push_back(*function);
+    }
   } else {
     // The file rule, for all of it together.
     for (const ExecutedCode* phase : {&code.startup, &code.between_tests}) {
@@ -255,16 +319,22 @@ DependencySet LocalBackend::OutsideTestsDependencies(
     AddReads(*phase, nullptr, &deps);
     if (!phase->complete) deps.coarse.push_back(Unknown("incomplete"));
   }
-  return deps;
+  return std::move(record.deps);
 }
 
 void LocalBackend::OutsideTestsExecuted(const CodeOutsideTests& code,
                                         bool final) {
   EnsureStartupScope(code.startup);
-  Check(store_->SetRunDependencies(run_id_, OutsideTestsDependencies(code),
-                                   final));
+  // Records of a run are trusted only once it finished: before that, the
+  // code outside tests need not be written.
   if (!final) return;
-  Check(store_->SaveStatCache(fingerprinter_->updated()));
+  Flush();
+  if (!fingerprinter_->updated().empty()) {
+    Check(store_->SaveStatCache(fingerprinter_->updated()));
+  }
+  if (run_id_ == 0) return;  // nothing recorded: no run
+  Check(store_->SetRunDependencies(run_id_, OutsideTestsDependencies(code),
+                                   /*finished=*/true));
   Check(store_->SetObjectPaths(options_.module, seen_paths_));
   // Old runs and fingerprints pile up as files change; sweep now and then.
   if (run_id_ % kGarbageCollectionPeriod == 0) {
@@ -276,11 +346,15 @@ void LocalBackend::TestsSkipped(const std::vector<SkippedTest>& skipped) {
   std::vector<int64_t> ids;
   for (const SkippedTest& test : skipped)
     ids.push_back(test.decision.record_id);
-  Check(store_->RecordSkips(ids));
+  if (ids.empty()) return;
+  // The skips are part of this run's history (`itr report`).
+  Check(store_->RecordSkips(RunId(), ids));
 }
 
 void LocalBackend::SessionEnded(const SessionEnd& end) {
   (void)end;
+  Flush();  // after an unclean end, its results are kept, not trusted
+  // Everything in the main file: a CI cache of it alone keeps every record.
   Check(store_->Checkpoint());
 }
 

@@ -13,6 +13,7 @@
 #ifndef ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 #define ITR_SKIPPER_BACKEND_LOCAL_BACKEND_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "skipper/backend/backend.h"
 #include "skipper/backend/local_state.h"
@@ -57,7 +60,9 @@ class LocalBackend : public Backend {
 
   absl::StatusOr<std::vector<TestDecision>> Plan(
       const std::vector<PlannedTest>& tests) override;
+  ~LocalBackend() override;
   void TestStarted(const TestIdentity& test) override;
+  void TestsWillRun(const std::vector<TestIdentity>& tests) override;
   void TestsLaunched(const std::vector<TestIdentity>& tests) override;
   void TestFinished(const TestRun& run) override;
   void OutsideTestsExecuted(const CodeOutsideTests& code, bool final) override;
@@ -73,8 +78,12 @@ class LocalBackend : public Backend {
   // (an object without a usable index, a probe outside every function).
   bool MapFunctions(const ExecutedCode& executed,
                     std::vector<FunctionRef>* functions);
+  // The functions, interned, and their units.
   void AddFunctions(const std::vector<FunctionRef>& functions,
-                    DependencySet* deps);
+                    Store::TestResult* into);
+  // A function's or its unit's dependency, built once per process.
+  const Dependency& FunctionDependency(const FunctionRef& f);
+  const Dependency& UnitDependency(const FunctionRef& f);
   std::vector<Dependency> CompiledFiles(const ExecutedCode& executed);
   // `runner_set`: variables the runner set for the test (not read from the
   // environment the planner can see).
@@ -86,9 +95,13 @@ class LocalBackend : public Backend {
   // its part relevant to `functions`; false when it cannot be named.
   bool AddOwnStartup(const ExecutedCode& executed,
                      const std::vector<FunctionRef>& functions,
-                     DependencySet* deps);
+                     Store::TestResult* into);
   DependencySet OutsideTestsDependencies(const CodeOutsideTests& code);
   void Check(const absl::Status& status);
+  // The run this process records under, begun on first use (0: failed).
+  int64_t RunId();
+  // Writes the pending results.
+  void Flush();
 
   Settings settings_;
   LocalBackendOptions options_;
@@ -97,6 +110,14 @@ class LocalBackend : public Backend {
   std::unique_ptr<ObjectIndexes> objects_;
   std::unique_ptr<LocalState> state_;
   int64_t run_id_ = 0;
+  std::set<std::string> marked_running_;  // test keys
+  using IndexedEntity = std::pair<const FunctionIndex*, uint32_t>;
+  // Interned: the store keys its id cache by these addresses (stable).
+  absl::node_hash_map<IndexedEntity, Dependency> function_deps_;
+  absl::flat_hash_map<IndexedEntity, Dependency> unit_deps_;
+  std::vector<Store::TestResult> pending_;
+  std::chrono::steady_clock::time_point last_flush_ =
+      std::chrono::steady_clock::now();
   bool wants_files_ = true;
   // The start-up code, once known; null: not yet, or not indexable.
   std::unique_ptr<StartupScope> startup_;

@@ -1,5 +1,6 @@
 #include "skipper/backend/startup_scope.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -100,8 +101,8 @@ std::vector<size_t> StartupScope::Closure(std::vector<size_t> seeds) const {
   return order;
 }
 
-std::vector<FunctionRef> StartupScope::RelevantTo(
-    const std::vector<FunctionRef>& executed) const {
+const std::vector<FunctionRef>& StartupScope::RelevantTo(
+    const std::vector<FunctionRef>& executed) {
   std::vector<size_t> seeds;
   std::set<Key> units;
   for (const FunctionRef& e : executed) {
@@ -124,11 +125,16 @@ std::vector<FunctionRef> StartupScope::RelevantTo(
     if (members == by_unit_.end()) continue;
     seeds.insert(seeds.end(), members->second.begin(), members->second.end());
   }
-  std::vector<FunctionRef> relevant;
-  for (size_t i : Closure(std::move(seeds))) {
-    if (!is_global_[i]) relevant.push_back(functions_[i]);
+  // Tests of one file mostly share their seeds: each set is closed once.
+  std::sort(seeds.begin(), seeds.end());
+  seeds.erase(std::unique(seeds.begin(), seeds.end()), seeds.end());
+  auto [cached, added] = relevant_.try_emplace(seeds);
+  if (added) {
+    for (size_t i : Closure(seeds)) {
+      if (!is_global_[i]) cached->second.push_back(functions_[i]);
+    }
   }
-  return relevant;
+  return cached->second;
 }
 
 }  // namespace itr::skipper

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "skipper/index/function_index.h"
 
 namespace itr::skipper {
@@ -45,8 +46,8 @@ class StartupScope {
   const std::vector<FunctionRef>& global() const { return global_; }
 
   // The other start-up functions that tests executing `executed` depend on.
-  std::vector<FunctionRef> RelevantTo(
-      const std::vector<FunctionRef>& executed) const;
+  const std::vector<FunctionRef>& RelevantTo(
+      const std::vector<FunctionRef>& executed);
 
  private:
   using Key = std::pair<const FunctionIndex*, uint32_t>;
@@ -61,6 +62,8 @@ class StartupScope {
   std::map<Key, std::vector<size_t>> by_unit_;  // (index, unit)
   std::unordered_map<std::string, std::vector<size_t>> by_data_;
   std::vector<std::vector<size_t>> callers_, callees_;  // among members
+  // Closures already computed, by their sorted seeds.
+  absl::flat_hash_map<std::vector<size_t>, std::vector<FunctionRef>> relevant_;
 };
 
 }  // namespace itr::skipper

@@ -67,6 +67,11 @@ std::string CompilerIdentity(const fs::path& build_dir,
 
 }  // namespace
 
+std::string BuildTreeSourceDir(const std::string& build_dir) {
+  return ReadCache(fs::path(build_dir) /
+                   "CMakeCache.txt")["CMAKE_HOME_DIRECTORY"];
+}
+
 std::string BuildTreeCompiler(const std::string& build_dir) {
   std::map<std::string, std::string> cache =
       ReadCache(fs::path(build_dir) / "CMakeCache.txt");

@@ -16,6 +16,10 @@ namespace itr::skipper::ctest {
 // when the project has no C++), or "unknown build" when they are missing.
 std::string BuildTreeCompiler(const std::string& build_dir);
 
+// The source directory the build tree was configured from
+// (CMAKE_HOME_DIRECTORY in its CMakeCache.txt), or "".
+std::string BuildTreeSourceDir(const std::string& build_dir);
+
 // "ctest:<build dir relative to the repository>" (absolute when outside):
 // the module the tests of one build tree are recorded under.
 std::string BuildTreeModule(const std::string& build_dir,

@@ -17,6 +17,22 @@
 #include "itr/session.h"
 #include "skipper/markers/unskippable.h"
 
+// The version of the GoogleTest target the adapter was built against
+// (compiler-flags/ItrAdapters.cmake): GoogleTest has no version macro.
+#ifndef ITR_GTEST_VERSION
+#define ITR_GTEST_VERSION "unknown"
+#endif
+
+// GoogleTest's flags: GTEST_FLAG_GET/SET from 1.12 on (the only spelling
+// when its flags are Abseil flags), GTEST_FLAG before (1.10, 1.11).
+#ifdef GTEST_FLAG_GET
+#define ITR_GTEST_FLAG_GET(name) GTEST_FLAG_GET(name)
+#define ITR_GTEST_FLAG_SET(name, value) GTEST_FLAG_SET(name, value)
+#else
+#define ITR_GTEST_FLAG_GET(name) ::testing::GTEST_FLAG(name)
+#define ITR_GTEST_FLAG_SET(name, value) (::testing::GTEST_FLAG(name) = (value))
+#endif
+
 namespace itr {
 namespace gtest {
 
@@ -120,8 +136,8 @@ std::vector<const testing::TestInfo*> RegisterTests(itr_session* session) {
 std::vector<size_t> ConsideredTests(
     const std::vector<const testing::TestInfo*>& infos, bool sharded,
     int total_shards, int shard_index, std::vector<std::string>* excluded) {
-  std::string user_filter = ::testing::GTEST_FLAG(filter);
-  bool also_disabled = ::testing::GTEST_FLAG(also_run_disabled_tests);
+  std::string user_filter = ITR_GTEST_FLAG_GET(filter);
+  bool also_disabled = ITR_GTEST_FLAG_GET(also_run_disabled_tests);
   std::vector<size_t> considered;
   int runnable = 0;
   for (size_t i = 0; i < infos.size(); ++i) {
@@ -173,10 +189,12 @@ void AddSkippedToReportAtExit() {
 void InstallItrWithCompiler(const char* compiler) {
   // The child process of a "threadsafe" death test runs one statement of a
   // test the parent owns: it neither plans nor records.
-  if (!::testing::GTEST_FLAG(internal_run_death_test).empty()) return;
+  if (!std::string(ITR_GTEST_FLAG_GET(internal_run_death_test)).empty()) {
+    return;
+  }
   // Listing (e.g. CTest's gtest_discover_tests) must show every test, and
   // runs nothing to record.
-  if (::testing::GTEST_FLAG(list_tests)) return;
+  if (ITR_GTEST_FLAG_GET(list_tests)) return;
   itr_session* session =
       itr_session_start("gtest", ITR_GTEST_VERSION, compiler);
   if (session == nullptr) return;
@@ -198,10 +216,10 @@ void InstallItrWithCompiler(const char* compiler) {
     }
   }
   if (sharded) TakeOverSharding();
-  ::testing::GTEST_FLAG(filter) =
-      FilterExcluding(::testing::GTEST_FLAG(filter), excluded);
+  ITR_GTEST_FLAG_SET(filter,
+                     FilterExcluding(ITR_GTEST_FLAG_GET(filter), excluded));
   ReportFile report =
-      ReportFileFor(::testing::GTEST_FLAG(output), itr_session_module(session));
+      ReportFileFor(ITR_GTEST_FLAG_GET(output), itr_session_module(session));
   if (!report.path.empty() && skipped > 0) {
     g_pending_report = new PendingReport{session, report};
     atexit(AddSkippedToReportAtExit);

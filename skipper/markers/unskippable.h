@@ -10,7 +10,8 @@
 // For tests you cannot edit: ITR_UNSKIPPABLE="Suite.*:Other.Name" (GoogleTest
 // filter syntax) or ITR_UNSKIPPABLE_FILE=<file with one pattern per line>.
 //
-// A dependency-free library: the registrations happen in the test binary
+// A public header (C++11, like every header users include); a
+// dependency-free library: the registrations happen in the test binary
 // (static initializers), where the framework adapters read them
 // (RegisteredUnskippableReason); the session checks the markers every
 // framework shares (UnskippableBy).
@@ -20,9 +21,10 @@
 #include <string>
 #include <vector>
 
-namespace itr::skipper {
+namespace itr {
+namespace skipper {
 
-inline constexpr char kUnskippableMarker[] = "datadog_itr_unskippable";
+constexpr char kUnskippableMarker[] = "datadog_itr_unskippable";
 
 // Registers a marker from a static initializer. `suite`/`name` may be "*".
 struct UnskippableRegistration {
@@ -58,7 +60,8 @@ bool MatchesGtestFilter(const std::string& filter, const std::string& name);
 std::string BaseSuiteName(const std::string& suite);
 std::string BaseTestName(const std::string& name);
 
-}  // namespace itr::skipper
+}  // namespace skipper
+}  // namespace itr
 
 #define ITR_UNSKIPPABLE_CONCAT_(a, b) a##b
 #define ITR_UNSKIPPABLE_CONCAT(a, b) ITR_UNSKIPPABLE_CONCAT_(a, b)

@@ -71,8 +71,9 @@ void WarnAboutRepositoryRoot(const std::string& root, const GetEnv& getenv,
                          "' is not in a git repository (no .git in it or "
                          "above)")
           : absl::StrCat(
-                "no git repository (.git) above the working "
-                "directory; the repository root is ",
+                "no git repository (.git) above the sources this binary was "
+                "compiled from or the working directory; the repository root "
+                "is ",
                 root);
   diagnostics.Warning(absl::StrCat(
       what,
@@ -163,7 +164,6 @@ const std::vector<TestDecision>& ItrSession::Plan(
   }
   decisions_ = std::move(*decisions);
   options_.coverage->WantFiles(backend_->WantsFiles());
-  options_.coverage->WantFiles(backend_->WantsFiles());
   diagnostics().Detail(
       1, absl::StrFormat("planned in %.1f ms from %s",
                          MillisecondsSince(started), settings_.store_path));
@@ -180,6 +180,7 @@ void ItrSession::RunAnyway(size_t index, const std::string& reason) {
 std::vector<size_t> ItrSession::SelectTests(
     const std::vector<size_t>& considered) {
   std::vector<size_t> skipped;
+  std::vector<TestIdentity> to_run;
   size_t forced = 0;
   double saved_ms = 0;
   for (size_t i : considered) {
@@ -189,13 +190,17 @@ std::vector<size_t> ItrSession::SelectTests(
         d.skip ? 1 : 2,
         absl::StrCat(d.skip ? "skip " : "run  ",
                      NameInLine(planned_[i].identity.Key()), ": ", d.reason));
-    if (!d.skip) continue;
+    if (!d.skip) {
+      to_run.push_back(planned_[i].identity);
+      continue;
+    }
     saved_ms += d.estimated_saving_ms;
     skipped.push_back(i);
     skipped_.push_back({planned_[i].identity, d});
   }
   diagnostics().Info(Summary(skipped.size(), considered.size(), saved_ms,
                              forced, settings_.collect_only));
+  if (backend_ != nullptr) backend_->TestsWillRun(to_run);
   return skipped;
 }
 
@@ -215,7 +220,6 @@ void ItrSession::TestStarted(size_t index) {
 }
 
 void ItrSession::TestsLaunched(const std::vector<size_t>& indices) {
-  RecordCodeBeforeTests();
   RecordCodeBeforeTests();
   std::vector<TestIdentity> tests;
   for (size_t i : indices) tests.push_back(planned_[i].identity);

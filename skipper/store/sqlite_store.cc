@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <mutex>
 
 #include "absl/container/flat_hash_set.h"
@@ -99,8 +101,34 @@ CREATE TABLE objects (
   PRIMARY KEY (module, object)
 ) WITHOUT ROWID;
 )sql",
-    // 2 -> 3: configuration keys escape '%', ';' and '=' in their parts
-    // (TestConfiguration::Key). A key of schema 2 with two or more custom
+    // 2 -> 3: history (`itr report`: each test of each run, and why it ran)
+    // and per-test lines (`itr coverage`: a skipped test's lines from the
+    // record that justified the skip).
+    R"sql(
+CREATE TABLE run_history (
+  run_id INTEGER PRIMARY KEY,
+  module TEXT NOT NULL,
+  configuration TEXT NOT NULL,
+  started_at INTEGER NOT NULL
+);
+CREATE TABLE run_tests (
+  run_id INTEGER NOT NULL,
+  test_key TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  forced INTEGER NOT NULL DEFAULT 0,
+  duration_ms REAL NOT NULL DEFAULT 0,
+  reason TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, test_key)
+) WITHOUT ROWID;
+CREATE TABLE test_lines (
+  test_id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  lines BLOB NOT NULL
+);
+)sql",
+    // 3 -> 4: configuration keys escape '%', ';' and '=' in their parts
+    // (TestConfiguration::Key). A key of schema 3 or older with two or more
+    // custom
     // entries ("a=1;b=2" is also {a: "1;b=2"}), or an entry holding '=' or
     // '%', may stand for several configurations: its records go, and those
     // tests run once more. Every other key reads as before. (The store's
@@ -134,6 +162,9 @@ DELETE FROM runs
 DROP TABLE ambiguous_configurations;
 )sql",
 };
+
+// Runs whose history `itr report` keeps (per store).
+constexpr int kHistoryRuns = 500;
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               SqliteStore::kSchemaVersion);
@@ -488,7 +519,9 @@ absl::Status SqliteStore::Rebuild() {
   // The connection first: closing it after the move could remove another
   // process's new log by its old name.
   Disconnect();
-  fingerprint_ids_.clear();
+  fingerprint_ids_.clear();  // ids of the old file
+  interned_ids_.clear();
+  function_ids_loaded_ = false;
   for (auto& [announced, run] : runs_) run.id = 0;  // written anew
   ITR_RETURN_IF_ERROR(MoveStoreAside(path_, "corrupt").status());
   ITR_RETURN_IF_ERROR(AdmitStoreFile(path_, options_));
@@ -876,48 +909,100 @@ absl::StatusOr<int64_t> SqliteStore::RunRow(int64_t announced) {
   Statement insert(statements_.get(),
                    "INSERT INTO runs (module, configuration, started_at) "
                    "VALUES (?1, ?2, ?3)");
+  int64_t now = NowSeconds();
   insert.Bind(1, run->second.module)
       .Bind(2, run->second.configuration)
-      .Bind(3, NowSeconds());
+      .Bind(3, now);
   ITR_RETURN_IF_ERROR(insert.Run());
   run->second.id = sqlite3_last_insert_rowid(db_);
+  Statement history(statements_.get(),
+                    "INSERT INTO run_history (run_id, module, configuration, "
+                    "started_at) VALUES (?1, ?2, ?3, ?4)");
+  history.Bind(1, run->second.id)
+      .Bind(2, run->second.module)
+      .Bind(3, run->second.configuration)
+      .Bind(4, now);
+  ITR_RETURN_IF_ERROR(history.Run());
   return run->second.id;
 }
 
-absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep) {
-  // One statement for new and known fingerprints: the no-op update makes
-  // RETURNING yield the existing row's id.
-  Statement upsert(statements_.get(),
-                   "INSERT INTO fingerprints (kind, key, fingerprint) "
-                   "VALUES (?1, ?2, ?3) ON CONFLICT (kind, key, fingerprint) "
-                   "DO UPDATE SET kind = excluded.kind RETURNING id");
-  upsert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+absl::StatusOr<int64_t> SqliteStore::FingerprintId(const Dependency& dep,
+                                                   bool probably_new) {
+  // Known fingerprints are only read (a write per lookup would rewrite
+  // their pages); one believed new is inserted first, and read when
+  // another process was first.
+  Statement find(statements_.get(),
+                 "SELECT id FROM fingerprints "
+                 "WHERE kind = ?1 AND key = ?2 AND fingerprint = ?3");
   absl::Status status;
-  if (upsert.Step(&status)) {
-    int64_t id = upsert.Int(0);
-    absl::Status rest = upsert.Run();
-    ITR_RETURN_IF_ERROR(rest);
-    return id;
+  if (!probably_new) {
+    find.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+    if (find.Step(&status)) return find.Int(0);
+    ITR_RETURN_IF_ERROR(status);
+    find.Reset();
+  }
+  Statement insert(
+      statements_.get(),
+      "INSERT OR IGNORE INTO fingerprints (kind, key, fingerprint) "
+      "VALUES (?1, ?2, ?3)");
+  insert.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+  ITR_RETURN_IF_ERROR(insert.Run());
+  if (sqlite3_changes(db_) == 1) return sqlite3_last_insert_rowid(db_);
+  find.Bind(1, dep.kind).Bind(2, dep.key).Bind(3, dep.fingerprint);
+  if (find.Step(&status)) return find.Int(0);
+  ITR_RETURN_IF_ERROR(status);
+  return absl::InternalError("a fingerprint could be neither read nor added");
+}
+
+absl::Status SqliteStore::LoadFunctionIds() {
+  if (function_ids_loaded_) return absl::OkStatus();
+  Statement query(statements_.get(),
+                  "SELECT id, key, fingerprint FROM fingerprints "
+                  "WHERE kind = 'function'");
+  std::string cache_key;
+  absl::Status status;
+  while (query.Step(&status)) {
+    cache_key.assign(query.Text(1)).append(1, '\0').append(query.Text(2));
+    fingerprint_ids_.emplace(cache_key, query.Int(0));
   }
   ITR_RETURN_IF_ERROR(status);
-  return absl::InternalError("fingerprint upsert returned no id");
+  function_ids_loaded_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteStore::FunctionId(const Dependency& dep) {
+  // One read of them all, not one lookup per function and process.
+  ITR_RETURN_IF_ERROR(LoadFunctionIds());
+  std::string cache_key = dep.key;
+  cache_key.append(1, '\0').append(dep.fingerprint);
+  auto cached = fingerprint_ids_.find(cache_key);
+  if (cached != fingerprint_ids_.end()) return cached->second;
+  // Every function fingerprint was loaded: this one is new.
+  ITR_ASSIGN_OR_RETURN(int64_t id, FingerprintId(dep, /*probably_new=*/true));
+  fingerprint_ids_.emplace(std::move(cache_key), id);
+  return id;
 }
 
 absl::StatusOr<std::string> SqliteStore::FunctionSet(
-    const std::vector<Dependency>& functions) {
+    const std::vector<Dependency>& functions,
+    const std::vector<const Dependency*>& interned) {
   std::vector<int64_t> ids;
-  ids.reserve(functions.size());
-  std::string cache_key;
+  ids.reserve(functions.size() + interned.size());
   for (const Dependency& dep : functions) {
-    cache_key.assign(dep.key).append(1, '\0').append(dep.fingerprint);
-    auto cached = fingerprint_ids_.find(cache_key);
-    if (cached != fingerprint_ids_.end()) {
-      ids.push_back(cached->second);
-      continue;
-    }
-    ITR_ASSIGN_OR_RETURN(int64_t id, FingerprintId(dep));
-    fingerprint_ids_.emplace(cache_key, id);
+    ITR_ASSIGN_OR_RETURN(int64_t id, FunctionId(dep));
     ids.push_back(id);
+  }
+  for (const Dependency* dep : interned) {
+    auto [cached, added] = interned_ids_.try_emplace(dep, 0);
+    if (added) {
+      absl::StatusOr<int64_t> id = FunctionId(*dep);
+      if (!id.ok()) {
+        interned_ids_.erase(cached);
+        return id.status();
+      }
+      cached->second = *id;
+    }
+    ids.push_back(cached->second);
   }
   return EncodeIdSet(std::move(ids));
 }
@@ -945,6 +1030,23 @@ absl::Status SqliteStore::LinkCoarse(const char* clear_sql,
 absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
                                              const DependencySet& deps,
                                              bool finished) {
+  return KeepingIdsValid(WriteRunDependencies(run_id, deps, finished));
+}
+
+absl::Status SqliteStore::KeepingIdsValid(absl::Status written) {
+  // A rolled-back insert's id may be given to another fingerprint later:
+  // ids cached since the transaction began cannot be trusted.
+  if (!written.ok()) {
+    fingerprint_ids_.clear();
+    interned_ids_.clear();
+    function_ids_loaded_ = false;
+  }
+  return written;
+}
+
+absl::Status SqliteStore::WriteRunDependencies(int64_t run_id,
+                                               const DependencySet& deps,
+                                               bool finished) {
   WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   ITR_ASSIGN_OR_RETURN(int64_t run, RunRow(run_id));
@@ -953,7 +1055,7 @@ absl::Status SqliteStore::SetRunDependencies(int64_t run_id,
       "INSERT OR IGNORE INTO run_dependencies (run_id, fingerprint_id) "
       "VALUES (?1, ?2)",
       run, deps.coarse));
-  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
+  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions, {}));
   Statement update(statements_.get(),
                    "UPDATE runs SET functions = ?2 WHERE id = ?1");
   update.Bind(1, run).BindBlob(2, functions);
@@ -1001,60 +1103,291 @@ absl::StatusOr<int64_t> SqliteStore::UpsertTest(
 
 absl::Status SqliteStore::MarkStarted(const std::string& module,
                                       const std::string& configuration,
-                                      const TestIdentity& test,
+                                      const std::vector<TestIdentity>& tests,
                                       int64_t run_id) {
+  if (tests.empty()) return absl::OkStatus();
   WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
-  absl::StatusOr<int64_t> id =
-      UpsertTest(module, configuration, test, run_id, "running");
-  ITR_RETURN_IF_ERROR(id.status());
+  Statement history(statements_.get(),
+                    "INSERT OR REPLACE INTO run_tests (run_id, test_key, "
+                    "outcome, reason) VALUES (?1, ?2, 'running', ?3)");
+  ITR_ASSIGN_OR_RETURN(int64_t run, RunRow(run_id));
+  for (const TestIdentity& test : tests) {
+    ITR_ASSIGN_OR_RETURN(std::string reason,
+                         PreviousRecordReason(module, configuration, test));
+    ITR_RETURN_IF_ERROR(
+        UpsertTest(module, configuration, test, run, "running").status());
+    history.Reset();
+    history.Bind(1, run).Bind(2, test.Key()).Bind(3, reason);
+    ITR_RETURN_IF_ERROR(history.Run());
+  }
   return transaction.Commit();
 }
 
-absl::Status SqliteStore::RecordResult(const std::string& module,
+// Why the test's previous record could not be reused whatever its
+// dependencies: "new test", "failed last time", … or "" (see RecordResult).
+absl::StatusOr<std::string> SqliteStore::PreviousRecordReason(
+    const std::string& module, const std::string& configuration,
+    const TestIdentity& test) {
+  Statement query(statements_.get(),
+                  "SELECT t.status, t.coverage_complete, "
+                  "  r.finished_at IS NOT NULL FROM tests t "
+                  "LEFT JOIN runs r ON r.id = t.run_id "
+                  "WHERE t.module = ?1 AND t.configuration = ?2 "
+                  "AND t.test_key = ?3");
+  query.Bind(1, module).Bind(2, configuration).Bind(3, test.Key());
+  absl::Status status;
+  std::string reason = "new test";
+  if (query.Step(&status)) {
+    std::string previous = query.Text(0);
+    reason = previous == "failed"    ? "failed last time"
+             : previous == "running" ? "did not end last time"
+             : previous != "passed"  ? "not passed last time (" + previous + ")"
+             : query.Int(1) == 0     ? "incomplete coverage last time"
+             : query.Int(2) == 0     ? "its last run did not finish"
+                                     : "";
+    query.Reset();
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return reason;
+}
+
+// The first dependency of test `id`'s previous record that `deps` records
+// with another fingerprint: "changed: <key>", or "" when none did.
+absl::StatusOr<std::string> SqliteStore::ChangedDependency(
+    int64_t id, const DependencySet& deps, absl::string_view functions) {
+  Statement coarse(statements_.get(),
+                   "SELECT f.kind, f.key, f.fingerprint "
+                   "FROM test_dependencies d "
+                   "JOIN fingerprints f ON f.id = d.fingerprint_id "
+                   "WHERE d.test_id = ?1");
+  coarse.Bind(1, id);
+  std::map<std::pair<std::string, std::string>, std::string> previous;
+  absl::Status status;
+  while (coarse.Step(&status)) {
+    previous[{coarse.Text(0), coarse.Text(1)}] = coarse.Text(2);
+  }
+  ITR_RETURN_IF_ERROR(status);
+  for (const Dependency& dep : deps.coarse) {
+    auto it = previous.find({dep.kind, dep.key});
+    if (it != previous.end() && it->second != dep.fingerprint) {
+      return "changed: " + dep.key;
+    }
+  }
+  Statement old_set(statements_.get(),
+                    "SELECT functions FROM tests WHERE id = ?1");
+  old_set.Bind(1, id);
+  std::vector<int64_t> old_ids;
+  if (old_set.Step(&status)) {
+    ITR_ASSIGN_OR_RETURN(old_ids, DecodeIdSet(old_set.BlobView(0)));
+    old_set.Reset();
+  }
+  ITR_RETURN_IF_ERROR(status);
+  ITR_ASSIGN_OR_RETURN(std::vector<int64_t> new_ids, DecodeIdSet(functions));
+  std::vector<int64_t> gone;
+  std::set_difference(old_ids.begin(), old_ids.end(), new_ids.begin(),
+                      new_ids.end(), std::back_inserter(gone));
+  if (gone.empty()) return std::string();
+  Statement name(statements_.get(),
+                 "SELECT key FROM fingerprints WHERE id = ?1");
+  name.Bind(1, gone.front());
+  std::string key = "a function";
+  if (name.Step(&status)) {
+    key = name.Text(0);
+    name.Reset();
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return "changed: " + key;
+}
+
+absl::Status SqliteStore::RecordResults(
+    const std::string& module, const std::string& configuration, int64_t run_id,
+    const std::vector<TestResult>& results) {
+  return KeepingIdsValid(WriteResults(module, configuration, run_id, results));
+}
+
+absl::Status SqliteStore::WriteResults(const std::string& module,
                                        const std::string& configuration,
-                                       const TestIdentity& test, int64_t run_id,
-                                       const Result& result,
-                                       const DependencySet& deps) {
-  const char* status = result.outcome == TestOutcome::kPassed   ? "passed"
-                       : result.outcome == TestOutcome::kFailed ? "failed"
-                                                                : "skipped";
+                                       int64_t run_id,
+                                       const std::vector<TestResult>& results) {
+  if (results.empty()) return absl::OkStatus();
   WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
-  ITR_ASSIGN_OR_RETURN(int64_t id,
-                       UpsertTest(module, configuration, test, run_id, status));
-  ITR_ASSIGN_OR_RETURN(std::string functions, FunctionSet(deps.functions));
-  Statement details(
-      statements_.get(),
-      "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
-      "forced = ?4, functions = ?5 WHERE id = ?1");
-  details.Bind(1, id)
-      .Bind(2, result.duration_ms)
-      .Bind(3, int64_t{result.coverage_complete})
-      .Bind(4, int64_t{result.forced})
-      .BindBlob(5, functions);
-  ITR_RETURN_IF_ERROR(details.Run());
-  ITR_RETURN_IF_ERROR(LinkCoarse(
-      "DELETE FROM test_dependencies WHERE test_id = ?1",
-      "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
-      "VALUES (?1, ?2)",
-      id, deps.coarse));
+  ITR_ASSIGN_OR_RETURN(int64_t run, RunRow(run_id));
+  for (const TestResult& r : results) {
+    const char* status = r.result.outcome == TestOutcome::kPassed   ? "passed"
+                         : r.result.outcome == TestOutcome::kFailed ? "failed"
+                                                                    : "skipped";
+    ITR_ASSIGN_OR_RETURN(
+        int64_t id, UpsertTest(module, configuration, r.test, run, status));
+    ITR_ASSIGN_OR_RETURN(std::string functions,
+                         FunctionSet(r.deps.functions, r.interned_functions));
+    Statement details(
+        statements_.get(),
+        "UPDATE tests SET duration_ms = ?2, coverage_complete = ?3, "
+        "forced = ?4, functions = ?5 WHERE id = ?1");
+    details.Bind(1, id)
+        .Bind(2, r.result.duration_ms)
+        .Bind(3, int64_t{r.result.coverage_complete})
+        .Bind(4, int64_t{r.result.forced})
+        .BindBlob(5, functions);
+    ITR_RETURN_IF_ERROR(
+        RecordInHistory(id, r.test, run, status, r.result, r.deps, functions));
+    ITR_RETURN_IF_ERROR(details.Run());
+    ITR_RETURN_IF_ERROR(LinkCoarse(
+        "DELETE FROM test_dependencies WHERE test_id = ?1",
+        "INSERT OR IGNORE INTO test_dependencies (test_id, fingerprint_id) "
+        "VALUES (?1, ?2)",
+        id, r.deps.coarse));
+  }
   return transaction.Commit();
 }
 
-absl::Status SqliteStore::RecordSkips(const std::vector<int64_t>& test_ids) {
+// The run's history row of the test, with why it ran: unskippable, the
+// previous record's state (MarkStarted), else the dependency that changed
+// since it (read before the new dependencies replace it).
+absl::Status SqliteStore::RecordInHistory(int64_t id, const TestIdentity& test,
+                                          int64_t run_id, const char* status,
+                                          const Result& result,
+                                          const DependencySet& deps,
+                                          absl::string_view functions) {
+  Statement previous(statements_.get(),
+                     "SELECT reason FROM run_tests "
+                     "WHERE run_id = ?1 AND test_key = ?2");
+  previous.Bind(1, run_id).Bind(2, test.Key());
+  std::string reason;
+  absl::Status step;
+  if (previous.Step(&step)) {
+    reason = previous.Text(0);
+    previous.Reset();
+  }
+  ITR_RETURN_IF_ERROR(step);
+  if (result.forced) {
+    reason = "unskippable";
+  } else if (reason.empty()) {
+    ITR_ASSIGN_OR_RETURN(reason, ChangedDependency(id, deps, functions));
+  }
+  Statement history(statements_.get(),
+                    "INSERT OR REPLACE INTO run_tests (run_id, test_key, "
+                    "outcome, forced, duration_ms, reason) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  history.Bind(1, run_id)
+      .Bind(2, test.Key())
+      .Bind(3, std::string(status))
+      .Bind(4, int64_t{result.forced})
+      .Bind(5, result.duration_ms)
+      .Bind(6, reason);
+  return history.Run();
+}
+
+absl::Status SqliteStore::RecordSkips(int64_t run_id,
+                                      const std::vector<int64_t>& test_ids) {
   if (test_ids.empty()) return absl::OkStatus();
   WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
   Statement update(statements_.get(),
                    "UPDATE tests SET skips = skips + 1, "
                    "saved_ms = saved_ms + duration_ms WHERE id = ?1");
+  // History: skipped in this run, saving the last duration.
+  Statement history(statements_.get(),
+                    "INSERT OR REPLACE INTO run_tests (run_id, test_key, "
+                    "outcome, duration_ms, reason) SELECT ?2, test_key, "
+                    "'itr_skipped', duration_ms, 'unchanged' FROM tests "
+                    "WHERE id = ?1");
+  int64_t run = 0;
+  if (run_id != 0) {
+    ITR_ASSIGN_OR_RETURN(run, RunRow(run_id));
+  }
   for (int64_t id : test_ids) {
     update.Reset();
     update.Bind(1, id);
     ITR_RETURN_IF_ERROR(update.Run());
+    if (run == 0) continue;
+    history.Reset();
+    history.Bind(1, id).Bind(2, run);
+    ITR_RETURN_IF_ERROR(history.Run());
   }
   return transaction.Commit();
+}
+
+absl::StatusOr<std::vector<Store::RunSummary>> SqliteStore::RunHistory() {
+  Statement query(
+      db_,
+      "SELECT h.run_id, h.module, h.configuration, h.started_at, "
+      "  COALESCE(SUM(t.outcome != 'itr_skipped'), 0), "
+      "  COALESCE(SUM(t.outcome = 'itr_skipped'), 0), "
+      "  COALESCE(SUM(t.forced), 0), COALESCE(SUM(t.outcome = 'failed'), 0), "
+      "  COALESCE(SUM(CASE WHEN t.outcome = 'itr_skipped' "
+      "    THEN t.duration_ms ELSE 0 END), 0) "
+      "FROM run_history h LEFT JOIN run_tests t ON t.run_id = h.run_id "
+      "GROUP BY h.run_id ORDER BY h.run_id");
+  std::vector<RunSummary> runs;
+  absl::Status status;
+  while (query.Step(&status)) {
+    RunSummary run;
+    run.run_id = query.Int(0);
+    run.module = query.Text(1);
+    run.configuration = query.Text(2);
+    run.started_at = query.Int(3);
+    run.ran = query.Int(4);
+    run.skipped = query.Int(5);
+    run.forced = query.Int(6);
+    run.failed = query.Int(7);
+    run.saved_ms = query.Double(8);
+    runs.push_back(std::move(run));
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return runs;
+}
+
+absl::StatusOr<std::vector<Store::RunTest>> SqliteStore::RunTests(
+    int64_t run_id) {
+  Statement query(db_,
+                  "SELECT test_key, outcome, reason, forced, duration_ms "
+                  "FROM run_tests WHERE run_id = ?1 ORDER BY test_key");
+  auto announced = runs_.find(run_id);
+  query.Bind(1, announced == runs_.end() ? run_id : announced->second.id);
+  std::vector<RunTest> tests;
+  absl::Status status;
+  while (query.Step(&status)) {
+    RunTest test;
+    test.key = query.Text(0);
+    test.outcome = query.Text(1);
+    test.reason = query.Text(2);
+    test.forced = query.Int(3) != 0;
+    test.duration_ms = query.Double(4);
+    tests.push_back(std::move(test));
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return tests;
+}
+
+absl::Status SqliteStore::SetTestLines(int64_t test_id, int64_t run_id,
+                                       absl::string_view lines) {
+  WriteTransaction transaction(this);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  Statement upsert(statements_.get(),
+                   "INSERT OR REPLACE INTO test_lines (test_id, run_id, lines) "
+                   "VALUES (?1, ?2, ?3)");
+  upsert.Bind(1, test_id).Bind(2, run_id).BindBlob(3, std::string(lines));
+  ITR_RETURN_IF_ERROR(upsert.Run());
+  return transaction.Commit();
+}
+
+absl::StatusOr<std::string> SqliteStore::TestLines(int64_t test_id,
+                                                   int64_t run_id) {
+  Statement query(statements_.get(),
+                  "SELECT lines FROM test_lines "
+                  "WHERE test_id = ?1 AND run_id = ?2");
+  query.Bind(1, test_id).Bind(2, run_id);
+  absl::Status status;
+  if (query.Step(&status)) {
+    std::string lines(query.BlobView(0));
+    query.Reset();
+    return lines;
+  }
+  ITR_RETURN_IF_ERROR(status);
+  return absl::NotFoundError("no lines stored for this record");
 }
 
 absl::StatusOr<SqliteStore::Summary> SqliteStore::Summarize() {
@@ -1145,8 +1478,23 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
            "  AND id NOT IN (SELECT id FROM live_functions)",
            "delete unused fingerprints"));
   deleted += sqlite3_changes(db_);
+  // History of the latest kHistoryRuns runs; lines of live records.
+  for (std::string sql :
+       {absl::StrCat("DELETE FROM run_history WHERE run_id NOT IN (SELECT "
+                     "run_id FROM run_history ORDER BY run_id DESC LIMIT ",
+                     kHistoryRuns, ")"),
+        std::string("DELETE FROM run_tests WHERE run_id NOT IN "
+                    "(SELECT run_id FROM run_history)"),
+        std::string("DELETE FROM test_lines WHERE NOT EXISTS (SELECT 1 FROM "
+                    "tests t WHERE t.id = test_lines.test_id AND "
+                    "t.run_id = test_lines.run_id)")}) {
+    ITR_RETURN_IF_ERROR(Exec(sql.c_str(), "trim the history"));
+    deleted += sqlite3_changes(db_);
+  }
   ITR_RETURN_IF_ERROR(transaction.Commit());
   fingerprint_ids_.clear();
+  interned_ids_.clear();
+  function_ids_loaded_ = false;
   return deleted;
 }
 
@@ -1156,9 +1504,13 @@ absl::Status SqliteStore::Reset() {
   ITR_RETURN_IF_ERROR(
       Exec("DELETE FROM test_dependencies; DELETE FROM run_dependencies; "
            "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
-           "DELETE FROM stat_cache; DELETE FROM objects;",
+           "DELETE FROM stat_cache; DELETE FROM objects; "
+           "DELETE FROM run_history; DELETE FROM run_tests; "
+           "DELETE FROM test_lines;",
            "reset"));
   fingerprint_ids_.clear();
+  interned_ids_.clear();
+  function_ids_loaded_ = false;
   return transaction.Commit();
 }
 

@@ -51,7 +51,7 @@ struct SqliteStoreOptions {
 
 class SqliteStore : public Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating it and its directory if needed) and migrates. Only a
   // missing or empty file, or an itr-cpp store, is opened. Errors:
@@ -107,20 +107,28 @@ class SqliteStore : public Store {
                                    const std::string& configuration) override;
   absl::Status SetRunDependencies(int64_t run_id, const DependencySet& deps,
                                   bool finished) override;
+  using Store::MarkStarted;
   absl::Status MarkStarted(const std::string& module,
                            const std::string& configuration,
-                           const TestIdentity& test, int64_t run_id) override;
-  absl::Status RecordResult(const std::string& module,
-                            const std::string& configuration,
-                            const TestIdentity& test, int64_t run_id,
-                            const Result& result,
-                            const DependencySet& deps) override;
-  absl::Status RecordSkips(const std::vector<int64_t>& test_ids) override;
+                           const std::vector<TestIdentity>& tests,
+                           int64_t run_id) override;
+  absl::Status RecordResults(const std::string& module,
+                             const std::string& configuration, int64_t run_id,
+                             const std::vector<TestResult>& results) override;
+  absl::Status RecordSkips(int64_t run_id,
+                           const std::vector<int64_t>& test_ids) override;
   absl::Status SetObjectPaths(
       const std::string& module,
       const std::map<std::string, std::string>& paths) override;
   absl::Status SaveStatCache(
       const std::unordered_map<std::string, StatEntry>& entries) override;
+
+  absl::StatusOr<std::vector<RunSummary>> RunHistory() override;
+  absl::StatusOr<std::vector<RunTest>> RunTests(int64_t run_id) override;
+  absl::Status SetTestLines(int64_t test_id, int64_t run_id,
+                            absl::string_view lines) override;
+  absl::StatusOr<std::string> TestLines(int64_t test_id,
+                                        int64_t run_id) override;
 
   absl::StatusOr<Summary> Summarize() override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Modules()
@@ -157,9 +165,32 @@ class SqliteStore : public Store {
   absl::Status Migrate();
   // `what` names the operation in an error.
   absl::Status Exec(const char* sql, absl::string_view what);
-  absl::StatusOr<int64_t> FingerprintId(const Dependency& dep);
+  // `probably_new`: insert first (every known one is cached).
+  absl::StatusOr<int64_t> FingerprintId(const Dependency& dep,
+                                        bool probably_new = false);
+  absl::Status LoadFunctionIds();
+  // Returns `written`; on an error, forgets the cached fingerprint ids.
+  absl::Status KeepingIdsValid(absl::Status written);
+  absl::Status WriteRunDependencies(int64_t run_id, const DependencySet& deps,
+                                    bool finished);
+  absl::Status WriteResults(const std::string& module,
+                            const std::string& configuration, int64_t run_id,
+                            const std::vector<TestResult>& results);
+  absl::StatusOr<std::string> PreviousRecordReason(
+      const std::string& module, const std::string& configuration,
+      const TestIdentity& test);
+  absl::StatusOr<std::string> ChangedDependency(int64_t id,
+                                                const DependencySet& deps,
+                                                absl::string_view functions);
+  absl::Status RecordInHistory(int64_t id, const TestIdentity& test,
+                               int64_t run_id, const char* status,
+                               const Result& result, const DependencySet& deps,
+                               absl::string_view functions);
+  // The blob of a test's or run's functions.
   absl::StatusOr<std::string> FunctionSet(
-      const std::vector<Dependency>& functions);
+      const std::vector<Dependency>& functions,
+      const std::vector<const Dependency*>& interned);
+  absl::StatusOr<int64_t> FunctionId(const Dependency& dep);
   absl::Status LinkCoarse(const char* clear_sql, const char* link_sql,
                           int64_t owner, const std::vector<Dependency>& deps);
   absl::StatusOr<int64_t> UpsertTest(const std::string& module,
@@ -179,7 +210,11 @@ class SqliteStore : public Store {
   absl::flat_hash_map<int64_t, AnnouncedRun> runs_;  // by announced id
   // (kind, key, fingerprint) -> id of the fingerprints this connection
   // wrote or found: a run links the same functions test after test.
+  // "<key>\0<fingerprint>" of function fingerprints -> id; all of them
+  // once LoadFunctionIds ran.
   absl::flat_hash_map<std::string, int64_t> fingerprint_ids_;
+  bool function_ids_loaded_ = false;
+  absl::flat_hash_map<const Dependency*, int64_t> interned_ids_;
 };
 
 }  // namespace itr::skipper

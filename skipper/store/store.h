@@ -17,6 +17,10 @@
 //                 last seen, so that a planner outside the test process can
 //                 find its function index
 //   stat cache    path -> stat + file fingerprint, to avoid re-hashing
+//   history       per run, each test that ran or was skipped and why it
+//                 ran (`itr report`); per test record, the lines it
+//                 executed when coverage reporting recorded them
+//                 (`itr coverage`)
 // Coarse dependencies are rows, looked up by fingerprint; function
 // dependencies are stored per record as one compact set of fingerprint ids
 // (dependency_blob.h), read only for records whose units changed.
@@ -153,30 +157,86 @@ class Store {
   virtual absl::Status SetRunDependencies(int64_t run_id,
                                           const DependencySet& deps,
                                           bool finished) = 0;
-  // Until it ends, the test's record says "running" (a crash leaves it so,
-  // and it runs next time).
+  // Until they end, the tests' records say "running" (a crash leaves them
+  // so, and they run next time). One transaction.
   virtual absl::Status MarkStarted(const std::string& module,
                                    const std::string& configuration,
-                                   const TestIdentity& test,
+                                   const std::vector<TestIdentity>& tests,
                                    int64_t run_id) = 0;
+  absl::Status MarkStarted(const std::string& module,
+                           const std::string& configuration,
+                           const TestIdentity& test, int64_t run_id) {
+    return MarkStarted(module, configuration, std::vector<TestIdentity>{test},
+                       run_id);
+  }
   struct Result {
     TestOutcome outcome = TestOutcome::kPassed;
     double duration_ms = 0;
     bool coverage_complete = false;
     bool forced = false;
   };
-  virtual absl::Status RecordResult(const std::string& module,
-                                    const std::string& configuration,
-                                    const TestIdentity& test, int64_t run_id,
-                                    const Result& result,
-                                    const DependencySet& deps) = 0;
-  // Counts skips and the time they saved (the last duration of each test).
-  virtual absl::Status RecordSkips(const std::vector<int64_t>& test_ids) = 0;
+  struct TestResult {
+    TestIdentity test;
+    Result result;
+    DependencySet deps;
+    // More functions, as dependencies the caller keeps (interned: one
+    // object per function for the life of the store): the store caches
+    // their ids by address, so a run of many tests sharing functions
+    // copies and hashes no string per test.
+    std::vector<const Dependency*> interned_functions;
+  };
+  // One transaction for all of them.
+  virtual absl::Status RecordResults(
+      const std::string& module, const std::string& configuration,
+      int64_t run_id, const std::vector<TestResult>& results) = 0;
+  absl::Status RecordResult(const std::string& module,
+                            const std::string& configuration,
+                            const TestIdentity& test, int64_t run_id,
+                            const Result& result, const DependencySet& deps) {
+    return RecordResults(module, configuration, run_id,
+                         {TestResult{test, result, deps, {}}});
+  }
+  // Counts skips and the time they saved (the last duration of each test),
+  // and lists them in `run_id`'s history.
+  virtual absl::Status RecordSkips(int64_t run_id,
+                                   const std::vector<int64_t>& test_ids) = 0;
   virtual absl::Status SetObjectPaths(
       const std::string& module,
       const std::map<std::string, std::string>& paths) = 0;
   virtual absl::Status SaveStatCache(
       const std::unordered_map<std::string, StatEntry>& entries) = 0;
+
+  // --- history (`itr report`) and per-test lines (`itr coverage`) ---
+  struct RunSummary {
+    int64_t run_id = 0;
+    std::string module, configuration;
+    int64_t started_at = 0;  // seconds since the epoch
+    int64_t ran = 0, skipped = 0, forced = 0, failed = 0;
+    double saved_ms = 0;  // the last durations of the tests it skipped
+  };
+  // The latest runs, oldest first.
+  virtual absl::StatusOr<std::vector<RunSummary>> RunHistory() = 0;
+  struct RunTest {
+    std::string key;
+    // "passed", "failed", "skipped" (by the framework), "running" (never
+    // ended), "itr_skipped"
+    std::string outcome;
+    // Why it ran: "new test", "failed last time", "changed: <key>",
+    // "unskippable", …; "unchanged" for a skip; "" when nothing recorded
+    // made it run (collect-only, a filter, ITR off for its previous run).
+    std::string reason;
+    bool forced = false;
+    double duration_ms = 0;
+  };
+  virtual absl::StatusOr<std::vector<RunTest>> RunTests(int64_t run_id) = 0;
+  // The lines test record `test_id` of run `run_id` executed (an opaque
+  // blob: skipper/reports/line_coverage.h), replacing older ones.
+  virtual absl::Status SetTestLines(int64_t test_id, int64_t run_id,
+                                    absl::string_view lines) = 0;
+  // The lines stored for that record; NotFound when none were stored for
+  // it (then they may belong to an older record of the test).
+  virtual absl::StatusOr<std::string> TestLines(int64_t test_id,
+                                                int64_t run_id) = 0;
 
   // --- maintenance ---
   struct Summary {

@@ -169,7 +169,7 @@ TEST_F(ItrCliTest, StatusCounts) {
     for (const auto& t : *tests) {
       if (t.key == "Math.Add") ids.push_back(t.id);
     }
-    ASSERT_TRUE((*store)->RecordSkips(ids).ok());
+    ASSERT_TRUE((*store)->RecordSkips(/*run_id=*/0, ids).ok());
   }
   Result r = Itr("status");
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace itr::skipper;
-  auto ids = DecodeIdSet(
-      absl::string_view(reinterpret_cast<const char*>(data), size));
+  auto ids =
+      DecodeIdSet(absl::string_view(reinterpret_cast<const char*>(data), size));
   if (!ids.ok()) return 0;
   if (!std::is_sorted(ids->begin(), ids->end())) abort();
   ids->erase(std::unique(ids->begin(), ids->end()), ids->end());

@@ -30,19 +30,17 @@ namespace itr {
 // `getenv`: const char*(const char* name), as ::getenv.
 template <typename GetEnv>
 std::string CacheDirectory(const GetEnv& getenv) {
-  auto set = [](const char* value) { return value != nullptr && *value; };
-  if (const char* dir = getenv("ITR_CACHE_DIR"); set(dir)) return dir;
-  if (const char* xdg = getenv("XDG_CACHE_HOME"); set(xdg)) {
-    return std::string(xdg) + "/itr-cpp";
-  }
-  if (const char* home = getenv("HOME"); set(home)) {
-    return std::string(home) + "/.cache/itr-cpp";
-  }
+  const char* dir = getenv("ITR_CACHE_DIR");
+  if (dir != nullptr && *dir) return dir;
+  const char* xdg = getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && *xdg) return std::string(xdg) + "/itr-cpp";
+  const char* home = getenv("HOME");
+  if (home != nullptr && *home) return std::string(home) + "/.cache/itr-cpp";
   return "";
 }
 
 // Written files are "<entry>.tmp.<pid>..." until renamed into place.
-inline constexpr const char kCacheTemporarySuffix[] = ".tmp.";
+constexpr char kCacheTemporarySuffix[] = ".tmp.";
 
 struct CacheLimits {
   uint64_t max_bytes = uint64_t{512} << 20;

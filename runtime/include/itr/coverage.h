@@ -37,8 +37,10 @@
  *                               of) one process-level test (`itr ctest`);
  *                               the export also gets {"process": "start"}
  *                               and {"process": "end"} lines
- *   ITR_REPO_ROOT=<dir>         repository root (default: nearest ancestor of
- *                               the working directory holding .git)
+ *   ITR_REPO_ROOT=<dir>         repository root (default: the git repository
+ *                               of the sources the code was compiled from,
+ *                               else the one above the working directory;
+ *                               see itr_repository_root())
  *   ITR_CACHE_DIR=<dir>         edge-to-line resolution cache (default:
  *                               $XDG_CACHE_HOME/itr-cpp or ~/.cache/itr-cpp)
  *   ITR_VERBOSE=1               diagnostics on stderr
@@ -140,8 +142,10 @@ ITR_API const itr_test_coverage* itr_session_coverage(void);
  * during a test does this automatically: the child's code is not recorded. */
 ITR_API void itr_test_mark_incomplete(const char* reason);
 
-/* The repository root that covered paths are relative to (ITR_REPO_ROOT, or
- * the nearest ancestor of the working directory holding .git). */
+/* The repository root that covered paths are relative to: ITR_REPO_ROOT, or
+ * the repository (nearest ancestor holding .git) of the sources the code
+ * was compiled from (debug information: the build directory may be
+ * anywhere), or of the working directory, else the working directory. */
 ITR_API const char* itr_repository_root(void);
 
 /* ---------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "itr/coverage.h"
@@ -64,9 +65,11 @@ struct TestCoverage {
     out.files.reserve(c->file_count);
     for (size_t i = 0; i < c->file_count; ++i) {
       const itr_covered_file& f = c->files[i];
-      out.files.push_back(
-          CoveredFile{f.path, f.external != 0,
-                      LinesFromBitmap(f.line_bitmap, f.line_bitmap_size)});
+      CoveredFile file;  // not an aggregate in C++11 (member initializer)
+      file.path = f.path;
+      file.external = f.external != 0;
+      file.lines = LinesFromBitmap(f.line_bitmap, f.line_bitmap_size);
+      out.files.push_back(std::move(file));
     }
     return out;
   }

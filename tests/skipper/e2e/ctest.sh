@@ -6,27 +6,7 @@
 #   ctest.sh <itr-cpp source dir> <scratch dir> <itr binary>
 set -euo pipefail
 source_dir=$1 work=$2 itr=$3
-rm -rf "$work"
-mkdir -p "$work"
-cp -r "$source_dir/examples/ctest-suite" "$work/ctest-suite"
-cat > "$work/CMakeLists.txt" <<CMAKE
-cmake_minimum_required(VERSION 3.25)
-project(ctest_scratch CXX)
-set(CMAKE_CXX_STANDARD 20)
-set(ITR_BUILD_TESTS OFF CACHE BOOL "" FORCE)
-set(ITR_BUILD_EXAMPLES OFF CACHE BOOL "" FORCE)
-add_subdirectory("$source_dir" itr-cpp)
-enable_testing()
-add_subdirectory(ctest-suite)
-CMAKE
-printf 'build/\n' > "$work/.gitignore"
-git -C "$work" init -q
-git -C "$work" add -A
-git -C "$work" -c user.name=itr -c user.email=itr@example.invalid commit -qm "scratch copy of ctest-suite"
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-cmake -S "$work" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" >/dev/null
+ITR_SCRATCH_EXAMPLES=ctest-suite "$source_dir/tools/make-scratch-example" "$work"
 cd "$work/build"
 export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache CTEST_SUITE_MARKER=$work/marker
 unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY \

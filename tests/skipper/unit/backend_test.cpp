@@ -1,5 +1,8 @@
 // skipper/backend: what a test binary records is only trusted when it is
 // whole (LocalBackend on a real store and real files).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -7,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "scratch_repo.h"
 #include "skipper/backend/local_backend.h"
+#include "skipper/store/sqlite_store.h"
 
 namespace itr::skipper {
 namespace {
@@ -113,6 +117,57 @@ TEST_F(LocalBackendTest, LaunchedTestsRunUntilTheyEnd) {
   EXPECT_TRUE(RecordThenPlan(Executed({"src/a.cpp"}), true).skip);
   Open()->TestsLaunched({test_});
   EXPECT_EQ(Plan().reason, "its last run did not finish (crash or abort)");
+}
+
+TEST_F(LocalBackendTest, AProcessThatDiesLeavesItsUnwrittenResultsRunning) {
+  EXPECT_TRUE(RecordThenPlan(Executed({"src/a.cpp"}), true).skip);
+  // A process marks the tests it will run, finishes one (its result waits
+  // to be written in a batch) and dies before the end of the run.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto backend = Open();
+    backend->TestsWillRun({test_});
+    TestRun run;
+    run.identity = test_;
+    run.executed = Executed({"src/a.cpp"});
+    backend->TestFinished(run);
+    _exit(0);  // no destructor, no final write
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_EQ(Plan().reason, "its last run did not finish (crash or abort)");
+}
+
+// A process that skips every test writes its skips into the history
+// (`itr report`) and nothing else: no test record, no finished run.
+TEST_F(LocalBackendTest, ASkipOnlyRunWritesOnlyItsHistory) {
+  EXPECT_TRUE(RecordThenPlan(Executed({"src/a.cpp"}), true).skip);
+  auto history = [&] {
+    auto store = SqliteStore::Open(repo_.store_path());
+    EXPECT_TRUE(store.ok());
+    std::vector<Store::RunSummary> runs;
+    if (store.ok()) runs = *(*store)->RunHistory();
+    return runs;
+  };
+  size_t before = history().size();
+  {
+    auto backend = Open();
+    std::vector<PlannedTest> planned(1);
+    planned[0].identity = test_;
+    auto decisions = backend->Plan(planned);
+    ASSERT_TRUE(decisions.ok());
+    ASSERT_TRUE((*decisions)[0].skip);
+    backend->TestsWillRun({});
+    backend->OutsideTestsExecuted(Outside({"src/a.cpp"}), true);
+    backend->TestsSkipped({{test_, (*decisions)[0]}});
+    EXPECT_EQ(backend->FirstError(), "");
+  }
+  std::vector<Store::RunSummary> after = history();
+  ASSERT_EQ(after.size(), before + 1);
+  EXPECT_EQ(after.back().skipped, 1);
+  EXPECT_EQ(after.back().ran, 0);
+  EXPECT_TRUE(Plan().skip);
 }
 
 // The hash the runtime records for a variable's value.

@@ -1,6 +1,7 @@
 // skipper/session: ItrSession against a real LocalBackend on a temporary
 // store, with the real coverage runtime of this process (this binary links
 // instrumented fixtures) or the coverage files of child processes.
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
@@ -34,9 +35,18 @@ class SessionTest : public ::testing::Test {
     options.planning_built_at_ns = ExecutableModifiedAtNs();
     options.coverage = std::make_unique<InProcessCoverage>(/*print=*/false);
     options.diagnostics = &diagnostics_;
+    // itr-cpp's own variables from `env` only; the others as the process
+    // has them: what the runtime records of the session's own reads (this
+    // test calls the session directly, not through the C API that marks
+    // them as itr-cpp's) is compared with the same environment.
     options.getenv = [this](const char* name) -> const char* {
       auto it = env_.find(name);
-      return it == env_.end() ? nullptr : it->second.c_str();
+      if (it != env_.end()) return it->second.c_str();
+      std::string variable = name;
+      if (variable.rfind("ITR_", 0) == 0 || variable.rfind("DD_", 0) == 0) {
+        return nullptr;
+      }
+      return ::getenv(name);
     };
     return ItrSession::Start(std::move(options));
   }

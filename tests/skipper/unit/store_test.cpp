@@ -210,7 +210,9 @@ TEST_F(StoreTest, SchemaTwoStoresMigrateAndDropAmbiguousConfigurations) {
     for (const std::string& key : *keys) Record(store_.get(), key, 2);
   }
   store_.reset();
-  Sql(store_path_, "PRAGMA user_version = 2; PRAGMA application_id = 0;");
+  Sql(store_path_,
+      "DROP TABLE run_history; DROP TABLE run_tests; DROP TABLE test_lines; "
+      "PRAGMA user_version = 2; PRAGMA application_id = 0;");
   ASSERT_EQ(InspectStoreFile(store_path_).kind, StoreFileKind::kUnmarked);
   auto store = SqliteStore::Open(store_path_);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -233,7 +235,9 @@ TEST_F(StoreTest, SchemaTwoStoresMigrateAndDropAmbiguousConfigurations) {
 TEST_F(StoreTest, ReadOnlyOpeningChangesNothing) {
   Record(store_.get(), "cfg", 3);
   store_.reset();
-  Sql(store_path_, "PRAGMA user_version = 2; PRAGMA application_id = 0;");
+  Sql(store_path_,
+      "DROP TABLE run_history; DROP TABLE run_tests; DROP TABLE test_lines; "
+      "PRAGMA user_version = 2; PRAGMA application_id = 0;");
   const std::string before = Bytes(store_path_);
   SqliteStoreOptions read_only;
   read_only.read_only = true;
@@ -401,5 +405,79 @@ TEST_F(StoreTest, ErrorsNameTheStoreAndSayEachThingOnce) {
       << message;
 }
 
+// History (itr report): each test of each run, and why it ran, from the
+// previous record as the store had it.
+TEST_F(StoreTest, HistorySaysWhyEachTestRan) {
+  TestIdentity a, b;
+  a.suite = b.suite = "Suite";
+  a.name = "A";
+  b.name = "B";
+  DependencySet v1{{{"file", "src/a.cc", "1"}, {"file", "src/b.cc", "1"}}, {}};
+  DependencySet v2{{{"file", "src/a.cc", "2"}, {"file", "src/b.cc", "1"}}, {}};
+  Store::Result passed{TestOutcome::kPassed, 10, true, false};
+  Store::Result failed{TestOutcome::kFailed, 10, true, false};
+  auto record = [&](int64_t run, const TestIdentity& test,
+                    const Store::Result& result, const DependencySet& deps) {
+    ASSERT_TRUE(store_->MarkStarted("m", "c", test, run).ok());
+    ASSERT_TRUE(store_->RecordResult("m", "c", test, run, result, deps).ok());
+  };
+  auto run1 = store_->BeginRun("m", "c");
+  ASSERT_TRUE(run1.ok());
+  record(*run1, a, passed, v1);
+  record(*run1, b, failed, v1);
+  ASSERT_TRUE(store_->SetRunDependencies(*run1, {}, /*finished=*/true).ok());
+  auto run2 = store_->BeginRun("m", "c");
+  ASSERT_TRUE(run2.ok());
+  record(*run2, a, passed, v2);
+  record(*run2, b, passed, v1);
+  ASSERT_TRUE(store_->SetRunDependencies(*run2, {}, /*finished=*/true).ok());
+  auto run3 = store_->BeginRun("m", "c");
+  ASSERT_TRUE(run3.ok());
+  auto records = store_->LoadTests("m", "c");
+  ASSERT_TRUE(records.ok());
+  std::vector<int64_t> ids;
+  for (const TestRecord& r : *records) ids.push_back(r.id);
+  ASSERT_TRUE(store_->RecordSkips(*run3, ids).ok());
+
+  auto reasons = [&](int64_t run) {
+    std::vector<std::string> out;
+    auto tests = store_->RunTests(run);
+    EXPECT_TRUE(tests.ok());
+    for (const Store::RunTest& t : *tests) {
+      out.push_back(t.key + " " + t.outcome + " " + t.reason);
+    }
+    return out;
+  };
+  EXPECT_EQ(reasons(*run1),
+            (std::vector<std::string>{"Suite.A passed new test",
+                                      "Suite.B failed new test"}));
+  EXPECT_EQ(reasons(*run2),
+            (std::vector<std::string>{"Suite.A passed changed: src/a.cc",
+                                      "Suite.B passed failed last time"}));
+  EXPECT_EQ(reasons(*run3),
+            (std::vector<std::string>{"Suite.A itr_skipped unchanged",
+                                      "Suite.B itr_skipped unchanged"}));
+  auto history = store_->RunHistory();
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[1].ran, 2);
+  EXPECT_EQ((*history)[0].failed, 1);
+  EXPECT_EQ((*history)[2].skipped, 2);
+  EXPECT_DOUBLE_EQ((*history)[2].saved_ms, 20);
+}
+
+// Lines belong to one record: a newer record of the test has none until
+// it stores its own.
+TEST_F(StoreTest, TestLinesBelongToTheirRecord) {
+  ASSERT_TRUE(store_->SetTestLines(7, 1, "lines of run 1").ok());
+  auto lines = store_->TestLines(7, 1);
+  ASSERT_TRUE(lines.ok());
+  EXPECT_EQ(*lines, "lines of run 1");
+  EXPECT_TRUE(absl::IsNotFound(store_->TestLines(7, 2).status()));
+  ASSERT_TRUE(store_->SetTestLines(7, 2, "lines of run 2").ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->TestLines(7, 1).status()));
+}
+
 }  // namespace
+
 }  // namespace itr::skipper

@@ -91,7 +91,10 @@ ITR_NO_COVERAGE inline void Install(::doctest::Context& context,
        ::doctest::detail::getRegisteredTests()) {
     // std::set elements are const for ordering; m_skip is not part of it.
     cases.push_back(const_cast<::doctest::detail::TestCase*>(&test));
-    selection.tests.push_back({&test, PassesFilters(test, state), false});
+    RegisteredTest registered;  // not an aggregate in C++11
+    registered.test = &test;
+    registered.considered = PassesFilters(test, state);
+    selection.tests.push_back(registered);
   }
   selection.partial = !state.filters[6].empty() || !state.filters[7].empty();
   // Skipping shifts --first/--last (they count the tests passing filters);

@@ -21,7 +21,8 @@
 #include "gtest/gtest.h"
 #include "itr/coverage.hpp"
 
-namespace itr::gtest {
+namespace itr {
+namespace gtest {
 
 // "<suite>.<name>", GoogleTest's own full name: it already carries the
 // instantiation prefix and index of TEST_P ("Inst/Suite.Name/2") and the
@@ -77,6 +78,7 @@ ITR_NO_COVERAGE inline void InstallCoverageListener() {
       new CoverageListener(CoveragePrintRequested()));
 }
 
-}  // namespace itr::gtest
+}  // namespace gtest
+}  // namespace itr
 
 #endif  // ITR_GTEST_COVERAGE_H_
