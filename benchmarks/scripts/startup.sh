@@ -15,6 +15,13 @@
 
 STARTUP_RUNS=${STARTUP_RUNS:-15}
 
+# Every figure of this script, whichever of its prefixes was asked for.
+startup_emit() {
+  if [[ -z $PREFIX ]] || wants startup || wants first_run || wants index_s; then
+    echo "BENCH $1 $2 $3"
+  fi
+}
+
 startup_targets() {
   if wants startup || wants first_run || wants index_s; then
     printf '%s\n' startup_plain startup_itr itr
@@ -47,13 +54,13 @@ run_startup() {
   local debug_mb
   debug_mb=$(size -A "$itr" | awk '/^\.debug_/ { s += $2 } END { printf "%.1f", s / 1048576 }')
   log "startup: $($plain --gtest_list_tests | grep -c '^  ') tests, debug info $debug_mb MB"
-  emit startup.debug_info_mb "$debug_mb" MB
+  startup_emit startup.debug_info_mb "$debug_mb" MB
 
   local none off skip
   none=$(median_ms "$STARTUP_RUNS" "$plain" --gtest_filter=-*)
   off=$(DD_CIVISIBILITY_ITR_ENABLED=false median_ms "$STARTUP_RUNS" "$itr" --gtest_filter=-*)
-  emit startup.plain_none_ms "$none" ms
-  emit startup_ms.disabled "$(awk -v a="$off" -v b="$none" 'BEGIN { printf "%.1f", a - b }')" ms
+  startup_emit startup.plain_none_ms "$none" ms
+  startup_emit startup_ms.disabled "$(awk -v a="$off" -v b="$none" 'BEGIN { printf "%.1f", a - b }')" ms
 
   # First runs: each from an empty store and cache, as after a fresh build.
   local -a first=() itr_off=()
@@ -64,8 +71,8 @@ run_startup() {
     itr_off+=("$(DD_CIVISIBILITY_ITR_ENABLED=false wall_ms "$itr")")
   done
   log "startup: first ITR run $(summary "${first[@]}") ms, ITR off $(summary "${itr_off[@]}") ms"
-  emit startup.itr_off_ms "$(median "${itr_off[@]}")" ms
-  emit first_run_ratio "$(divide "$(median "${first[@]}")" "$(median "${itr_off[@]}")" %.2f)" x
+  startup_emit startup.itr_off_ms "$(median "${itr_off[@]}")" ms
+  startup_emit first_run_ratio "$(divide "$(median "${first[@]}")" "$(median "${itr_off[@]}")" %.2f)" x
 
   skip=$(ITR_STORE=$state/itr.sqlite ITR_CACHE_DIR=$state/cache \
     median_ms "$STARTUP_RUNS" "$itr")
@@ -73,9 +80,9 @@ run_startup() {
   summary=$(ITR_STORE=$state/itr.sqlite ITR_CACHE_DIR=$state/cache "$itr" 2>&1 | grep '^itr: skipped')
   grep -q "itr: skipped \([0-9]*\) of \1 tests" <<<"$summary" ||
     die "startup: not every test was skipped ($summary)"
-  emit startup_ms.skip_all "$(awk -v a="$skip" -v b="$none" 'BEGIN { printf "%.1f", a - b }')" ms
+  startup_emit startup_ms.skip_all "$(awk -v a="$skip" -v b="$none" 'BEGIN { printf "%.1f", a - b }')" ms
 
   local -a index=()
   for ((i = 0; i < 3; i++)); do index+=("$(wall_ms "$CLANG_BUILD_DIR/cli/itr" index "$itr")"); done
-  emit index_s "$(awk -v ms="$(median "${index[@]}")" 'BEGIN { printf "%.2f", ms / 1000 }')" s
+  startup_emit index_s "$(awk -v ms="$(median "${index[@]}")" 'BEGIN { printf "%.2f", ms / 1000 }')" s
 }
