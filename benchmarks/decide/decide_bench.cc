@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.h"
 #include "skipper/backend/local_state.h"
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
@@ -30,22 +31,12 @@
 namespace {
 
 using namespace itr::skipper;
-using Clock = std::chrono::steady_clock;
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start)
-      .count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2]
-                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using itr::bench::Clock;
+using itr::bench::Median;
+using itr::bench::MsSince;
 
 [[noreturn]] void Fail(const std::string& what) {
-  fprintf(stderr, "decide_bench: %s\n", what.c_str());
-  exit(1);
+  itr::bench::Fail("decide_bench", what);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.h"
 #include "skipper/backend/local_state.h"
 #include "skipper/backend/object_indexes.h"
 #include "skipper/config/settings.h"
@@ -33,25 +34,15 @@
 namespace {
 
 using namespace itr::skipper;
-using Clock = std::chrono::steady_clock;
+using itr::bench::Clock;
+using itr::bench::Median;
+using itr::bench::MsSince;
 
 constexpr size_t kUnitsPerTest = 10;
 constexpr size_t kFunctionsPerUnit = 30;
 
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start)
-      .count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2]
-                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 [[noreturn]] void Fail(const std::string& what) {
-  fprintf(stderr, "decide_functions_bench: %s\n", what.c_str());
-  exit(1);
+  itr::bench::Fail("decide_functions_bench", what);
 }
 
 // The generated units (functions_<n>.c) and their functions.

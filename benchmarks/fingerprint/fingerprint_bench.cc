@@ -15,22 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_stats.h"
 #include "skipper/index/function_index.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start)
-      .count();
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
+using itr::bench::Clock;
+using itr::bench::Median;
+using itr::bench::MsSince;
 
 // Reads the whole file; returns its size.
 size_t ReadAll(const std::string& path) {

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bench_stats.h"
 #include "itr/coverage.h"
 #include "synthetic_module.h"
 
@@ -27,7 +28,8 @@ constexpr int kIterations = 200;
 constexpr size_t kRuns = 64;  // 64 runs x 16 flags = 1,024 touched flags
 constexpr size_t kRunLength = 16;
 
-using Clock = std::chrono::steady_clock;
+using itr::bench::Clock;
+using itr::bench::Median;
 
 // Keeps the compiler from moving memory accesses across a timestamp.
 inline void CompilerBarrier() { asm volatile("" ::: "memory"); }
@@ -46,12 +48,6 @@ void TouchRuns(uint8_t* flags, size_t num_flags, unsigned iteration) {
         (iteration * 2654435761u + run * 40503u) % (slice - kRunLength + 1);
     memset(flags + run * slice + offset, 1, kRunLength);
   }
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 }  // namespace
