@@ -188,7 +188,7 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
   if (!records()) {
     diagnostics().Warning(
         "ITR_SHARDING=balanced needs a plan from recorded results; the test "
-        "framework shards instead");
+        "framework shards instead, not in step with shards that planned");
     return std::nullopt;
   }
   std::vector<size_t> to_run;
