@@ -127,6 +127,15 @@ ITR_API void itr_session_run_anyway(itr_session* s, size_t i,
   if (s != nullptr) g_table->run_anyway(s, i, reason ? reason : "");
 }
 
+ITR_API size_t itr_session_shard(itr_session* s, const size_t* considered,
+                                 size_t count, int total_shards,
+                                 int shard_index, size_t* in_shard) {
+  itr::runtime::EntryScope entry;
+  if (s == nullptr || in_shard == nullptr) return ITR_SHARD_BY_FRAMEWORK;
+  return g_table->shard(s, considered, count, total_shards, shard_index,
+                        in_shard);
+}
+
 ITR_API size_t itr_session_select(itr_session* s, const size_t* considered,
                                   size_t count) {
   itr::runtime::EntryScope entry;

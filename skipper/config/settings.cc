@@ -79,7 +79,7 @@ bool ParseBool(const char* name, const char* value, bool fallback,
 
 namespace {
 
-// The skipping level and the selection granularity.
+// The skipping level, the selection granularity and the sharding.
 void ReadSelection(const GetEnv& getenv, Diagnostics& diagnostics,
                    Settings* settings) {
   Settings& s = *settings;
@@ -104,6 +104,14 @@ void ReadSelection(const GetEnv& getenv, Diagnostics& diagnostics,
   } else if (!granularity.empty() && granularity != "function") {
     diagnostics.Warning("ITR_GRANULARITY='" + granularity +
                         "' is not 'function' or 'file'; using 'function'");
+  }
+  if (std::string sharding = absl::AsciiStrToLower(Get(getenv, "ITR_SHARDING"));
+      sharding == "balanced") {
+    s.sharding = Sharding::kBalanced;
+  } else if (!sharding.empty() && sharding != "framework") {
+    diagnostics.Warning("ITR_SHARDING='" + sharding +
+                        "' is not 'balanced' or 'framework'; the test "
+                        "framework shards");
   }
 }
 

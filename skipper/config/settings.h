@@ -27,6 +27,17 @@ enum class Granularity {
   kFile,
 };
 
+// How the tests of a sharded run (GTEST_TOTAL_SHARDS, GTEST_SHARD_INDEX)
+// are split (ITR_SHARDING).
+enum class Sharding {
+  // The framework's own rule (GoogleTest: round-robin over its test list):
+  // the default.
+  kFramework,
+  // The tests that run, after skipping, by recorded durations
+  // (decision/shard_partition.h), so that the shards finish together.
+  kBalanced,
+};
+
 struct Settings {
   // DD_CIVISIBILITY_ITR_ENABLED: "false"/"0" turns coverage-based skipping
   // off (tests all run; nothing is recorded either). An unreadable value
@@ -40,6 +51,8 @@ struct Settings {
   SkipLevel level = SkipLevel::kTest;
   // ITR_GRANULARITY: "function" (default) or "file".
   Granularity granularity = Granularity::kFunction;
+  // ITR_SHARDING: "framework" (default) or "balanced".
+  Sharding sharding = Sharding::kFramework;
   std::string service;  // DD_SERVICE
   std::string env;      // DD_ENV
   // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite).

@@ -209,8 +209,15 @@ absl::StatusOr<std::vector<TestDecision>> SkipPlanner::Plan(
   for (size_t i = 0; i < tests.size(); ++i) {
     AssignTestKey(tests[i].identity.suite, tests[i].identity.name, &key);
     auto found = by_key.find(key);
-    Decide(found == by_key.end() ? nullptr : found->second, stale,
-           &decisions[i]);
+    const PlanningRecords::Row* record =
+        found == by_key.end() ? nullptr : found->second;
+    Decide(record, stale, &decisions[i]);
+    // A test that never ended has no duration of its own (its record keeps
+    // the last one it had, 0 when none).
+    if (record != nullptr &&
+        (record->status != "running" || record->duration_ms > 0)) {
+      decisions[i].recorded_duration_ms = record->duration_ms;
+    }
     ApplyOverrides(tests[i], settings, &decisions[i]);
   }
   if (settings.level == SkipLevel::kSuite) ApplySuiteLevel(tests, &decisions);

@@ -157,6 +157,31 @@ std::vector<size_t> ConsideredTests(
   return considered;
 }
 
+// ITR_SHARDING=balanced: the session splits the user-filtered tests by
+// recorded duration (itr/session.h). False when GoogleTest's round-robin
+// applies instead.
+bool ShardBalanced(itr_session* session,
+                   const std::vector<const testing::TestInfo*>& infos,
+                   int total_shards, int shard_index,
+                   std::vector<size_t>* considered,
+                   std::vector<std::string>* excluded) {
+  std::vector<std::string> none;
+  std::vector<size_t> filtered =
+      ConsideredTests(infos, /*sharded=*/false, 1, 0, &none);
+  std::vector<size_t> mine(filtered.size() + 1);  // never empty: data() set
+  size_t count = itr_session_shard(session, filtered.data(), filtered.size(),
+                                   total_shards, shard_index, mine.data());
+  if (count == ITR_SHARD_BY_FRAMEWORK) return false;
+  mine.resize(count);
+  std::vector<bool> in_shard(infos.size(), false);
+  for (size_t i : mine) in_shard[i] = true;
+  for (size_t i : filtered) {
+    if (!in_shard[i]) excluded->push_back(FullName(*infos[i]));
+  }
+  *considered = std::move(mine);
+  return true;
+}
+
 // GoogleTest's sharding is ours from now on (see ConsideredTests).
 void TakeOverSharding() {
   unsetenv("GTEST_TOTAL_SHARDS");
@@ -206,8 +231,12 @@ void InstallItrWithCompiler(const char* compiler) {
   bool sharded =
       total_shards > 1 && shard_index >= 0 && shard_index < total_shards;
   std::vector<std::string> excluded;
-  std::vector<size_t> considered =
-      ConsideredTests(infos, sharded, total_shards, shard_index, &excluded);
+  std::vector<size_t> considered;
+  if (!sharded || !ShardBalanced(session, infos, total_shards, shard_index,
+                                 &considered, &excluded)) {
+    considered =
+        ConsideredTests(infos, sharded, total_shards, shard_index, &excluded);
+  }
   size_t skipped =
       itr_session_select(session, considered.data(), considered.size());
   for (size_t i : considered) {

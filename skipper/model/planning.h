@@ -4,6 +4,7 @@
 #define ITR_SKIPPER_MODEL_PLANNING_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct TestDecision {
   std::string reason;  // why it runs, or "unchanged"
   int64_t record_id = 0;
   double estimated_saving_ms = 0;
+  // The test's last recorded duration, whatever the decision; none when
+  // nothing was recorded (balanced shards weigh the tests that run by it).
+  std::optional<double> recorded_duration_ms;
 };
 
 }  // namespace itr::skipper

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include "absl/time/time.h"
 #include "itr/environment_switch.h"
 #include "skipper/base/process_info.h"
+#include "skipper/decision/shard_partition.h"
 #include "skipper/markers/unskippable.h"
 #include "skipper/session/backend_choice.h"
 
@@ -175,6 +177,50 @@ void ItrSession::RunAnyway(size_t index, const std::string& reason) {
   decision.skip = false;
   decision.forced = false;
   decision.reason = reason;
+}
+
+std::optional<std::vector<size_t>> ItrSession::ShardTests(
+    const std::vector<size_t>& considered, int total_shards, int shard_index) {
+  if (settings_.sharding != Sharding::kBalanced || total_shards < 1 ||
+      shard_index < 0 || shard_index >= total_shards) {
+    return std::nullopt;
+  }
+  if (!records()) {
+    // The other shards may have planned: neither their partition nor the
+    // framework's is known to cover what they left to this one.
+    diagnostics().Warning(
+        "ITR_SHARDING=balanced needs a plan from recorded results; this "
+        "shard runs every test so that none is left to no shard");
+    return considered;
+  }
+  std::vector<size_t> to_run;
+  std::vector<std::optional<double>> durations;
+  for (size_t i : considered) {
+    if (decisions_[i].skip) continue;
+    to_run.push_back(i);
+    durations.push_back(decisions_[i].recorded_duration_ms);
+  }
+  const std::vector<int> shard_of = BalancedShards(durations, total_shards);
+  std::vector<bool> mine(decisions_.size(), false);
+  for (size_t k = 0; k < to_run.size(); ++k) {
+    mine[to_run[k]] = shard_of[k] == shard_index;
+  }
+  std::vector<size_t> in_shard;
+  size_t position = 0;
+  for (size_t i : considered) {
+    const bool round_robin_mine =
+        position++ % static_cast<size_t>(total_shards) ==
+        static_cast<size_t>(shard_index);
+    if (decisions_[i].skip ? round_robin_mine : mine[i]) in_shard.push_back(i);
+  }
+  diagnostics().Detail(
+      1, absl::StrFormat(
+             "balanced shard %d of %d: %zu of the %zu tests that "
+             "run",
+             shard_index, total_shards,
+             static_cast<size_t>(std::count(mine.begin(), mine.end(), true)),
+             to_run.size()));
+  return in_shard;
 }
 
 std::vector<size_t> ItrSession::SelectTests(

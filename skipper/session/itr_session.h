@@ -93,6 +93,19 @@ class ItrSession {
   // `reason`.
   void RunAnyway(size_t index, const std::string& reason);
 
+  // Balanced sharding (ITR_SHARDING=balanced, decision/shard_partition.h),
+  // after Plan and RunAnyway, before SelectTests: `considered` lists the
+  // planned tests that passed the runner's own filters, in the same order
+  // in every shard. Returns those of shard `shard_index` of `total_shards`,
+  // in that order: the tests that run, split by recorded duration, and the
+  // skipped ones, split round-robin by position (each is reported skipped
+  // by one shard). nullopt when the framework's own sharding applies (not
+  // asked for). Nothing planned from records (the store failed in this
+  // process): every considered test, with one warning line — the other
+  // shards may have planned, and no test may be left to no shard.
+  std::optional<std::vector<size_t>> ShardTests(
+      const std::vector<size_t>& considered, int total_shards, int shard_index);
+
   // The runner's final choice: indices of the planned tests that passed its
   // own filters and sharding. Those whose decision says skip are skipped,
   // the others run. Prints the summary line (and, verbose, each decision).

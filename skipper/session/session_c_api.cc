@@ -1,8 +1,10 @@
 // The skipper library's side of itr/session.h: the table of functions that
 // libitr_runtime.so forwards the public C API to, over an ItrSession with
 // the coverage runtime of this process as its coverage source.
+#include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,16 @@ void RunAnyway(itr_session* s, size_t index, const char* reason) {
   s->session->RunAnyway(index, reason);
 }
 
+size_t Shard(itr_session* s, const size_t* considered, size_t count,
+             int total_shards, int shard_index, size_t* in_shard) {
+  std::optional<std::vector<size_t>> mine = s->session->ShardTests(
+      std::vector<size_t>(considered, considered + count), total_shards,
+      shard_index);
+  if (!mine) return ITR_SHARD_BY_FRAMEWORK;
+  std::copy(mine->begin(), mine->end(), in_shard);
+  return mine->size();
+}
+
 size_t Select(itr_session* s, const size_t* considered, size_t count) {
   s->skipped = s->session->SelectTests(
       std::vector<size_t>(considered, considered + count));
@@ -146,6 +158,7 @@ itr_skipper_session_table() {
                                           Plan,
                                           Decision,
                                           RunAnyway,
+                                          Shard,
                                           Select,
                                           TestStarted,
                                           TestFinished,

@@ -106,6 +106,19 @@ ITR_API itr_decision itr_session_decision(const itr_session* session,
 ITR_API void itr_session_run_anyway(itr_session* session, size_t index,
                                     const char* reason);
 
+/* Balanced sharding (ITR_SHARDING=balanced), after plan and run_anyway,
+ * before select, when the framework is sharded (shard `shard_index` of
+ * `total_shards`): `considered` lists the `count` tests that passed the
+ * adapter's own filters, in the same order in every shard. Writes this
+ * shard's tests, in that order, to `in_shard` (room for `count`) and returns
+ * how many: the tests that run split by recorded duration, the skipped ones
+ * round-robin. Returns ITR_SHARD_BY_FRAMEWORK when the framework's own
+ * sharding applies (not asked for, or nothing planned from records); then
+ * the adapter shards as the framework would. */
+#define ITR_SHARD_BY_FRAMEWORK ((size_t)-1)
+ITR_API size_t itr_session_shard(itr_session* session, const size_t* considered,
+                                 size_t count, int total_shards,
+                                 int shard_index, size_t* in_shard);
 /* The adapter's final choice: the indices of the tests that passed its own
  * filters and sharding. Those whose decision says skip are skipped; prints
  * the summary line. Returns how many are skipped. */

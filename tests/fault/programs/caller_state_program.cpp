@@ -186,6 +186,12 @@ int main(int argc, char** argv) {
     return 0;
   });
   std::vector<size_t> considered = {0, 1, 2};
+  std::vector<size_t> in_shard(considered.size());
+  Checked("itr_session_shard", [&] {
+    return itr_session_shard(session, considered.data(), considered.size(),
+                             /*total_shards=*/1, /*shard_index=*/0,
+                             in_shard.data());
+  });
   Checked("itr_session_select", [&] {
     return itr_session_select(session, considered.data(), considered.size());
   });

@@ -180,5 +180,40 @@ check after_parallel_run_all_skip equals "$RAN" "$unskippable"
 GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=1 run
 check sharded_skip_run_is_a_subset test "$(count "$RAN")" -le 1
 
+# 12. Balanced shards (ITR_SHARDING=balanced): four shards, each planning
+#     from its own copy of one store snapshot (CI jobs restoring one
+#     cache), together run exactly the tests an unsharded run runs, each
+#     once, and report each skipped test once. An edit runs a few tests,
+#     forced ones (ITR_UNSKIPPABLE) make enough to split.
+edit_function $csv 'CsvTable::ColumnIndex(std::string_view name) const {'
+build
+export ITR_UNSKIPPABLE='CsvReader.*:Tokenizer.*'
+sqlite3 "$ITR_STORE" ".backup '$work/snapshot.sqlite'"
+cp "$work/snapshot.sqlite" "$work/unsharded.sqlite"
+ITR_STORE=$work/unsharded.sqlite run
+to_run=$RAN
+skipped_unsharded=$(sed -E 's/^itr: skipped ([0-9]+) of.*/\1/' <<<"$SUMMARY")
+ran_in_shards=""
+skipped_in_shards=0
+for shard in 0 1 2 3; do
+  cp "$work/snapshot.sqlite" "$work/shard$shard.sqlite"
+  ITR_STORE=$work/shard$shard.sqlite ITR_SHARDING=balanced \
+    GTEST_TOTAL_SHARDS=4 GTEST_SHARD_INDEX=$shard run
+  cp "$work/last.log" "$work/balanced$shard.log"
+  ran_in_shards=$(printf '%s\n%s\n' "$ran_in_shards" "$RAN" | sed '/^$/d')
+  skipped_in_shards=$((skipped_in_shards +
+    $(sed -E 's/^itr: skipped ([0-9]+) of.*/\1/' <<<"$SUMMARY")))
+done
+check balanced_shards_need_several_tests test "$(count "$to_run")" -ge 4
+check balanced_shards_run_exactly_the_tests_to_run equals \
+  "$(sort -u <<<"$ran_in_shards")" "$to_run"
+check balanced_shards_run_each_test_once equals \
+  "$(count "$ran_in_shards")" "$(count "$to_run")"
+check balanced_shards_report_each_skip_once equals \
+  "$skipped_in_shards" "$skipped_unsharded"
+check balanced_shards_take_over_gtest_sharding sh -c \
+  "! grep -l 'warning' $work/balanced*.log"
+unset ITR_UNSKIPPABLE
+
 echo "$failures scenario check(s) failed"
 [ "$failures" -eq 0 ]

@@ -174,6 +174,17 @@ TEST(Settings, GranularityIsFunctionUnlessFileIsAsked) {
   EXPECT_EQ(typo.warnings.size(), 1u);
 }
 
+TEST(Settings, ShardingIsTheFrameworksUnlessBalancedIsAsked) {
+  EXPECT_EQ(Load({}).sharding, Sharding::kFramework);
+  EXPECT_EQ(Load({{"ITR_SHARDING", "framework"}}).sharding,
+            Sharding::kFramework);
+  EXPECT_EQ(Load({{"ITR_SHARDING", "Balanced"}}).sharding, Sharding::kBalanced);
+  Loaded typo = LoadWithWarnings({{"ITR_SHARDING", "balance"}});
+  EXPECT_EQ(typo.settings.sharding, Sharding::kFramework);
+  ASSERT_EQ(typo.warnings.size(), 1u);
+  EXPECT_NE(typo.warnings[0].find("ITR_SHARDING"), std::string::npos);
+}
+
 TEST(Settings, UnskippablePatternsFromVariableAndFile) {
   std::string list = ::testing::TempDir() + "/itr-unskippable.txt";
   { std::ofstream(list) << "# comment\nDb.*\n\n  Net.Connect  \n"; }

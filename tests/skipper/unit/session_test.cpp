@@ -1,9 +1,11 @@
 // skipper/session: ItrSession against a real LocalBackend on a temporary
 // store, with the real coverage runtime of this process (this binary links
 // instrumented fixtures) or the coverage files of child processes.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -146,6 +148,46 @@ TEST_F(SessionTest, AnUnusableStoreRunsEverythingWithOneWarning) {
   EXPECT_FALSE(session->records());
   EXPECT_EQ(session->SelectTests({0, 1}).size(), 0u);
   EXPECT_EQ(diagnostics_.warning_count(), 1u);
+}
+
+TEST_F(SessionTest, FrameworkShardsUnlessBalancedIsAsked) {
+  auto session = Start({});
+  session->Plan(Tests());
+  EXPECT_EQ(session->ShardTests({0, 1}, 2, 0), std::nullopt);
+}
+
+TEST_F(SessionTest, BalancedShardsHoldEveryTestOnce) {
+  RunBoth(*Start({}));
+  // Math.Covered is skipped, Math.Other (unskippable) runs: each lands in
+  // exactly one of the shards.
+  std::vector<int> held(2, 0);
+  size_t ran_in = 0, skipped_in = 0;
+  for (int shard = 0; shard < 3; ++shard) {
+    auto session = Start({{"ITR_SHARDING", "balanced"}});
+    session->Plan(Tests(/*second_unskippable=*/true));
+    std::optional<std::vector<size_t>> mine =
+        session->ShardTests({0, 1}, 3, shard);
+    ASSERT_TRUE(mine.has_value());
+    for (size_t i : *mine) ++held[i];
+    if (std::count(mine->begin(), mine->end(), 1)) ran_in = shard;
+    if (std::count(mine->begin(), mine->end(), 0)) skipped_in = shard;
+  }
+  EXPECT_EQ(held, (std::vector<int>{1, 1}));
+  // The only test that runs goes to the first shard; the skipped one to its
+  // round-robin shard (position 0).
+  EXPECT_EQ(ran_in, 0u);
+  EXPECT_EQ(skipped_in, 0u);
+}
+
+// A shard whose store failed while the others may have planned: it runs
+// everything, so that no test is left to no shard.
+TEST_F(SessionTest, ABalancedShardWithoutAPlanRunsEveryTest) {
+  auto session = Start({{"ITR_STORE", "/proc/itr/cannot/be/here.sqlite"},
+                        {"ITR_SHARDING", "balanced"}});
+  session->Plan(Tests());
+  EXPECT_EQ(session->ShardTests({0, 1}, 2, 1), (std::vector<size_t>{0, 1}));
+  // The store's warning, then the sharding's.
+  EXPECT_EQ(diagnostics_.warning_count(), 2u);
 }
 
 TEST_F(SessionTest, ProcessLevelRunnersLaunchThenRecordFromCoverageFiles) {

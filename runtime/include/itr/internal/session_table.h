@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-#define ITR_SESSION_TABLE_VERSION 2u
+#define ITR_SESSION_TABLE_VERSION 3u
 /* The skipper library's entry point: const itr_session_table* (void). */
 #define ITR_SESSION_TABLE_SYMBOL "itr_skipper_session_table"
 /* Its file, beside libitr_runtime.so. */
@@ -27,6 +27,7 @@ typedef struct itr_session_table {
   void (*plan)(itr_session*);
   itr_decision (*decision)(const itr_session*, size_t);
   void (*run_anyway)(itr_session*, size_t, const char*);
+  size_t (*shard)(itr_session*, const size_t*, size_t, int, int, size_t*);
   size_t (*select)(itr_session*, const size_t*, size_t);
   void (*test_started)(itr_session*, size_t);
   void (*test_finished)(itr_session*, size_t, itr_outcome);
