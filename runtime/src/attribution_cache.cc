@@ -155,7 +155,10 @@ bool ParseBody(const Header& header, std::string_view body,
   out->offsets.resize(header.probes + 1);
   memcpy(out->offsets.data(), offsets, out->offsets.size() * sizeof(uint32_t));
   out->pairs.resize(header.pairs);
-  memcpy(out->pairs.data(), pairs, out->pairs.size() * sizeof(FileLine));
+  // memcpy's pointers may not be null, even for no bytes.
+  if (!out->pairs.empty()) {
+    memcpy(out->pairs.data(), pairs, out->pairs.size() * sizeof(FileLine));
+  }
   if (out->files.size() != header.files || out->offsets.front() != 0 ||
       out->offsets.back() != header.pairs) {
     return false;

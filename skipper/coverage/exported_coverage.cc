@@ -187,7 +187,11 @@ ExportedFile ReadExportedCoverage(const std::string& path) {
       lines.AddTornLine();  // something is missing
       continue;
     }
-    lines.Add(doc);
+    try {
+      lines.Add(doc);
+    } catch (const nlohmann::json::exception&) {
+      lines.AddTornLine();  // a field of the wrong type: not ours either
+    }
   }
   return lines.Finish();
 }

@@ -76,6 +76,18 @@ TEST_F(ExportedCoverageTest, AProcessThatDidNotEndIsIncomplete) {
   EXPECT_FALSE(ReadExportedCoverage(path_.string()).executed.complete);
 }
 
+// Found by fuzz.coverage_export: a field of another type threw out of the
+// reader (the process died) instead of reading as a torn line.
+TEST_F(ExportedCoverageTest, AFieldOfAnotherTypeIsATornLine) {
+  Write(
+      R"({"process":"start","pid":{"not":"a number"}}
+{"test":null,"status":"complete","files":{"a.cpp":[1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":"200"}
+)");
+  ExportedFile got = ReadExportedCoverage(path_.string());
+  EXPECT_FALSE(got.executed.complete);
+}
+
 TEST_F(ExportedCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
   Write(
       R"({"process":"start","pid":1}
