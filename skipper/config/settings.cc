@@ -176,6 +176,22 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
 
   s.store_path = Get(getenv, "ITR_STORE");
   if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";
+  s.store_repository = Get(getenv, "ITR_STORE_REPOSITORY");
+  if (s.store_repository.empty()) {
+    std::string root = repo_root;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    size_t slash = root.rfind('/');
+    s.store_repository =
+        slash == std::string::npos ? root : root.substr(slash + 1);
+    if (s.store_repository.empty()) s.store_repository = "default";
+  }
+  int connect_ms =
+      ReadMilliseconds(getenv, "ITR_STORE_CONNECT_TIMEOUT_MS",
+                       s.store_connect_timeout_s * 1000, diagnostics);
+  s.store_connect_timeout_s = std::max(2, (connect_ms + 999) / 1000);
+  s.store_statement_timeout_ms =
+      std::max(1, ReadMilliseconds(getenv, "ITR_STORE_STATEMENT_TIMEOUT_MS",
+                                   s.store_statement_timeout_ms, diagnostics));
   s.store_plan_wait_ms = ReadMilliseconds(getenv, "ITR_STORE_PLAN_WAIT_MS",
                                           s.store_plan_wait_ms, diagnostics);
   s.store_record_wait_ms = ReadMilliseconds(

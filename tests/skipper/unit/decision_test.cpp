@@ -1,5 +1,5 @@
-// skipper/decision (with skipper/store): the skip rule on real SQLite files
-// and real source files.
+// skipper/decision (with skipper/store): the skip rule on real source files
+// and both store engines (a real SQLite file, a real PostgreSQL server).
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -10,16 +10,17 @@
 #include "skipper/backend/local_state.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/store/sqlite_store.h"
+#include "store_engines.h"
 
 namespace itr::skipper {
 namespace {
 
 namespace fs = std::filesystem;
 
-class PlannerTest : public ::testing::Test {
+class PlannerTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
+    ITR_SKIP_WITHOUT_SERVER(GetParam());
     dir_ =
         fs::path(::testing::TempDir()) /
         ("itr-store-" +
@@ -31,13 +32,13 @@ class PlannerTest : public ::testing::Test {
     Write("src/b.cpp", "int b;");
     Write("src/init.cpp", "int init;");
     store_path_ = (dir_ / ".itr" / "itr.sqlite").string();
-    auto store = SqliteStore::Open(store_path_);
+    auto store = OpenTestStore(GetParam(), store_path_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    if (!dir_.empty()) fs::remove_all(dir_);
   }
 
   void Write(const std::string& path, const std::string& text) {
@@ -113,10 +114,10 @@ class PlannerTest : public ::testing::Test {
   std::unique_ptr<FileFingerprinter> files_;
   std::unique_ptr<ObjectIndexes> objects_;
   std::unique_ptr<LocalState> state_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
+TEST_P(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
   RecordBaseline();
   auto d = Plan();
   EXPECT_TRUE(d[0].skip) << d[0].reason;
@@ -126,7 +127,7 @@ TEST_F(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
   EXPECT_DOUBLE_EQ(d[0].estimated_saving_ms, 5);
 }
 
-TEST_F(PlannerTest, AChangedFileRunsExactlyItsTests) {
+TEST_P(PlannerTest, AChangedFileRunsExactlyItsTests) {
   RecordBaseline();
   Write("src/a.cpp", "int a = 1;");
   auto d = Plan();
@@ -135,13 +136,13 @@ TEST_F(PlannerTest, AChangedFileRunsExactlyItsTests) {
   EXPECT_TRUE(d[1].skip);
 }
 
-TEST_F(PlannerTest, ADeletedFileIsAChange) {
+TEST_P(PlannerTest, ADeletedFileIsAChange) {
   RecordBaseline();
   fs::remove(dir_ / "repo" / "src" / "b.cpp");
   EXPECT_FALSE(Plan()[1].skip);
 }
 
-TEST_F(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
+TEST_P(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
   RecordBaseline();
   Write("src/init.cpp", "int init = 2;");
   auto d = Plan();
@@ -150,19 +151,19 @@ TEST_F(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
   EXPECT_EQ(d[0].reason, "session dependency changed: src/init.cpp");
 }
 
-TEST_F(PlannerTest, FailedRunningAndUnfinishedRecordsRun) {
+TEST_P(PlannerTest, FailedRunningAndUnfinishedRecordsRun) {
   RecordBaseline(TestOutcome::kFailed);
   EXPECT_FALSE(Plan()[1].skip);
   ASSERT_TRUE(store_->MarkStarted("tests", "cfg", Id("A"), 99).ok());
   EXPECT_EQ(Plan()[0].reason, "its last run did not finish (crash or abort)");
 }
 
-TEST_F(PlannerTest, TestsOfARunThatDidNotFinishRun) {
+TEST_P(PlannerTest, TestsOfARunThatDidNotFinishRun) {
   RecordBaseline(TestOutcome::kPassed, /*finish=*/false);
   EXPECT_FALSE(Plan()[0].skip);
 }
 
-TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
+TEST_P(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run,
@@ -179,7 +180,7 @@ TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   EXPECT_FALSE(d[1].skip);
 }
 
-TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
+TEST_P(PlannerTest, UnknownDependencyKindsReadAsChanged) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run, Passed(1),
@@ -189,7 +190,7 @@ TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
   EXPECT_FALSE(Plan()[0].skip);
 }
 
-TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
+TEST_P(PlannerTest, OtherConfigurationsDoNotCount) {
   RecordBaseline();
   std::vector<PlannedTest> tests(1);
   tests[0].identity = Id("A");
@@ -199,7 +200,7 @@ TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
   EXPECT_FALSE((*d)[0].skip);
 }
 
-TEST_F(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
+TEST_P(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   RecordBaseline();
   auto forced = Plan(Settings(), /*a_unskippable=*/true);
   EXPECT_FALSE(forced[0].skip);
@@ -217,7 +218,7 @@ TEST_F(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   EXPECT_FALSE(d[1].skip);
 }
 
-TEST_F(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
+TEST_P(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
   RecordBaseline();
   Write("src/a.cpp", "int a = 1;");
   RecordBaseline();  // a second run: the first one and old a.cpp are orphans
@@ -233,6 +234,10 @@ TEST_F(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, PlannerTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         EngineName);
 
 }  // namespace
 }  // namespace itr::skipper
