@@ -7,6 +7,7 @@
 #include "skipper/backend/open_store.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/decision/skip_planner.h"
+#include "skipper/store/store_location.h"
 
 namespace itr::skipper {
 
@@ -334,7 +335,10 @@ void LocalBackend::OutsideTestsExecuted(const CodeOutsideTests& code,
                                    /*finished=*/true));
   Check(store_->SetObjectPaths(options_.module, seen_paths_));
   // Old runs and fingerprints pile up as files change; sweep now and then.
-  if (run_id_ % kGarbageCollectionPeriod == 0) {
+  // A shared (PostgreSQL) store is swept by `itr gc`, a scheduled job: its
+  // sweep reads every record of the database, no test process's cost.
+  if (run_id_ % kGarbageCollectionPeriod == 0 &&
+      !IsPostgresLocation(settings_.store_path)) {
     Check(store_->CollectGarbage().status());
   }
 }

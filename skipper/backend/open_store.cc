@@ -17,6 +17,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     pg.repository = settings.store_repository;
     pg.connect_timeout_s = settings.store_connect_timeout_s;
     pg.statement_timeout_ms = settings.store_statement_timeout_ms;
+    pg.retention_days = settings.store_retention_days;
     ITR_ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store,
                          PostgresStore::Open(location, pg));
     return std::unique_ptr<Store>(std::move(store));

@@ -59,6 +59,9 @@ struct Settings {
   // up a second later). After one failure the process records nothing
   // more, so a run waits that long at most once.
   int store_statement_timeout_ms = 10000;
+  // ITR_STORE_RETENTION_DAYS (PostgreSQL): `itr gc` deletes the records of
+  // tests neither run nor skipped for this many days (0: never).
+  int store_retention_days = 90;
   // ITR_STORE_PLAN_WAIT_MS: how long opening and planning wait for a lock
   // another process holds on the store (planning only reads: in WAL mode
   // that wait only happens while a store is created or upgraded).

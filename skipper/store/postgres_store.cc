@@ -1059,9 +1059,11 @@ absl::Status PostgresStore::RecordSkips(int64_t run_id,
   const std::string ids = PgArray(test_ids);
   return InWriteTransaction([&]() -> absl::Status {
     ITR_RETURN_IF_ERROR(
+        // A skip keeps the record alive for retention (updated_at).
         Exec("UPDATE itr.tests SET skips = skips + 1, "
-             "saved_ms = saved_ms + duration_ms WHERE id = ANY($1::bigint[])",
-             {ids}, "count the skips")
+             "saved_ms = saved_ms + duration_ms, updated_at = $2::bigint "
+             "WHERE id = ANY($1::bigint[])",
+             {ids, absl::StrCat(NowSeconds())}, "count the skips")
             .status());
     if (run_id == 0) return absl::OkStatus();
     ITR_RETURN_IF_ERROR(EnsureRunRow(run_id));
@@ -1222,6 +1224,27 @@ absl::Status PostgresStore::Reset() {
   return reset;
 }
 
+// The repository's records neither run nor skipped for retention_days,
+// with their dependencies (inside garbage collection's transaction).
+absl::StatusOr<int64_t> PostgresStore::DeleteExpiredRecords() {
+  if (options_.retention_days <= 0) return 0;
+  const std::string cutoff =
+      absl::StrCat(NowSeconds() - int64_t{options_.retention_days} * 86400);
+  int64_t deleted = 0;
+  for (const char* sql :
+       {"DELETE FROM itr.test_dependencies WHERE test_id IN (SELECT id FROM "
+        "itr.tests WHERE repository = $1 AND updated_at < $2::bigint)",
+        "DELETE FROM itr.test_lines WHERE test_id IN (SELECT id FROM "
+        "itr.tests WHERE repository = $1 AND updated_at < $2::bigint)",
+        "DELETE FROM itr.tests WHERE repository = $1 "
+        "AND updated_at < $2::bigint"}) {
+    ITR_ASSIGN_OR_RETURN(PgResult done, Exec(sql, {options_.repository, cutoff},
+                                             "delete expired records"));
+    deleted += done.affected();
+  }
+  return deleted;
+}
+
 // Fingerprints no record of any repository refers to (inside garbage
 // collection's transaction). Function sets are blobs: their ids are
 // gathered here.
@@ -1269,6 +1292,8 @@ absl::StatusOr<int64_t> PostgresStore::CollectGarbage() {
   }
   int64_t deleted = 0;
   absl::Status status = [&]() -> absl::Status {
+    ITR_ASSIGN_OR_RETURN(int64_t expired, DeleteExpiredRecords());
+    deleted += expired;
     const std::string day_ago = absl::StrCat(NowSeconds() - 86400);
     const char* dead_runs =
         "(SELECT id FROM itr.runs r WHERE repository = $1 "

@@ -51,6 +51,11 @@ struct PostgresStoreOptions {
   // Each statement's bound (server statement_timeout and lock_timeout, and
   // the client's own deadline plus a second).
   int statement_timeout_ms = 10000;
+  // Records of tests neither run nor skipped for this many days (tests
+  // deleted or renamed, configurations no longer built) are deleted by
+  // CollectGarbage (ITR_STORE_RETENTION_DAYS; 0 keeps them). Such a test,
+  // should it come back, runs once.
+  int retention_days = 90;
   // Create or migrate the schema when it is missing or older (false: a
   // missing schema is NotFound, an older one FailedPrecondition; `itr
   // migrate` then creates it).
@@ -134,8 +139,9 @@ class PostgresStore : public Store {
       override;
   absl::Status Reset() override;
   // store.h's policy, per repository (runs no record refers to; history of
-  // its latest 500 runs), and fingerprints no record of any repository
-  // refers to. Returns 0 at once while another process writes.
+  // its latest 500 runs), records older than retention_days, and
+  // fingerprints no record of any repository refers to. Returns 0 at once
+  // while another process writes.
   absl::StatusOr<int64_t> CollectGarbage() override;
   // Nothing to do: every commit is durable on the server.
   absl::Status Checkpoint() override { return absl::OkStatus(); }
@@ -189,6 +195,7 @@ class PostgresStore : public Store {
                          const std::vector<TestResult>& results,
                          const absl::flat_hash_map<std::string, int64_t>& ids,
                          const ResultRows& rows);
+  absl::StatusOr<int64_t> DeleteExpiredRecords();
   absl::StatusOr<int64_t> DeleteUnusedFingerprints();
   absl::StatusOr<DependencySet> DependenciesOf(const char* coarse_sql,
                                                const char* functions_sql,

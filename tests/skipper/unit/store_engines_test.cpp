@@ -432,6 +432,41 @@ TEST_F(PostgresStoreTest, ConnectionFailuresAreBoundedAndKeepThePassword) {
   }
 }
 
+// Retention: gc deletes the records of tests neither run nor skipped for
+// retention_days (a deleted test), and keeps the others.
+TEST_F(PostgresStoreTest, GarbageCollectionForgetsTestsGoneForLong) {
+  PostgresStoreOptions options;
+  options.repository = UniqueRepository();
+  options.retention_days = 30;
+  auto store = PostgresStore::Open(TestPostgres(), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE(RecordRun(store->get(), "t", 3).ok());
+  auto records = (*store)->LoadTests("m", "c");
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 3u);
+  // Every record last seen 40 days ago; then t0 is skipped today.
+  auto admin = PgConnection::Connect(TestPostgres(), "test", {});
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE((*admin)
+                  ->Exec("UPDATE itr.tests SET updated_at = updated_at - "
+                         "40 * 86400 WHERE repository = $1",
+                         {options.repository}, "age")
+                  .ok());
+  int64_t t0 = 0;
+  for (const TestRecord& r : *records) {
+    if (r.key == "S.t0") t0 = r.id;
+  }
+  ASSERT_NE(t0, 0);
+  ASSERT_TRUE((*store)->RecordSkips(0, {t0}).ok());
+  auto deleted = (*store)->CollectGarbage();
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_GE(*deleted, 2);
+  auto kept = (*store)->LoadTests("m", "c");
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].key, "S.t0");
+}
+
 // A server that stops answering (SIGSTOP) mid-run costs one bounded wait;
 // every later call fails at once.
 TEST_F(PostgresStoreTest, AServerThatStopsAnsweringCostsOneBoundedWait) {
