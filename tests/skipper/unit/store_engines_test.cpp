@@ -467,6 +467,45 @@ TEST_F(PostgresStoreTest, GarbageCollectionForgetsTestsGoneForLong) {
   EXPECT_EQ((*kept)[0].key, "S.t0");
 }
 
+// The least-privilege role of docs/store-postgresql.md (rows only, no
+// DDL) records, plans and collects garbage on a schema its owner created.
+TEST_F(PostgresStoreTest, TheDocumentedLeastPrivilegeRoleSuffices) {
+  const std::string conninfo = NewDatabase("itr_least_privilege");
+  ASSERT_FALSE(conninfo.empty());
+  ASSERT_TRUE(PostgresStore::Open(conninfo).ok());  // the owner migrates
+  auto admin = PgConnection::Connect(conninfo, "test", {});
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  (*admin)->Command("DROP OWNED BY itr_ci", "drop").IgnoreError();
+  (*admin)->Command("DROP ROLE IF EXISTS itr_ci", "drop").IgnoreError();
+  for (const char* sql : {
+           "CREATE ROLE itr_ci LOGIN PASSWORD 'ci-pass'",
+           "GRANT CONNECT ON DATABASE itr_least_privilege TO itr_ci",
+           "GRANT USAGE ON SCHEMA itr TO itr_ci",
+           "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA itr "
+           "TO itr_ci",
+           "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA itr TO itr_ci",
+       }) {
+    ASSERT_TRUE((*admin)->Command(sql, "grant").ok()) << sql;
+  }
+  PostgresStoreOptions options;
+  options.repository = "least-privilege";
+  auto store =
+      PostgresStore::Open(conninfo + " user=itr_ci password=ci-pass", options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE(RecordRun(store->get(), "t", 5).ok());
+  {
+    Store::Snapshot snapshot(store->get());
+    ASSERT_TRUE(snapshot.status().ok());
+    EXPECT_EQ((*store)->LoadPlanningRecords("m", "c", 5)->rows.size(), 5u);
+  }
+  EXPECT_TRUE((*store)->CollectGarbage().ok());
+  EXPECT_TRUE((*store)->Reset().ok());
+  // A current schema needs no migration, hence no DDL privilege.
+  auto current = (*store)->Migrate();
+  ASSERT_TRUE(current.ok()) << current.status();
+  EXPECT_EQ(*current, PostgresStore::kSchemaVersion);
+}
+
 // A server that stops answering (SIGSTOP) mid-run costs one bounded wait;
 // every later call fails at once.
 TEST_F(PostgresStoreTest, AServerThatStopsAnsweringCostsOneBoundedWait) {
