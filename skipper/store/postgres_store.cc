@@ -745,19 +745,22 @@ absl::Status PostgresStore::MarkStarted(const std::string& module,
     ITR_RETURN_IF_ERROR(
         Exec("INSERT INTO itr.run_tests (run_id, test_key, outcome, reason) "
              "SELECT $1, k, 'running', CASE "
-             "  WHEN t.id IS NULL THEN 'new test' "
+             "  WHEN t.test_key IS NULL THEN 'new test' "
              "  WHEN t.status = 'failed' THEN 'failed last time' "
              "  WHEN t.status = 'running' THEN 'did not end last time' "
              "  WHEN t.status != 'passed' THEN "
              "    'not passed last time (' || t.status || ')' "
              "  WHEN NOT t.coverage_complete THEN "
              "    'incomplete coverage last time' "
-             "  WHEN r.finished_at IS NULL THEN 'its last run did not finish' "
+             "  WHEN t.finished_at IS NULL THEN 'its last run did not finish' "
              "  ELSE '' END "
-             "FROM unnest($5::text[]) AS u(k) "
-             "LEFT JOIN itr.tests t ON t.repository = $2 AND t.module = $3 "
-             "  AND t.configuration = $4 AND t.test_key = u.k "
-             "LEFT JOIN itr.runs r ON r.id = t.run_id "
+             "FROM unnest($5::text[]) AS u(k) LEFT JOIN ("
+             "  SELECT t.test_key, t.status, t.coverage_complete, "
+             "    r.finished_at FROM itr.tests t "
+             "  LEFT JOIN itr.runs r ON r.id = t.run_id "
+             "  WHERE t.repository = $2 AND t.module = $3 "
+             "    AND t.configuration = $4 AND t.test_key = ANY($5::text[])"
+             ") t ON t.test_key = u.k "
              "ON CONFLICT (run_id, test_key) DO UPDATE SET "
              "outcome = excluded.outcome, reason = excluded.reason, "
              "forced = false, duration_ms = 0",
@@ -828,11 +831,16 @@ PostgresStore::ReadPrevious(const std::string& module,
   std::map<std::string, Previous> previous;
   ITR_ASSIGN_OR_RETURN(
       PgResult rows,
+      // The keys as index lookups (= ANY), not a join the planner may
+      // answer by reading the whole module per key.
       Exec("SELECT u.k, COALESCE(h.reason, ''), t.id, t.functions "
            "FROM unnest($5::text[]) AS u(k) "
-           "LEFT JOIN itr.run_tests h ON h.run_id = $1 AND h.test_key = u.k "
-           "LEFT JOIN itr.tests t ON t.repository = $2 AND t.module = $3 "
-           "  AND t.configuration = $4 AND t.test_key = u.k",
+           "LEFT JOIN (SELECT test_key, reason FROM itr.run_tests "
+           "  WHERE run_id = $1 AND test_key = ANY($5::text[])) h "
+           "  ON h.test_key = u.k "
+           "LEFT JOIN (SELECT test_key, id, functions FROM itr.tests "
+           "  WHERE repository = $2 AND module = $3 AND configuration = $4 "
+           "  AND test_key = ANY($5::text[])) t ON t.test_key = u.k",
            {absl::StrCat(run_id), options_.repository, module, configuration,
             PgArray(keys)},
            "read the previous records"));
