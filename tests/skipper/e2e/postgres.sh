@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end scenarios of the shared PostgreSQL store: two "CI runners"
-# (two clones of one commit, built apart) and a real PostgreSQL server
+# (fresh checkouts of one commit, built apart) and a real PostgreSQL server
 # (tests/skipper/pg/postgres-server: initdb + pg_ctl in a temporary
 # directory, a Unix socket only). Records on one runner, skips on the other;
 # a branch edit reuses the rest; 16 concurrent shards lose no record; a
-# server killed mid-run and restarted; a wrong password, a stopped and a
-# SIGSTOPped server: one warning, every test runs, bounded time; the
-# password never shows.
+# server killed mid-run and restarted; a wrong password, a stopped server,
+# a server SIGSTOPped before and during a run: one warning, every test
+# runs, bounded time; the password never shows.
 #   postgres.sh <itr-cpp source dir> <scratch dir> <itr binary>
 set -euo pipefail
 source_dir=$1 work=$2 itr=$3
@@ -136,6 +136,22 @@ run "$runner"
 check stopped_answering_runs_all equals "$(count "$RAN")" "$total"
 check stopped_answering_warns_once equals "$WARNINGS" 1
 check stopped_answering_is_bounded test "$SECONDS_TAKEN" -le 15
+# A server that stops answering mid-run: the statement deadline (2 s + 1 s)
+# ends the wait once; the rest of the run records nothing and waits no more.
+start=$SECONDS
+(cd "$runner" && ITR_COLLECT_ONLY=1 build/calc-suite/textcalc_tests --gtest_repeat=400 \
+  > "$work/paused.log" 2>&1) &
+victim=$!
+sleep 2
+check paused_while_running kill -0 "$victim"
+"$server" pause "$pg"
+wait "$victim" && paused_status=0 || paused_status=$?
+"$server" resume "$pg"
+cp "$work/paused.log" "$work/last.log"
+cat "$work/paused.log" >> "$work/all.log"
+check paused_mid_run_passes equals "$paused_status" 0
+check paused_mid_run_warns_once equals "$(grep -c '^itr: warning' "$work/paused.log")" 1
+check paused_mid_run_is_bounded test "$((SECONDS - start))" -le 60
 "$server" halt "$pg"
 run "$runner"
 check stopped_server_runs_all equals "$(count "$RAN")" "$total"
@@ -156,6 +172,10 @@ cat "$work/last.log" >> "$work/all.log"
 (cd "$runner" && ITR_STORE=$uri "$itr" gc) > "$work/last.log" 2>&1
 check cli_gc grep -q "deleted" "$work/last.log"
 cat "$work/last.log" >> "$work/all.log"
+# The run cut short above did not finish: its tests run once more, then
+# skip again.
+ITR_STORE=$uri run "$runner"
+check after_unfinished_run_its_tests_run test "$(count "$RAN")" -gt 1
 ITR_STORE=$uri ITR_VERBOSE=2 run "$runner"
 check uri_store_skips equals "$RAN" "$unskippable"
 
