@@ -365,6 +365,24 @@ TEST_F(PostgresStoreTest, FirstUseByManyRunnersCreatesTheSchemaOnce) {
   EXPECT_TRUE(absl::IsFailedPrecondition(migrated.status()));
 }
 
+// A schema written by a newer itr-cpp is refused and left as it is.
+TEST_F(PostgresStoreTest, ANewerSchemaIsLeftAlone) {
+  const std::string conninfo = NewDatabase("itr_newer_schema");
+  ASSERT_FALSE(conninfo.empty());
+  ASSERT_TRUE(PostgresStore::Open(conninfo).ok());
+  auto admin = PgConnection::Connect(conninfo, "test", {});
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE((*admin)
+                  ->Command("UPDATE itr.schema_version SET version = 99", "set")
+                  .ok());
+  auto store = PostgresStore::Open(conninfo);
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  auto version =
+      (*admin)->Exec("SELECT version FROM itr.schema_version", {}, "read");
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version->Int(0, 0), 99);
+}
+
 // Several repositories share one database: each sees, resets and
 // summarizes only its own records.
 TEST_F(PostgresStoreTest, RepositoriesShareTheDatabaseApart) {
