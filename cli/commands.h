@@ -27,8 +27,9 @@ inline constexpr int kExitStoreError = 3;
 // The parsed command line, with the repository root and store resolved.
 struct Options {
   std::string repo_root;
-  std::string store_path;
-  std::string module;                    // --module, empty when not given
+  std::string store_path;     // may hold a password: print store_display
+  std::string store_display;  // store_path without a password
+  std::string module;         // --module, empty when not given
   std::vector<std::string> positionals;  // after the command name
   skipper::Settings settings;            // LoadSettings(getenv, repo_root)
 };
@@ -38,6 +39,7 @@ int RunExplain(const Options& options);
 int RunImpacted(const Options& options);
 int RunReset(const Options& options);
 int RunGc(const Options& options);
+int RunMigrate(const Options& options);
 int RunIndex(const Options& options);
 int RunReport(const Options& options);
 int RunCoverage(const Options& options);
@@ -56,7 +58,8 @@ std::string GitAncestor(const std::string& start);
 // skipped test's lines).
 enum class StoreAccess { kRead, kWrite };
 
-// Opens the store only if its file exists (no command creates one).
+// Opens the store only if its file (or, PostgreSQL, its schema) exists (no
+// command but `itr migrate` creates one).
 // Sets *missing and returns nullptr when there is no store yet; on an error,
 // prints it to stderr and returns nullptr with *missing false.
 std::unique_ptr<skipper::Store> OpenExistingStore(const Options& options,

@@ -8,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "skipper/backend/open_store.h"
 #include "skipper/base/diagnostics.h"
 #include "skipper/ctest/build_tree.h"
 #include "skipper/markers/unskippable.h"
 #include "skipper/store/sqlite_store.h"
+#include "skipper/store/store_location.h"
 
 namespace itr::cli {
 
@@ -30,6 +32,20 @@ using skipper::Store;
 
 std::unique_ptr<Store> OpenExistingStore(const Options& options,
                                          StoreAccess access, bool* missing) {
+  if (skipper::IsPostgresLocation(options.store_path)) {
+    // No file to look at: a database without itr's schema has no store.
+    skipper::OpenStoreOptions open_options;
+    open_options.read_only = access == StoreAccess::kRead;
+    open_options.migrate = false;
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        skipper::OpenStore(options.settings, options.store_path, open_options);
+    *missing = !store.ok() && absl::IsNotFound(store.status());
+    if (!store.ok()) {
+      if (!*missing) StoreError("", store.status());
+      return nullptr;
+    }
+    return std::move(*store);
+  }
   skipper::SqliteStoreOptions store_options;
   store_options.read_only = access == StoreAccess::kRead;
   store_options.plan_wait_ms = options.settings.store_plan_wait_ms;

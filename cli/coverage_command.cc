@@ -226,7 +226,8 @@ int RunCoverage(const Options& options) {
   bool missing = false;
   std::unique_ptr<Store> store =
       OpenExistingStore(options, StoreAccess::kWrite, &missing);
-  if (missing) std::cerr << "itr: no store at " << options.store_path << "\n";
+  if (missing)
+    std::cerr << "itr: no store at " << options.store_display << "\n";
   if (store == nullptr) return missing ? kExitNo : kExitStoreError;
   Export run = ReadExport(args[0]);
   auto history = store->RunHistory();

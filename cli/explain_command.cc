@@ -125,7 +125,7 @@ int RunExplain(const Options& options) {
   std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, StoreAccess::kRead, &missing);
   if (missing) {
-    std::cout << "no store yet at " << options.store_path
+    std::cout << "no store yet at " << options.store_display
               << ": the test is unknown\n";
     return kExitNo;
   }

@@ -11,7 +11,7 @@ int RunGc(const Options& options) {
   std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, StoreAccess::kWrite, &missing);
   if (missing) {
-    std::cout << "no store yet at " << options.store_path
+    std::cout << "no store yet at " << options.store_display
               << ": nothing to collect\n";
     return kExitOk;
   }
@@ -19,8 +19,8 @@ int RunGc(const Options& options) {
   absl::StatusOr<int64_t> deleted = store->CollectGarbage();
   if (!deleted.ok())
     return StoreError("cannot collect garbage", deleted.status());
-  std::cout << absl::StrFormat("gc %s: deleted %d rows\n", options.store_path,
-                               *deleted);
+  std::cout << absl::StrFormat("gc %s: deleted %d rows\n",
+                               options.store_display, *deleted);
   return kExitOk;
 }
 

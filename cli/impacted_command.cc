@@ -12,7 +12,7 @@ int RunImpacted(const Options& options) {
   std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, StoreAccess::kRead, &missing);
   if (missing) {
-    std::cout << "no store yet at " << options.store_path
+    std::cout << "no store yet at " << options.store_display
               << ": every test would run\n";
     return kExitOk;
   }

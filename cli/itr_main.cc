@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "skipper/base/redact_secrets.h"
 
 namespace itr::cli {
 namespace {
@@ -29,6 +30,7 @@ constexpr char kUsage[] =
     "  impacted             the recorded tests the next run would run\n"
     "  reset                forget every recorded test and run\n"
     "  gc                   delete runs and fingerprints nothing refers to\n"
+    "  migrate              create the store or bring its schema up to date\n"
     "  ctest [ctest args]   run ctest, skipping unchanged CTest tests\n"
     "  report [<file>]      a static HTML report of the store's history\n"
     "  coverage <export> [<lcov> [<cobertura>]]\n"
@@ -96,6 +98,13 @@ const std::map<std::string, Command>& Commands() {
         "Deletes finished runs no test refers to, their session dependencies,\n"
         "and fingerprints nothing refers to. Decisions do not change. (Test\n"
         "binaries also do this every 64 runs.)\n",
+        0, false}},
+      {"migrate",
+       {RunMigrate,
+        "usage: itr migrate [--repo <dir>] [--store <file or URI>]\n"
+        "Creates the store, or brings its schema to this itr-cpp's version\n"
+        "(test processes do so on first use; teams that run migrations\n"
+        "separately, with a role that may create tables, run this).\n",
         0, false}},
       {"coverage",
        {RunCoverage,
@@ -237,6 +246,7 @@ int RunCommand(const Command& chosen, Arguments& args) {
                                            skipper::ProcessDiagnostics());
   options.store_path =
       args.store.empty() ? options.settings.store_path : args.store;
+  options.store_display = skipper::RedactSecrets(options.store_path);
   options.module = args.module;
   options.positionals = std::move(args.positionals);
   return chosen.run(options);

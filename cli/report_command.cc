@@ -143,7 +143,7 @@ int RunReport(const Options& options) {
   std::unique_ptr<Store> store =
       OpenExistingStore(options, StoreAccess::kRead, &missing);
   if (missing) {
-    std::cerr << "itr: no store at " << options.store_path
+    std::cerr << "itr: no store at " << options.store_display
               << ": run the tests once with itr-cpp to record them\n";
     return kExitNo;
   }
@@ -158,7 +158,7 @@ int RunReport(const Options& options) {
   }
   std::string html = absl::StrCat(
       kHead, "<h1>itr-cpp: test impact report</h1>\n<p id=\"summary\">",
-      XmlAttributeEscape(options.store_path), ": ", runs->size(), " runs, ",
+      XmlAttributeEscape(options.store_display), ": ", runs->size(), " runs, ",
       skipped, " tests skipped, ", XmlAttributeEscape(FormatDuration(saved_ms)),
       " saved</p>\n<h2>Time saved per run</h2>\n", SavedPlot(*runs),
       "<h2>Runs</h2>\n", RunsTable(*runs), "<h2>Why tests ran</h2>\n");

@@ -11,7 +11,7 @@ int RunReset(const Options& options) {
   std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, StoreAccess::kWrite, &missing);
   if (missing) {
-    std::cout << "no store yet at " << options.store_path
+    std::cout << "no store yet at " << options.store_display
               << ": nothing to reset\n";
     return kExitOk;
   }
@@ -22,7 +22,7 @@ int RunReset(const Options& options) {
   absl::Status reset = store->Reset();
   if (!reset.ok()) return StoreError("cannot reset the store", reset);
   std::cout << absl::StrFormat("reset %s: forgot %d tests and %d runs\n",
-                               options.store_path, summary->tests,
+                               options.store_display, summary->tests,
                                summary->runs);
   return kExitOk;
 }

@@ -7,7 +7,7 @@
 namespace itr::cli {
 
 int RunStatus(const Options& options) {
-  std::cout << "store: " << options.store_path << "\n";
+  std::cout << "store: " << options.store_display << "\n";
   bool missing = false;
   std::unique_ptr<skipper::Store> store =
       OpenExistingStore(options, StoreAccess::kRead, &missing);

@@ -4,9 +4,10 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "skipper/backend/open_store.h"
 #include "skipper/base/status_macros.h"
 #include "skipper/decision/skip_planner.h"
-#include "skipper/store/sqlite_store.h"
+#include "skipper/store/store_location.h"
 
 namespace itr::skipper {
 
@@ -16,15 +17,11 @@ constexpr int64_t kGarbageCollectionPeriod = 64;  // runs
 constexpr size_t kResultsPerWrite = 256;
 constexpr auto kWriteInterval = std::chrono::seconds(2);
 
-absl::StatusOr<std::unique_ptr<Store>> OpenStore(const Settings& settings,
-                                                 Diagnostics& diagnostics) {
-  SqliteStoreOptions options;
-  options.plan_wait_ms = settings.store_plan_wait_ms;
-  options.record_wait_ms = settings.store_record_wait_ms;
-  ITR_ASSIGN_OR_RETURN(
-      std::unique_ptr<SqliteStore> store,
-      SqliteStore::OpenOrRebuild(settings.store_path, options, diagnostics));
-  return std::unique_ptr<Store>(std::move(store));
+absl::StatusOr<std::unique_ptr<Store>> OpenSettingsStore(
+    const Settings& settings, Diagnostics& diagnostics) {
+  OpenStoreOptions options;
+  options.rebuild_diagnostics = &diagnostics;
+  return OpenStore(settings, settings.store_path, options);
 }
 
 Dependency Unknown(const char* what) {
@@ -43,7 +40,8 @@ absl::StatusOr<std::unique_ptr<LocalBackend>> LocalBackend::Open(
     const Settings& settings, const LocalBackendOptions& options,
     Diagnostics& diagnostics) {
   std::unique_ptr<LocalBackend> backend(new LocalBackend());
-  ITR_ASSIGN_OR_RETURN(backend->store_, OpenStore(settings, diagnostics));
+  ITR_ASSIGN_OR_RETURN(backend->store_,
+                       OpenSettingsStore(settings, diagnostics));
   backend->settings_ = settings;
   backend->options_ = options;
   if (!backend->options_.getenv) backend->options_.getenv = ::getenv;
@@ -337,7 +335,10 @@ void LocalBackend::OutsideTestsExecuted(const CodeOutsideTests& code,
                                    /*finished=*/true));
   Check(store_->SetObjectPaths(options_.module, seen_paths_));
   // Old runs and fingerprints pile up as files change; sweep now and then.
-  if (run_id_ % kGarbageCollectionPeriod == 0) {
+  // A shared (PostgreSQL) store is swept by `itr gc`, a scheduled job: its
+  // sweep reads every record of the database, no test process's cost.
+  if (run_id_ % kGarbageCollectionPeriod == 0 &&
+      !IsPostgresLocation(settings_.store_path)) {
     Check(store_->CollectGarbage().status());
   }
 }

@@ -129,6 +129,46 @@ int ReadMilliseconds(const GetEnv& getenv, const char* name, int fallback,
   return fallback;
 }
 
+// ITR_STORE and how the store is used: waits, and for a shared store the
+// repository key, timeouts and retention.
+void ReadStoreSettings(const GetEnv& getenv, const std::string& repo_root,
+                       Diagnostics& diagnostics, Settings* settings) {
+  Settings& s = *settings;
+  s.store_path = Get(getenv, "ITR_STORE");
+  if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";
+  s.store_repository = Get(getenv, "ITR_STORE_REPOSITORY");
+  if (s.store_repository.empty()) {
+    std::string root = repo_root;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    size_t slash = root.rfind('/');
+    s.store_repository =
+        slash == std::string::npos ? root : root.substr(slash + 1);
+    if (s.store_repository.empty()) s.store_repository = "default";
+  }
+  int connect_ms =
+      ReadMilliseconds(getenv, "ITR_STORE_CONNECT_TIMEOUT_MS",
+                       s.store_connect_timeout_s * 1000, diagnostics);
+  s.store_connect_timeout_s = std::max(2, (connect_ms + 999) / 1000);
+  s.store_statement_timeout_ms =
+      std::max(1, ReadMilliseconds(getenv, "ITR_STORE_STATEMENT_TIMEOUT_MS",
+                                   s.store_statement_timeout_ms, diagnostics));
+  if (std::string days = Get(getenv, "ITR_STORE_RETENTION_DAYS");
+      !days.empty()) {
+    int value = 0;
+    if (absl::SimpleAtoi(days, &value) && value >= 0) {
+      s.store_retention_days = value;
+    } else {
+      diagnostics.Warning(absl::StrCat("ITR_STORE_RETENTION_DAYS='", days,
+                                       "' is not a number of days; using ",
+                                       s.store_retention_days));
+    }
+  }
+  s.store_plan_wait_ms = ReadMilliseconds(getenv, "ITR_STORE_PLAN_WAIT_MS",
+                                          s.store_plan_wait_ms, diagnostics);
+  s.store_record_wait_ms = ReadMilliseconds(
+      getenv, "ITR_STORE_RECORD_WAIT_MS", s.store_record_wait_ms, diagnostics);
+}
+
 // ITR_VERBOSE: 0, 1, 2, or a boolean (on: 1).
 int ReadVerbosity(const std::string& verbose, Diagnostics& diagnostics) {
   if (verbose.empty()) return 0;
@@ -182,12 +222,7 @@ Settings LoadSettings(const GetEnv& getenv, const std::string& repo_root,
                                      "cache keeps its default limit"));
   }
 
-  s.store_path = Get(getenv, "ITR_STORE");
-  if (s.store_path.empty()) s.store_path = repo_root + "/.itr/itr.sqlite";
-  s.store_plan_wait_ms = ReadMilliseconds(getenv, "ITR_STORE_PLAN_WAIT_MS",
-                                          s.store_plan_wait_ms, diagnostics);
-  s.store_record_wait_ms = ReadMilliseconds(
-      getenv, "ITR_STORE_RECORD_WAIT_MS", s.store_record_wait_ms, diagnostics);
+  ReadStoreSettings(getenv, repo_root, diagnostics, &s);
 
   s.verbosity = ReadVerbosity(Get(getenv, "ITR_VERBOSE"), diagnostics);
 

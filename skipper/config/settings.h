@@ -55,8 +55,26 @@ struct Settings {
   Sharding sharding = Sharding::kFramework;
   std::string service;  // DD_SERVICE
   std::string env;      // DD_ENV
-  // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite).
+  // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite), or a
+  // PostgreSQL connection string (postgresql://…, postgres://…, or libpq
+  // key/value pairs: docs/store-postgresql.md). It may hold a password:
+  // show it only through RedactSecrets (skipper/base/redact_secrets.h).
   std::string store_path;
+  // ITR_STORE_REPOSITORY: the key of this repository's records in a shared
+  // (PostgreSQL) store; by default the name of the repository's root
+  // directory. Every clone of one repository must use the same key.
+  std::string store_repository;
+  // ITR_STORE_CONNECT_TIMEOUT_MS (PostgreSQL): how long connecting may
+  // take (libpq's connect_timeout, in whole seconds, at least 2).
+  int store_connect_timeout_s = 5;
+  // ITR_STORE_STATEMENT_TIMEOUT_MS (PostgreSQL): how long each statement
+  // may take (server statement_timeout and lock_timeout; the client gives
+  // up a second later). After one failure the process records nothing
+  // more, so a run waits that long at most once.
+  int store_statement_timeout_ms = 10000;
+  // ITR_STORE_RETENTION_DAYS (PostgreSQL): `itr gc` deletes the records of
+  // tests neither run nor skipped for this many days (0: never).
+  int store_retention_days = 90;
   // ITR_STORE_PLAN_WAIT_MS: how long opening and planning wait for a lock
   // another process holds on the store (planning only reads: in WAL mode
   // that wait only happens while a store is created or upgraded).

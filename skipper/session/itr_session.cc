@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "itr/environment_switch.h"
 #include "skipper/base/process_info.h"
+#include "skipper/base/redact_secrets.h"
 #include "skipper/decision/shard_partition.h"
 #include "skipper/markers/unskippable.h"
 #include "skipper/session/backend_choice.h"
@@ -135,7 +136,7 @@ void ItrSession::OpenBackend() {
   diagnostics().Detail(
       1, absl::StrCat("framework ", options_.framework, " ",
                       options_.framework_version, ", module ", options_.module,
-                      ", store ", settings_.store_path));
+                      ", store ", RedactSecrets(settings_.store_path)));
 }
 
 std::string ItrSession::RepoRelative(const std::string& file) const {
@@ -166,9 +167,9 @@ const std::vector<TestDecision>& ItrSession::Plan(
   }
   decisions_ = std::move(*decisions);
   options_.coverage->WantFiles(backend_->WantsFiles());
-  diagnostics().Detail(
-      1, absl::StrFormat("planned in %.1f ms from %s",
-                         MillisecondsSince(started), settings_.store_path));
+  diagnostics().Detail(1, absl::StrFormat("planned in %.1f ms from %s",
+                                          MillisecondsSince(started),
+                                          RedactSecrets(settings_.store_path)));
   return decisions_;
 }
 

@@ -1,7 +1,8 @@
 // The impact store: what every test of every module recorded under every
 // configuration, and the fingerprints of what it depended on. One interface,
 // engines behind it (sqlite_store.h: the embedded default, one file per
-// repository).
+// repository; postgres_store.h: one database shared by a CI fleet), chosen
+// by ITR_STORE (skipper/backend/open_store.h).
 //
 // Model:
 //   runs          one per test-binary process (or `itr ctest` run): module,

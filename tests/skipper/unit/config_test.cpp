@@ -49,6 +49,30 @@ TEST(Settings, DefaultsAreOnTestLevelAndInTheRepository) {
   EXPECT_TRUE(loaded.warnings.empty());
 }
 
+// A shared store: records keyed by the repository's directory name unless
+// ITR_STORE_REPOSITORY says otherwise; bounded waits and retention.
+TEST(Settings, SharedStoreKeysTimeoutsAndRetention) {
+  Loaded defaults = LoadWithWarnings({});
+  EXPECT_EQ(defaults.settings.store_repository, "repo");
+  EXPECT_EQ(defaults.settings.store_connect_timeout_s, 5);
+  EXPECT_EQ(defaults.settings.store_statement_timeout_ms, 10000);
+  EXPECT_EQ(defaults.settings.store_retention_days, 90);
+  Loaded set = LoadWithWarnings({{"ITR_STORE", "postgresql://ci@db/itr"},
+                                 {"ITR_STORE_REPOSITORY", "payments"},
+                                 {"ITR_STORE_CONNECT_TIMEOUT_MS", "2500"},
+                                 {"ITR_STORE_STATEMENT_TIMEOUT_MS", "3000"},
+                                 {"ITR_STORE_RETENTION_DAYS", "0"}});
+  EXPECT_EQ(set.settings.store_path, "postgresql://ci@db/itr");
+  EXPECT_EQ(set.settings.store_repository, "payments");
+  EXPECT_EQ(set.settings.store_connect_timeout_s, 3);  // whole seconds
+  EXPECT_EQ(set.settings.store_statement_timeout_ms, 3000);
+  EXPECT_EQ(set.settings.store_retention_days, 0);
+  EXPECT_TRUE(set.warnings.empty());
+  Loaded bad = LoadWithWarnings({{"ITR_STORE_RETENTION_DAYS", "ninety"}});
+  EXPECT_EQ(bad.settings.store_retention_days, 90);
+  EXPECT_EQ(bad.warnings.size(), 1u);
+}
+
 TEST(Settings, ItrEnabledAcceptsFalseAndZero) {
   for (const char* off : {"false", "0", "FALSE", " no "}) {
     EXPECT_FALSE(Load({{"DD_CIVISIBILITY_ITR_ENABLED", off}}).itr_enabled)

@@ -1,5 +1,5 @@
-// skipper/decision (with skipper/store): the skip rule on real SQLite files
-// and real source files.
+// skipper/decision (with skipper/store): the skip rule on real source files
+// and both store engines (a real SQLite file, a real PostgreSQL server).
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -11,19 +11,19 @@
 
 #include "gtest/gtest.h"
 #include "skipper/backend/local_state.h"
-#include "skipper/decision/shard_partition.h"
 #include "skipper/decision/skip_planner.h"
 #include "skipper/fingerprint/file_fingerprinter.h"
-#include "skipper/store/sqlite_store.h"
+#include "store_engines.h"
 
 namespace itr::skipper {
 namespace {
 
 namespace fs = std::filesystem;
 
-class PlannerTest : public ::testing::Test {
+class PlannerTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
+    ITR_SKIP_WITHOUT_SERVER(GetParam());
     dir_ =
         fs::path(::testing::TempDir()) /
         ("itr-store-" +
@@ -35,13 +35,13 @@ class PlannerTest : public ::testing::Test {
     Write("src/b.cpp", "int b;");
     Write("src/init.cpp", "int init;");
     store_path_ = (dir_ / ".itr" / "itr.sqlite").string();
-    auto store = SqliteStore::Open(store_path_);
+    auto store = OpenTestStore(GetParam(), store_path_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    if (!dir_.empty()) fs::remove_all(dir_);
   }
 
   void Write(const std::string& path, const std::string& text) {
@@ -117,10 +117,10 @@ class PlannerTest : public ::testing::Test {
   std::unique_ptr<FileFingerprinter> files_;
   std::unique_ptr<ObjectIndexes> objects_;
   std::unique_ptr<LocalState> state_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
 };
 
-TEST_F(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
+TEST_P(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
   RecordBaseline();
   auto d = Plan();
   EXPECT_TRUE(d[0].skip) << d[0].reason;
@@ -130,7 +130,7 @@ TEST_F(PlannerTest, UnchangedPassedTestsAreSkippedNewOnesRun) {
   EXPECT_DOUBLE_EQ(d[0].estimated_saving_ms, 5);
 }
 
-TEST_F(PlannerTest, AChangedFileRunsExactlyItsTests) {
+TEST_P(PlannerTest, AChangedFileRunsExactlyItsTests) {
   RecordBaseline();
   Write("src/a.cpp", "int a = 1;");
   auto d = Plan();
@@ -139,13 +139,13 @@ TEST_F(PlannerTest, AChangedFileRunsExactlyItsTests) {
   EXPECT_TRUE(d[1].skip);
 }
 
-TEST_F(PlannerTest, ADeletedFileIsAChange) {
+TEST_P(PlannerTest, ADeletedFileIsAChange) {
   RecordBaseline();
   fs::remove(dir_ / "repo" / "src" / "b.cpp");
   EXPECT_FALSE(Plan()[1].skip);
 }
 
-TEST_F(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
+TEST_P(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
   RecordBaseline();
   Write("src/init.cpp", "int init = 2;");
   auto d = Plan();
@@ -154,19 +154,19 @@ TEST_F(PlannerTest, ASessionChangeRunsEveryTestOfThatRun) {
   EXPECT_EQ(d[0].reason, "session dependency changed: src/init.cpp");
 }
 
-TEST_F(PlannerTest, FailedRunningAndUnfinishedRecordsRun) {
+TEST_P(PlannerTest, FailedRunningAndUnfinishedRecordsRun) {
   RecordBaseline(TestOutcome::kFailed);
   EXPECT_FALSE(Plan()[1].skip);
   ASSERT_TRUE(store_->MarkStarted("tests", "cfg", Id("A"), 99).ok());
   EXPECT_EQ(Plan()[0].reason, "its last run did not finish (crash or abort)");
 }
 
-TEST_F(PlannerTest, TestsOfARunThatDidNotFinishRun) {
+TEST_P(PlannerTest, TestsOfARunThatDidNotFinishRun) {
   RecordBaseline(TestOutcome::kPassed, /*finish=*/false);
   EXPECT_FALSE(Plan()[0].skip);
 }
 
-TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
+TEST_P(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run,
@@ -183,7 +183,7 @@ TEST_F(PlannerTest, IncompleteCoverageAndUnknownFingerprintsRun) {
   EXPECT_FALSE(d[1].skip);
 }
 
-TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
+TEST_P(PlannerTest, UnknownDependencyKindsReadAsChanged) {
   auto run = store_->BeginRun("tests", "cfg");
   ASSERT_TRUE(store_
                   ->RecordResult("tests", "cfg", Id("A"), *run, Passed(1),
@@ -193,7 +193,7 @@ TEST_F(PlannerTest, UnknownDependencyKindsReadAsChanged) {
   EXPECT_FALSE(Plan()[0].skip);
 }
 
-TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
+TEST_P(PlannerTest, OtherConfigurationsDoNotCount) {
   RecordBaseline();
   std::vector<PlannedTest> tests(1);
   tests[0].identity = Id("A");
@@ -203,7 +203,7 @@ TEST_F(PlannerTest, OtherConfigurationsDoNotCount) {
   EXPECT_FALSE((*d)[0].skip);
 }
 
-TEST_F(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
+TEST_P(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   RecordBaseline();
   auto forced = Plan(Settings(), /*a_unskippable=*/true);
   EXPECT_FALSE(forced[0].skip);
@@ -221,7 +221,7 @@ TEST_F(PlannerTest, UnskippableCollectOnlyDisabledAndSuiteLevel) {
   EXPECT_FALSE(d[1].skip);
 }
 
-TEST_F(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
+TEST_P(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
   RecordBaseline();
   Write("src/a.cpp", "int a = 1;");
   RecordBaseline();  // a second run: the first one and old a.cpp are orphans
@@ -238,7 +238,7 @@ TEST_F(PlannerTest, GarbageCollectionKeepsWhatDecisionsNeed) {
   EXPECT_EQ(*again, 0);
 }
 
-TEST_F(PlannerTest, DecisionsCarryTheRecordedDurationWhateverTheyDecide) {
+TEST_P(PlannerTest, DecisionsCarryTheRecordedDurationWhateverTheyDecide) {
   RecordBaseline(TestOutcome::kFailed);
   std::vector<TestDecision> d = Plan();
   ASSERT_EQ(d.size(), 3u);
@@ -249,96 +249,9 @@ TEST_F(PlannerTest, DecisionsCarryTheRecordedDurationWhateverTheyDecide) {
   EXPECT_EQ(d[2].recorded_duration_ms, std::nullopt);  // never recorded
 }
 
-// --- decision/shard_partition.h ---
-
-// Each test's shard, as lists of test indices per shard.
-std::vector<std::vector<size_t>> Shards(
-    const std::vector<std::optional<double>>& durations, int total) {
-  std::vector<int> shard_of = BalancedShards(durations, total);
-  EXPECT_EQ(shard_of.size(), durations.size());
-  std::vector<std::vector<size_t>> shards(total);
-  for (size_t i = 0; i < shard_of.size(); ++i) {
-    EXPECT_GE(shard_of[i], 0);
-    EXPECT_LT(shard_of[i], total);
-    shards[shard_of[i]].push_back(i);
-  }
-  return shards;
-}
-
-double Load(const std::vector<size_t>& shard,
-            const std::vector<std::optional<double>>& durations) {
-  double sum = 0;
-  for (size_t i : shard) sum += durations[i].value_or(0);
-  return sum;
-}
-
-TEST(ShardPartition, LongestFirstOntoTheLeastLoadedShard) {
-  std::vector<std::optional<double>> d = {5, 8, 4, 7, 6};
-  std::vector<std::vector<size_t>> shards = Shards(d, 2);
-  // 8 -> 0; 7 -> 1; 6 -> 1 (7 < 8); 5 -> 0 (8 < 13); 4 -> 0 (13 = 13).
-  EXPECT_EQ(shards[0], (std::vector<size_t>{0, 1, 2}));
-  EXPECT_EQ(shards[1], (std::vector<size_t>{3, 4}));
-  EXPECT_EQ(Load(shards[0], d), 17);
-  EXPECT_EQ(Load(shards[1], d), 13);
-}
-
-TEST(ShardPartition, EqualDurationsAreDealtRoundRobinInInputOrder) {
-  std::vector<std::optional<double>> d(10, 3.0);
-  EXPECT_EQ(BalancedShards(d, 4),
-            (std::vector<int>{0, 1, 2, 3, 0, 1, 2, 3, 0, 1}));
-  // Nothing known: the same (GoogleTest's round-robin).
-  std::vector<std::optional<double>> unknown(10);
-  EXPECT_EQ(BalancedShards(unknown, 4), BalancedShards(d, 4));
-}
-
-TEST(ShardPartition, UnknownDurationsWeighTheMedianOfTheKnownOnes) {
-  EXPECT_EQ(EstimateUnknownDuration({}), kUnknownDurationWhenNoneKnownMs);
-  EXPECT_EQ(EstimateUnknownDuration({9, 1, 5}), 5);
-  EXPECT_EQ(EstimateUnknownDuration({1, 2, 10, 4}), 3);
-  // Known: 100, 10, 10 (median 10); the unknown one weighs 10 and follows
-  // the known 10s (input order among equals): 100 -> 0, 10 -> 1, 10 -> 1,
-  // unknown -> 1.
-  std::vector<std::optional<double>> d = {10, std::nullopt, 100, 10};
-  EXPECT_EQ(BalancedShards(d, 2), (std::vector<int>{1, 1, 0, 1}));
-}
-
-TEST(ShardPartition, EveryTestInExactlyOneShardAndTheSameEverywhere) {
-  // Skewed: a few long tests, many short ones, some unknown.
-  std::vector<std::optional<double>> d;
-  for (int i = 0; i < 1000; ++i) {
-    if (i % 97 == 0) {
-      d.push_back(2000.0 + i);
-    } else if (i % 13 == 0) {
-      d.push_back(std::nullopt);
-    } else {
-      d.push_back(1.0 + (i * 7919) % 50);
-    }
-  }
-  for (int total : {1, 2, 3, 4, 7, 16}) {
-    std::vector<int> first = BalancedShards(d, total);
-    // Another process computes the same partition from the same input.
-    EXPECT_EQ(BalancedShards(d, total), first);
-    std::vector<std::vector<size_t>> shards = Shards(d, total);
-    size_t held = 0;
-    for (const auto& shard : shards) held += shard.size();
-    EXPECT_EQ(held, d.size());  // each index is in exactly one list
-  }
-  // Balanced: 11 tests of ~2 s over 4 shards, with ~25 ms each of short
-  // ones to even out; no shard above 1.2x the mean.
-  std::vector<std::vector<size_t>> shards = Shards(d, 4);
-  double total_ms = 0, slowest = 0;
-  for (const auto& shard : shards) {
-    total_ms += Load(shard, d);
-    slowest = std::max(slowest, Load(shard, d));
-  }
-  EXPECT_LE(slowest, 1.2 * total_ms / 4);
-}
-
-TEST(ShardPartition, MoreShardsThanTestsLeavesSomeEmpty) {
-  std::vector<std::optional<double>> d = {1, 2};
-  EXPECT_EQ(BalancedShards(d, 4), (std::vector<int>{1, 0}));
-  EXPECT_TRUE(BalancedShards({}, 4).empty());
-}
+INSTANTIATE_TEST_SUITE_P(Engines, PlannerTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         EngineName);
 
 }  // namespace
 }  // namespace itr::skipper

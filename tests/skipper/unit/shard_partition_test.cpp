@@ -1,0 +1,102 @@
+// decision/shard_partition.h: balanced shards by recorded durations.
+#include "skipper/decision/shard_partition.h"
+
+#include <optional>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace itr::skipper {
+namespace {
+
+// Each test's shard, as lists of test indices per shard.
+std::vector<std::vector<size_t>> Shards(
+    const std::vector<std::optional<double>>& durations, int total) {
+  std::vector<int> shard_of = BalancedShards(durations, total);
+  EXPECT_EQ(shard_of.size(), durations.size());
+  std::vector<std::vector<size_t>> shards(total);
+  for (size_t i = 0; i < shard_of.size(); ++i) {
+    EXPECT_GE(shard_of[i], 0);
+    EXPECT_LT(shard_of[i], total);
+    shards[shard_of[i]].push_back(i);
+  }
+  return shards;
+}
+
+double Load(const std::vector<size_t>& shard,
+            const std::vector<std::optional<double>>& durations) {
+  double sum = 0;
+  for (size_t i : shard) sum += durations[i].value_or(0);
+  return sum;
+}
+
+TEST(ShardPartition, LongestFirstOntoTheLeastLoadedShard) {
+  std::vector<std::optional<double>> d = {5, 8, 4, 7, 6};
+  std::vector<std::vector<size_t>> shards = Shards(d, 2);
+  // 8 -> 0; 7 -> 1; 6 -> 1 (7 < 8); 5 -> 0 (8 < 13); 4 -> 0 (13 = 13).
+  EXPECT_EQ(shards[0], (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(shards[1], (std::vector<size_t>{3, 4}));
+  EXPECT_EQ(Load(shards[0], d), 17);
+  EXPECT_EQ(Load(shards[1], d), 13);
+}
+
+TEST(ShardPartition, EqualDurationsAreDealtRoundRobinInInputOrder) {
+  std::vector<std::optional<double>> d(10, 3.0);
+  EXPECT_EQ(BalancedShards(d, 4),
+            (std::vector<int>{0, 1, 2, 3, 0, 1, 2, 3, 0, 1}));
+  // Nothing known: the same (GoogleTest's round-robin).
+  std::vector<std::optional<double>> unknown(10);
+  EXPECT_EQ(BalancedShards(unknown, 4), BalancedShards(d, 4));
+}
+
+TEST(ShardPartition, UnknownDurationsWeighTheMedianOfTheKnownOnes) {
+  EXPECT_EQ(EstimateUnknownDuration({}), kUnknownDurationWhenNoneKnownMs);
+  EXPECT_EQ(EstimateUnknownDuration({9, 1, 5}), 5);
+  EXPECT_EQ(EstimateUnknownDuration({1, 2, 10, 4}), 3);
+  // Known: 100, 10, 10 (median 10); the unknown one weighs 10 and follows
+  // the known 10s (input order among equals): 100 -> 0, 10 -> 1, 10 -> 1,
+  // unknown -> 1.
+  std::vector<std::optional<double>> d = {10, std::nullopt, 100, 10};
+  EXPECT_EQ(BalancedShards(d, 2), (std::vector<int>{1, 1, 0, 1}));
+}
+
+TEST(ShardPartition, EveryTestInExactlyOneShardAndTheSameEverywhere) {
+  // Skewed: a few long tests, many short ones, some unknown.
+  std::vector<std::optional<double>> d;
+  for (int i = 0; i < 1000; ++i) {
+    if (i % 97 == 0) {
+      d.push_back(2000.0 + i);
+    } else if (i % 13 == 0) {
+      d.push_back(std::nullopt);
+    } else {
+      d.push_back(1.0 + (i * 7919) % 50);
+    }
+  }
+  for (int total : {1, 2, 3, 4, 7, 16}) {
+    std::vector<int> first = BalancedShards(d, total);
+    // Another process computes the same partition from the same input.
+    EXPECT_EQ(BalancedShards(d, total), first);
+    std::vector<std::vector<size_t>> shards = Shards(d, total);
+    size_t held = 0;
+    for (const auto& shard : shards) held += shard.size();
+    EXPECT_EQ(held, d.size());  // each index is in exactly one list
+  }
+  // Balanced: 11 tests of ~2 s over 4 shards, with ~25 ms each of short
+  // ones to even out; no shard above 1.2x the mean.
+  std::vector<std::vector<size_t>> shards = Shards(d, 4);
+  double total_ms = 0, slowest = 0;
+  for (const auto& shard : shards) {
+    total_ms += Load(shard, d);
+    slowest = std::max(slowest, Load(shard, d));
+  }
+  EXPECT_LE(slowest, 1.2 * total_ms / 4);
+}
+
+TEST(ShardPartition, MoreShardsThanTestsLeavesSomeEmpty) {
+  std::vector<std::optional<double>> d = {1, 2};
+  EXPECT_EQ(BalancedShards(d, 4), (std::vector<int>{1, 0}));
+  EXPECT_TRUE(BalancedShards({}, 4).empty());
+}
+
+}  // namespace
+}  // namespace itr::skipper
