@@ -54,6 +54,9 @@ class Backend {
 
   // False for the NullBackend: nothing is planned from records or recorded.
   virtual bool Records() const { return true; }
+  // Whether other processes change its records while this one plans and
+  // runs (a store on a server, shared live by every runner).
+  virtual bool SharedLive() const { return false; }
 
   // After Plan: whether TestRun::executed must carry files and lines
   // (attributing probes to lines costs a DWARF pass per binary).

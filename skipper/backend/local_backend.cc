@@ -359,6 +359,10 @@ void LocalBackend::SessionEnded(const SessionEnd& end) {
   Check(store_->Checkpoint());
 }
 
+bool LocalBackend::SharedLive() const {
+  return IsPostgresLocation(settings_.store_path);
+}
+
 void LocalBackend::Check(const absl::Status& status) {
   if (!status.ok() && error_.empty()) error_ = std::string(status.message());
 }

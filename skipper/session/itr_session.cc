@@ -186,6 +186,16 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
       shard_index < 0 || shard_index >= total_shards) {
     return std::nullopt;
   }
+  if (backend_ != nullptr && backend_->SharedLive()) {
+    // Shards that plan at different times would see other decisions and
+    // durations. Every shard whose store works takes this branch; one whose
+    // store failed runs everything (below).
+    diagnostics().Warning(
+        "ITR_SHARDING=balanced is not used with a store shared live "
+        "(PostgreSQL): shards planning at different times could disagree; "
+        "GoogleTest shards instead");
+    return std::nullopt;
+  }
   if (!records()) {
     // The other shards may have planned: neither their partition nor the
     // framework's is known to cover what they left to this one.

@@ -100,9 +100,10 @@ class ItrSession {
   // in that order: the tests that run, split by recorded duration, and the
   // skipped ones, split round-robin by position (each is reported skipped
   // by one shard). nullopt when the framework's own sharding applies (not
-  // asked for). Nothing planned from records (the store failed in this
-  // process): every considered test, with one warning line — the other
-  // shards may have planned, and no test may be left to no shard.
+  // asked for, or the store is shared live: PostgreSQL). Nothing planned from
+  // records (the store failed in this process): every considered test, with one
+  // warning line — the other shards may have planned, and no test may be left
+  // to no shard.
   std::optional<std::vector<size_t>> ShardTests(
       const std::vector<size_t>& considered, int total_shards, int shard_index);
 

@@ -179,6 +179,15 @@ TEST_F(SessionTest, BalancedShardsHoldEveryTestOnce) {
   EXPECT_EQ(skipped_in, 0u);
 }
 
+// A shared store that cannot be reached: this shard runs everything (the
+// others, whose store works, leave sharding to GoogleTest: union whole).
+TEST_F(SessionTest, ABalancedShardWhoseSharedStoreFailsRunsEveryTest) {
+  auto session = Start({{"ITR_STORE", "postgresql://itr@127.0.0.1:9/itr"},
+                        {"ITR_SHARDING", "balanced"}});
+  session->Plan(Tests());
+  EXPECT_EQ(session->ShardTests({0, 1}, 2, 1), (std::vector<size_t>{0, 1}));
+}
+
 // A shard whose store failed while the others may have planned: it runs
 // everything, so that no test is left to no shard.
 TEST_F(SessionTest, ABalancedShardWithoutAPlanRunsEveryTest) {
