@@ -408,6 +408,19 @@ absl::StatusOr<std::vector<StoredFingerprint>> PostgresStore::LoadFingerprints(
   return out;
 }
 
+namespace {
+
+// (owner, fingerprint id) pairs of `rows` (two integer columns).
+Store::Dependents DependentPairs(const PgResult& rows) {
+  Store::Dependents out;
+  for (int i = 0; i < rows.rows(); ++i) {
+    out.emplace_back(rows.Int(i, 0), rows.Int(i, 1));
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<Store::Dependents> PostgresStore::TestsDependingOn(
     const std::vector<int64_t>& ids) {
   if (ids.empty()) return Dependents();
@@ -416,11 +429,7 @@ absl::StatusOr<Store::Dependents> PostgresStore::TestsDependingOn(
       Exec("SELECT test_id, fingerprint_id FROM itr.test_dependencies "
            "WHERE fingerprint_id = ANY($1::bigint[])",
            {PgArray(ids)}, "read the dependents"));
-  Dependents out;
-  for (int i = 0; i < rows.rows(); ++i) {
-    out.emplace_back(rows.Int(i, 0), rows.Int(i, 1));
-  }
-  return out;
+  return DependentPairs(rows);
 }
 
 absl::StatusOr<Store::Dependents> PostgresStore::RunsDependingOn(
@@ -431,11 +440,7 @@ absl::StatusOr<Store::Dependents> PostgresStore::RunsDependingOn(
       Exec("SELECT run_id, fingerprint_id FROM itr.run_dependencies "
            "WHERE fingerprint_id = ANY($1::bigint[])",
            {PgArray(ids)}, "read the dependents"));
-  Dependents out;
-  for (int i = 0; i < rows.rows(); ++i) {
-    out.emplace_back(rows.Int(i, 0), rows.Int(i, 1));
-  }
-  return out;
+  return DependentPairs(rows);
 }
 
 absl::StatusOr<std::vector<int64_t>> PostgresStore::FunctionIdsOf(
