@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -125,7 +126,8 @@ bool PlausibleHeader(const Header& header, const AttributionOwner& owner,
           0 ||
       header.probes != owner.probes || header.files >= kMaxFiles ||
       header.file_bytes >= kMaxFileBytes || header.pairs >= kMaxPairs ||
-      header.probes >= (1ull << 34)) {
+      // Each name takes at least 2 bytes ("/" and its NUL).
+      header.files > header.file_bytes / 2 || header.probes >= (1ull << 34)) {
     return false;
   }
   *total = sizeof(Header) + header.file_bytes +
@@ -142,7 +144,8 @@ bool ParseBody(const Header& header, std::string_view body,
   const char* pairs = offsets + (header.probes + 1) * sizeof(uint32_t);
   out->function_granularity = header.function_granularity != 0;
   out->files.clear();
-  out->files.reserve(header.files);
+  // Sized by the bytes present, not by what the header claims.
+  out->files.reserve(std::min<size_t>(header.files, names.size() / 2));
   for (size_t begin = 0; begin < names.size();) {
     size_t end = names.find('\0', begin);
     // Attribution names absolute paths only.
