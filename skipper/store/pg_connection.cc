@@ -43,20 +43,20 @@ double PgResult::Double(int row, int column) const {
 std::string PgResult::Bytes(int row, int column) const {
   if (IsNull(row, column)) return "";
   size_t size = 0;
-  unsigned char* bytes =
-      PQunescapeBytea(reinterpret_cast<const unsigned char*>(
-                          PQgetvalue(result_.get(), row, column)),
-                      &size);
+  unsigned char* bytes = Libpq().PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(
+          Libpq().PQgetvalue(result_.get(), row, column)),
+      &size);
   if (bytes == nullptr) return "";
   std::string out(reinterpret_cast<const char*>(bytes), size);
-  PQfreemem(bytes);
+  Libpq().PQfreemem(bytes);
   return out;
 }
 
 int64_t PgResult::affected() const {
   if (!result_) return 0;
   int64_t value = 0;
-  if (!absl::SimpleAtoi(PQcmdTuples(result_.get()), &value)) value = 0;
+  if (!absl::SimpleAtoi(Libpq().PQcmdTuples(result_.get()), &value)) value = 0;
   return value;
 }
 
@@ -131,17 +131,21 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
                           "3",
                           user_timeout.c_str(),
                           nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (absl::Status loaded = LoadLibpq(); !loaded.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot use the store ", display, ": ", loaded.message()));
+  }
+  PGconn* conn = Libpq().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) {
     return absl::ResourceExhaustedError("libpq could not allocate");
   }
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = Message(PQerrorMessage(conn));
-    PQfinish(conn);
+  if (Libpq().PQstatus(conn) != CONNECTION_OK) {
+    std::string message = Message(Libpq().PQerrorMessage(conn));
+    Libpq().PQfinish(conn);
     return absl::UnavailableError(
         absl::StrCat("cannot connect to the store ", display, ": ", message));
   }
-  PQsetnonblocking(conn, 1);
+  Libpq().PQsetnonblocking(conn, 1);
   return std::unique_ptr<PgConnection>(
       new PgConnection(conn, display, options.statement_timeout_ms));
 }
@@ -150,11 +154,11 @@ PgConnection::PgConnection(PGconn* conn, std::string display, int timeout_ms)
     : conn_(conn), display_(std::move(display)), timeout_ms_(timeout_ms) {}
 
 PgConnection::~PgConnection() {
-  if (conn_ != nullptr) PQfinish(conn_);
+  if (conn_ != nullptr) Libpq().PQfinish(conn_);
 }
 
 absl::Status PgConnection::Fail(absl::Status error) {
-  if (conn_ != nullptr) PQfinish(conn_);
+  if (conn_ != nullptr) Libpq().PQfinish(conn_);
   conn_ = nullptr;
   broken_ = error;
   return error;
@@ -178,13 +182,14 @@ absl::StatusOr<PgResult> PgConnection::Exec(absl::string_view sql,
   }
   const std::string text(sql);
   int sent = params.empty()
-                 ? PQsendQuery(conn_, text.c_str())
-                 : PQsendQueryParams(conn_, text.c_str(),
-                                     static_cast<int>(params.size()), nullptr,
-                                     values.data(), nullptr, nullptr, 0);
+                 ? Libpq().PQsendQuery(conn_, text.c_str())
+                 : Libpq().PQsendQueryParams(
+                       conn_, text.c_str(), static_cast<int>(params.size()),
+                       nullptr, values.data(), nullptr, nullptr, 0);
   if (sent != 1) {
-    return Fail(absl::UnavailableError(absl::StrCat(
-        "store ", display_, ": ", what, ": ", Message(PQerrorMessage(conn_)))));
+    return Fail(absl::UnavailableError(
+        absl::StrCat("store ", display_, ": ", what, ": ",
+                     Message(Libpq().PQerrorMessage(conn_)))));
   }
   return Await(what);
 }
@@ -203,7 +208,7 @@ absl::StatusOr<PgResult> PgConnection::Await(absl::string_view what) {
           absl::StrCat("store ", display_, ": ", what, ": no answer within ",
                        (timeout_ms_ + 1000) / 1000.0, " s")));
     }
-    pollfd fd{PQsocket(conn_), events, 0};
+    pollfd fd{Libpq().PQsocket(conn_), events, 0};
     int ready = poll(&fd, 1, static_cast<int>(left));
     if (ready < 0 && errno != EINTR) {
       return Fail(absl::UnavailableError(
@@ -213,38 +218,38 @@ absl::StatusOr<PgResult> PgConnection::Await(absl::string_view what) {
   };
   // Send everything (non-blocking mode: a full socket buffer waits here).
   for (;;) {
-    int flushed = PQflush(conn_);
+    int flushed = Libpq().PQflush(conn_);
     if (flushed == 0) break;
     if (flushed < 0) {
       return Fail(absl::UnavailableError(
           absl::StrCat("store ", display_, ": ", what, ": ",
-                       Message(PQerrorMessage(conn_)))));
+                       Message(Libpq().PQerrorMessage(conn_)))));
     }
     absl::Status waited = wait(POLLOUT | POLLIN);
     if (!waited.ok()) return waited;
-    if (PQconsumeInput(conn_) == 0) break;  // reported below
+    if (Libpq().PQconsumeInput(conn_) == 0) break;  // reported below
   }
   PgResult last;
   absl::Status error;
   for (;;) {
-    while (PQisBusy(conn_)) {
+    while (Libpq().PQisBusy(conn_)) {
       absl::Status waited = wait(POLLIN);
       if (!waited.ok()) return waited;
-      if (PQconsumeInput(conn_) == 0) {
+      if (Libpq().PQconsumeInput(conn_) == 0) {
         return Fail(absl::UnavailableError(
             absl::StrCat("store ", display_, ": ", what, ": ",
-                         Message(PQerrorMessage(conn_)))));
+                         Message(Libpq().PQerrorMessage(conn_)))));
       }
     }
-    PGresult* result = PQgetResult(conn_);
+    PGresult* result = Libpq().PQgetResult(conn_);
     if (result == nullptr) break;
-    ExecStatusType status = PQresultStatus(result);
+    ExecStatusType status = Libpq().PQresultStatus(result);
     if (status == PGRES_FATAL_ERROR && error.ok()) {
-      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      const char* state = Libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE);
       std::string code = state == nullptr ? "" : state;
       std::string message = absl::StrCat(
           "store ", display_, ": ", what, ": ",
-          Message(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)));
+          Message(Libpq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)));
       if (code == "40P01" || code == "40001") {
         error = absl::AbortedError(message);
       } else if (code.rfind("08", 0) == 0 || code.rfind("28", 0) == 0 ||
@@ -259,7 +264,7 @@ absl::StatusOr<PgResult> PgConnection::Await(absl::string_view what) {
     }
     last = PgResult(result);
   }
-  if (PQstatus(conn_) == CONNECTION_BAD) {
+  if (Libpq().PQstatus(conn_) == CONNECTION_BAD) {
     return Fail(error.ok()
                     ? absl::UnavailableError(absl::StrCat(
                           "store ", display_, ": ", what, ": connection lost"))

@@ -11,8 +11,6 @@
 #ifndef ITR_SKIPPER_STORE_PG_CONNECTION_H_
 #define ITR_SKIPPER_STORE_PG_CONNECTION_H_
 
-#include <libpq-fe.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "skipper/store/libpq_api.h"
 
 namespace itr::skipper {
 
@@ -29,15 +28,15 @@ namespace itr::skipper {
 class PgResult {
  public:
   PgResult() = default;
-  explicit PgResult(PGresult* result) : result_(result, &PQclear) {}
+  explicit PgResult(PGresult* result) : result_(result, Libpq().PQclear) {}
 
-  int rows() const { return result_ ? PQntuples(result_.get()) : 0; }
+  int rows() const { return result_ ? Libpq().PQntuples(result_.get()) : 0; }
   bool IsNull(int row, int column) const {
-    return PQgetisnull(result_.get(), row, column) != 0;
+    return Libpq().PQgetisnull(result_.get(), row, column) != 0;
   }
   absl::string_view Text(int row, int column) const {
-    return absl::string_view(PQgetvalue(result_.get(), row, column),
-                             PQgetlength(result_.get(), row, column));
+    return absl::string_view(Libpq().PQgetvalue(result_.get(), row, column),
+                             Libpq().PQgetlength(result_.get(), row, column));
   }
   int64_t Int(int row, int column) const;
   double Double(int row, int column) const;
