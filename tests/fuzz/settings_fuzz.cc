@@ -29,7 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   TestConfiguration a{"Linux", "x86_64", "clang 14",
                       settings.custom_configuration};
   TestConfiguration b = a;
-  b.custom["extra"] = "1";
+  // Another value than a's (DD_TAGS may already set "extra").
+  auto extra = a.custom.find("extra");
+  b.custom["extra"] = extra == a.custom.end() ? "1" : extra->second + "1";
   if (a.Key() == b.Key()) abort();  // two configurations, one key
   ParseDdTags(itr::fuzz::Text(data, size));
   return 0;
