@@ -77,6 +77,19 @@ TEST(GtestReports, UnexpectedFilesAreLeftAlone) {
                    .ok());
 }
 
+// Found by fuzz.report_patching: a suite name of another type threw out of
+// the patcher (the test process died at exit). Left alone instead.
+TEST(GtestJsonReport, AFieldOfAnotherTypeIsLeftAlone) {
+  std::string path = ::testing::TempDir() + "/itr-report-odd.json";
+  const std::string odd =
+      R"({"tests": 1, "testsuites": [{"name": ["A"], "tests": 1}]})";
+  std::ofstream(path) << odd;
+  EXPECT_FALSE(AddSkippedToReport(ReportFormat::kGtestJson, path,
+                                  {Entry("A", "S", "a.cpp", 3, "why")})
+                   .ok());
+  EXPECT_EQ(Read(path), odd);
+}
+
 // The shape Catch2 v2's JUnit reporter writes.
 TEST(JunitReport, AddsSkippedTestcasesBeforeSystemOut) {
   std::string path = ::testing::TempDir() + "/itr-junit.xml";
