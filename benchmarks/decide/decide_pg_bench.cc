@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench_stats.h"
 #include "skipper/backend/local_state.h"
 #include "skipper/config/settings.h"
 #include "skipper/decision/skip_planner.h"
@@ -33,25 +34,15 @@
 namespace {
 
 using namespace itr::skipper;
-using Clock = std::chrono::steady_clock;
+using itr::bench::Clock;
+using itr::bench::Median;
+using itr::bench::MsSince;
 
 constexpr size_t kBatch = 256;  // LocalBackend's results per write
 constexpr size_t kFilesPerTest = 20;
 
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start)
-      .count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2]
-                      : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 [[noreturn]] void Fail(const std::string& what) {
-  fprintf(stderr, "decide_pg_bench: %s\n", what.c_str());
-  exit(1);
+  itr::bench::Fail("decide_pg_bench", what);
 }
 
 std::unique_ptr<PostgresStore> Open(const std::string& conninfo,
