@@ -10,6 +10,10 @@
 #   shard_balance.4.roundrobin  the same with GoogleTest's round-robin
 #                               (ITR_SHARDING unset: skipping within each
 #                               round-robin shard), in the same run
+#   shard_balance.4.shared      balanced, the 4 shards on one store (a store
+#                               shared live), each planning after the
+#                               previous one recorded: they keep the first
+#                               shard's plan (one ITR_RUN_ID)
 # Fails unless, for each, the union of the shards' tests is exactly the set
 # an unsharded run runs, each test once. Sourced; see README.md.
 
@@ -31,7 +35,7 @@ shard_ran() {
 shard_run() {
   local name=$1 store=$2 start
   shift 2
-  cp "$WORK_DIR/shard/recorded.sqlite" "$store"
+  [[ -n ${SHARD_KEEP_STORE:-} ]] || cp "$WORK_DIR/shard/recorded.sqlite" "$store"
   start=$EPOCHREALTIME
   env ITR_STORE="$store" ITR_CACHE_DIR="$WORK_DIR/shard/cache" \
     SHARD_BENCH_EPOCH=2 "$@" "$SHARD_SUITE" > "$WORK_DIR/shard/$name.log" 2>&1 ||
@@ -46,9 +50,15 @@ shard_balance() {
   shift
   [[ $label == balanced ]] || figure=$figure.$label
   local -a times=()
-  local i ran=""
+  local i ran="" keep=""
+  if [[ $label == shared ]]; then
+    cp "$WORK_DIR/shard/recorded.sqlite" "$WORK_DIR/shard/shared.sqlite"
+    keep=1
+  fi
   for ((i = 0; i < SHARD_COUNT; i++)); do
-    shard_run "$label$i" "$WORK_DIR/shard/$label$i.sqlite" "$@" \
+    local store=$WORK_DIR/shard/$label$i.sqlite
+    [[ -z $keep ]] || store=$WORK_DIR/shard/shared.sqlite
+    SHARD_KEEP_STORE=$keep shard_run "$label$i" "$store" "$@" \
       GTEST_TOTAL_SHARDS=$SHARD_COUNT GTEST_SHARD_INDEX=$i
     times+=("$REPLY")
     ran+=$(shard_ran "$WORK_DIR/shard/$label$i.log")$'\n'
@@ -79,4 +89,5 @@ run_shard() {
   log "shard: $(wc -l <<<"$SHARD_TO_RUN") of $($SHARD_SUITE --gtest_list_tests | grep -c '^  ') tests to run, unsharded $REPLY ms"
   shard_balance balanced ITR_SHARDING=balanced
   shard_balance roundrobin
+  shard_balance shared ITR_SHARDING=balanced ITR_RUN_ID=shard-bench
 }

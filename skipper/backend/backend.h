@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "skipper/model/planning.h"
 #include "skipper/model/test_run.h"
@@ -54,9 +55,16 @@ class Backend {
 
   // False for the NullBackend: nothing is planned from records or recorded.
   virtual bool Records() const { return true; }
-  // Whether other processes change its records while this one plans and
-  // runs (a store on a server, shared live by every runner).
-  virtual bool SharedLive() const { return false; }
+  // Balanced shards (decision/shard_partition.h): publishes `proposed` as
+  // the plan of the sharded run `key` unless one is there, and returns the
+  // plan every shard of that run uses. An error: this backend cannot share
+  // one (the shard then runs every test).
+  virtual absl::StatusOr<std::string> SharedShardPlan(
+      const std::string& key, const std::string& proposed) {
+    (void)key;
+    (void)proposed;
+    return absl::UnimplementedError("this backend shares no shard plan");
+  }
 
   // After Plan: whether TestRun::executed must carry files and lines
   // (attributing probes to lines costs a DWARF pass per binary).

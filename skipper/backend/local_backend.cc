@@ -359,8 +359,9 @@ void LocalBackend::SessionEnded(const SessionEnd& end) {
   Check(store_->Checkpoint());
 }
 
-bool LocalBackend::SharedLive() const {
-  return IsPostgresLocation(settings_.store_path);
+absl::StatusOr<std::string> LocalBackend::SharedShardPlan(
+    const std::string& key, const std::string& proposed) {
+  return store_->SharedShardPlan(key, proposed);
 }
 
 void LocalBackend::Check(const absl::Status& status) {

@@ -69,7 +69,8 @@ class LocalBackend : public Backend {
   void TestsSkipped(const std::vector<SkippedTest>& skipped) override;
   // Leaves everything recorded in the store's main file.
   void SessionEnded(const SessionEnd& end) override;
-  bool SharedLive() const override;
+  absl::StatusOr<std::string> SharedShardPlan(
+      const std::string& key, const std::string& proposed) override;
   std::string FirstError() const override { return error_; }
   bool WantsFiles() const override { return wants_files_; }
 

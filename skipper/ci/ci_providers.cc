@@ -22,7 +22,7 @@ namespace {
 constexpr char kJobId[] = "ci.job.id";
 constexpr char kJobName[] = "ci.job.name";
 constexpr char kJobUrl[] = "ci.job.url";
-constexpr char kPipelineId[] = "ci.pipeline.id";
+constexpr const char* kPipelineId = kTagPipelineId;
 constexpr char kPipelineName[] = "ci.pipeline.name";
 constexpr char kPipelineDisplayName[] = "ci.pipeline.display_name";
 constexpr char kPipelineNumber[] = "ci.pipeline.number";

@@ -76,6 +76,7 @@ inline constexpr char kTagPrBaseBranch[] = "git.pull_request.base_branch";
 inline constexpr char kTagPrBaseBranchSha[] =
     "git.pull_request.base_branch_sha";
 inline constexpr char kTagCommitHeadSha[] = "git.commit.head.sha";
+inline constexpr char kTagPipelineId[] = "ci.pipeline.id";
 inline constexpr char kTagPipelineUrl[] = "ci.pipeline.url";
 inline constexpr char kTagJobUrl[] = "ci.job.url";
 inline constexpr char kTagJobName[] = "ci.job.name";

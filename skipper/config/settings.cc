@@ -113,6 +113,7 @@ void ReadSelection(const GetEnv& getenv, Diagnostics& diagnostics,
                         "' is not 'balanced' or 'framework'; the test "
                         "framework shards");
   }
+  s.run_id = Get(getenv, "ITR_RUN_ID");
 }
 
 // A wait in milliseconds, 0 to one hour.

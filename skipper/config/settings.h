@@ -53,6 +53,9 @@ struct Settings {
   Granularity granularity = Granularity::kFunction;
   // ITR_SHARDING: "framework" (default) or "balanced".
   Sharding sharding = Sharding::kFramework;
+  // ITR_RUN_ID: what the shards of one sharded run share (their plan's
+  // key), when the CI pipeline's id is not it or there is no CI.
+  std::string run_id;
   std::string service;  // DD_SERVICE
   std::string env;      // DD_ENV
   // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite), or a

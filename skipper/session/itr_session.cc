@@ -13,6 +13,7 @@
 #include "itr/environment_switch.h"
 #include "skipper/base/process_info.h"
 #include "skipper/base/redact_secrets.h"
+#include "skipper/ci/ci_tags.h"
 #include "skipper/decision/shard_partition.h"
 #include "skipper/markers/unskippable.h"
 #include "skipper/session/backend_choice.h"
@@ -186,24 +187,17 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
       shard_index < 0 || shard_index >= total_shards) {
     return std::nullopt;
   }
-  if (backend_ != nullptr && backend_->SharedLive()) {
-    // Shards that plan at different times would see other decisions and
-    // durations. Every shard whose store works takes this branch; one whose
-    // store failed runs everything (below).
-    diagnostics().Warning(
-        "ITR_SHARDING=balanced is not used with a store shared live "
-        "(PostgreSQL): shards planning at different times could disagree; "
-        "GoogleTest shards instead");
-    return std::nullopt;
-  }
-  if (!records()) {
-    // The other shards may have planned: neither their partition nor the
-    // framework's is known to cover what they left to this one.
-    diagnostics().Warning(
-        "ITR_SHARDING=balanced needs a plan from recorded results; this "
-        "shard runs every test so that none is left to no shard");
+  // Whatever goes wrong below, the other shards may have planned: neither
+  // their partition nor the framework's is known to cover what they left to
+  // this one, so it runs every test.
+  auto run_every_test = [&](const std::string& why) {
+    diagnostics().Warning(absl::StrCat(
+        "ITR_SHARDING=balanced: ", why,
+        "; this shard runs every test so that none is left to no shard"));
     return considered;
-  }
+  };
+  if (!records()) return run_every_test("no plan from recorded results");
+  // This shard's proposal: the tests it would run, by duration.
   std::vector<size_t> to_run;
   std::vector<std::optional<double>> durations;
   for (size_t i : considered) {
@@ -212,26 +206,54 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
     durations.push_back(decisions_[i].recorded_duration_ms);
   }
   const std::vector<int> shard_of = BalancedShards(durations, total_shards);
-  std::vector<bool> mine(decisions_.size(), false);
-  for (size_t k = 0; k < to_run.size(); ++k) {
-    mine[to_run[k]] = shard_of[k] == shard_index;
+  std::vector<int> proposed(considered.size(), -1);
+  for (size_t k = 0, next = 0; k < considered.size(); ++k) {
+    if (next < to_run.size() && to_run[next] == considered[k]) {
+      proposed[k] = shard_of[next++];
+    }
   }
+  // The run's plan: the first shard's proposal, shared through the store.
+  std::vector<std::string> keys;
+  keys.reserve(considered.size());
+  for (size_t i : considered) keys.push_back(planned_[i].identity.Key());
+  const std::string key =
+      ShardPlanKey(ShardedRunIdentity(), options_.module,
+                   options_.build_configuration, total_shards, keys);
+  absl::StatusOr<std::string> shared = backend_->SharedShardPlan(
+      key, ShardPlan(std::move(proposed), total_shards).Encode());
+  if (!shared.ok()) {
+    return run_every_test(absl::StrCat("cannot share the shard plan (",
+                                       shared.status().message(), ")"));
+  }
+  absl::StatusOr<ShardPlan> plan =
+      ShardPlan::Decode(*shared, considered.size(), total_shards);
+  if (!plan.ok()) return run_every_test(std::string(plan.status().message()));
   std::vector<size_t> in_shard;
-  size_t position = 0;
-  for (size_t i : considered) {
-    const bool round_robin_mine =
-        position++ % static_cast<size_t>(total_shards) ==
-        static_cast<size_t>(shard_index);
-    if (decisions_[i].skip ? round_robin_mine : mine[i]) in_shard.push_back(i);
+  size_t runs = 0;
+  for (size_t k = 0; k < considered.size(); ++k) {
+    if (plan->OwnerOf(k) != shard_index) continue;
+    in_shard.push_back(considered[k]);
+    runs += !decisions_[considered[k]].skip;
   }
   diagnostics().Detail(
-      1, absl::StrFormat(
-             "balanced shard %d of %d: %zu of the %zu tests that "
-             "run",
-             shard_index, total_shards,
-             static_cast<size_t>(std::count(mine.begin(), mine.end(), true)),
-             to_run.size()));
+      1, absl::StrFormat("balanced shard %d of %d (plan %s): runs %zu of the "
+                         "%zu tests the plan splits, %zu here",
+                         shard_index, total_shards, key.substr(0, 12),
+                         plan->planned(), to_run.size(), runs));
   return in_shard;
+}
+
+std::string ItrSession::ShardedRunIdentity() const {
+  if (!settings_.run_id.empty()) return "run " + settings_.run_id;
+  const Tags ci =
+      DetectCiTags(options_.getenv ? options_.getenv : GetEnv(::getenv));
+  auto provider = ci.find(kTagProviderName);
+  auto pipeline = ci.find(kTagPipelineId);
+  if (provider == ci.end() || pipeline == ci.end() ||
+      pipeline->second.empty()) {
+    return "";
+  }
+  return absl::StrCat("ci ", provider->second, " ", pipeline->second);
 }
 
 std::vector<size_t> ItrSession::SelectTests(

@@ -96,14 +96,15 @@ class ItrSession {
   // Balanced sharding (ITR_SHARDING=balanced, decision/shard_partition.h),
   // after Plan and RunAnyway, before SelectTests: `considered` lists the
   // planned tests that passed the runner's own filters, in the same order
-  // in every shard. Returns those of shard `shard_index` of `total_shards`,
-  // in that order: the tests that run, split by recorded duration, and the
-  // skipped ones, split round-robin by position (each is reported skipped
-  // by one shard). nullopt when the framework's own sharding applies (not
-  // asked for, or the store is shared live: PostgreSQL). Nothing planned from
-  // records (the store failed in this process): every considered test, with one
-  // warning line — the other shards may have planned, and no test may be left
-  // to no shard.
+  // in every shard. Returns those shard `shard_index` of `total_shards`
+  // owns under the run's plan (the first shard's split of the tests it
+  // would run, by recorded duration, shared through the store; the others
+  // round-robin by position); SelectTests then runs or skips each by this
+  // shard's own decision. nullopt when the framework's own sharding applies
+  // (not asked for). When no plan can be had (the store failed in this
+  // process, or cannot share one): every considered test, with one warning
+  // line — the other shards may have planned, and no test may be left to
+  // no shard.
   std::optional<std::vector<size_t>> ShardTests(
       const std::vector<size_t>& considered, int total_shards, int shard_index);
 
@@ -136,6 +137,9 @@ class ItrSession {
   explicit ItrSession(SessionOptions options);
   void OpenBackend();
   void WarnAboutRecording();
+  // What the shards of one sharded run share: ITR_RUN_ID, else the CI
+  // provider's pipeline, else "" (decision/shard_partition.h, ShardPlanKey).
+  std::string ShardedRunIdentity() const;
 
   SessionOptions options_;
   bool enabled_ = false;

@@ -123,6 +123,16 @@ CREATE TABLE itr.test_lines (
   lines bytea NOT NULL
 );
 )sql",
+    // 1 -> 2: the plans of balanced sharded runs (SharedShardPlan).
+    R"sql(
+CREATE TABLE itr.shard_plans (
+  repository text NOT NULL,
+  key text NOT NULL,
+  used_at bigint NOT NULL,
+  plan text NOT NULL,
+  PRIMARY KEY (repository, key)
+);
+)sql",
 };
 
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
@@ -1172,6 +1182,31 @@ absl::StatusOr<std::string> PostgresStore::TestLines(int64_t test_id,
   return rows.Bytes(0, 0);
 }
 
+absl::StatusOr<std::string> PostgresStore::SharedShardPlan(
+    const std::string& key, const std::string& proposed) {
+  std::string plan;
+  ITR_RETURN_IF_ERROR(InWriteTransaction([&]() -> absl::Status {
+    // The first insert wins; a concurrent one waits for it on the key.
+    ITR_RETURN_IF_ERROR(
+        Exec("INSERT INTO itr.shard_plans (repository, key, used_at, plan) "
+             "VALUES ($1, $2, $3::bigint, $4) ON CONFLICT (repository, key) "
+             "DO UPDATE SET used_at = excluded.used_at",
+             {options_.repository, key, absl::StrCat(NowSeconds()), proposed},
+             "publish the shard plan")
+            .status());
+    ITR_ASSIGN_OR_RETURN(
+        PgResult rows, Exec("SELECT plan FROM itr.shard_plans "
+                            "WHERE repository = $1 AND key = $2",
+                            {options_.repository, key}, "read the shard plan"));
+    if (rows.rows() != 1) {
+      return absl::InternalError("the shard plan just written is not there");
+    }
+    plan = std::string(rows.Text(0, 0));
+    return absl::OkStatus();
+  }));
+  return plan;
+}
+
 absl::StatusOr<Store::Summary> PostgresStore::Summarize() {
   ITR_ASSIGN_OR_RETURN(
       PgResult rows,
@@ -1226,6 +1261,7 @@ absl::Status PostgresStore::Reset() {
              "DELETE FROM itr.run_history WHERE repository = $1",
              "DELETE FROM itr.stat_cache WHERE repository = $1",
              "DELETE FROM itr.objects WHERE repository = $1",
+             "DELETE FROM itr.shard_plans WHERE repository = $1",
          }) {
       ITR_RETURN_IF_ERROR(Exec(sql, {options_.repository}, "reset").status());
     }
@@ -1322,6 +1358,14 @@ absl::StatusOr<int64_t> PostgresStore::CollectGarbage() {
     }
     ITR_ASSIGN_OR_RETURN(int64_t unused, DeleteUnusedFingerprints());
     deleted += unused;
+    ITR_ASSIGN_OR_RETURN(
+        PgResult plans,
+        Exec("DELETE FROM itr.shard_plans WHERE repository = $1 "
+             "AND used_at < $2::bigint",
+             {options_.repository,
+              absl::StrCat(NowSeconds() - kShardPlanRetentionSeconds)},
+             "delete unused shard plans"));
+    deleted += plans.affected();
     // History of the repository's latest kHistoryRuns runs; lines of live
     // records.
     for (const std::string& sql :

@@ -64,7 +64,7 @@ struct PostgresStoreOptions {
 
 class PostgresStore : public Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Connects and (options.migrate) creates or migrates the schema.
   // Errors: Unavailable (cannot connect, refused, timed out),
@@ -132,6 +132,9 @@ class PostgresStore : public Store {
                             absl::string_view lines) override;
   absl::StatusOr<std::string> TestLines(int64_t test_id,
                                         int64_t run_id) override;
+
+  absl::StatusOr<std::string> SharedShardPlan(
+      const std::string& key, const std::string& proposed) override;
 
   // Of this repository only (fingerprints are shared by all).
   absl::StatusOr<Summary> Summarize() override;

@@ -161,6 +161,14 @@ DELETE FROM runs
   WHERE configuration IN (SELECT configuration FROM ambiguous_configurations);
 DROP TABLE ambiguous_configurations;
 )sql",
+    // 4 -> 5: the plans of balanced sharded runs (SharedShardPlan).
+    R"sql(
+CREATE TABLE shard_plans (
+  key TEXT PRIMARY KEY,
+  used_at INTEGER NOT NULL,
+  plan TEXT NOT NULL
+);
+)sql",
 };
 
 // Runs whose history `itr report` keeps (per store).
@@ -1487,7 +1495,10 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
                     "(SELECT run_id FROM run_history)"),
         std::string("DELETE FROM test_lines WHERE NOT EXISTS (SELECT 1 FROM "
                     "tests t WHERE t.id = test_lines.test_id AND "
-                    "t.run_id = test_lines.run_id)")}) {
+                    "t.run_id = test_lines.run_id)"),
+        absl::StrCat(
+            "DELETE FROM shard_plans WHERE used_at < strftime('%s') - ",
+            kShardPlanRetentionSeconds)}) {
     ITR_RETURN_IF_ERROR(Exec(sql.c_str(), "trim the history"));
     deleted += sqlite3_changes(db_);
   }
@@ -1498,6 +1509,32 @@ absl::StatusOr<int64_t> SqliteStore::CollectGarbage() {
   return deleted;
 }
 
+absl::StatusOr<std::string> SqliteStore::SharedShardPlan(
+    const std::string& key, const std::string& proposed) {
+  // One write transaction: the first shard's plan is the only one stored.
+  WriteTransaction transaction(this);
+  ITR_RETURN_IF_ERROR(transaction.status());
+  {
+    Statement publish(statements_.get(),
+                      "INSERT INTO shard_plans (key, used_at, plan) "
+                      "VALUES (?1, strftime('%s'), ?2) ON CONFLICT (key) "
+                      "DO UPDATE SET used_at = excluded.used_at");
+    publish.Bind(1, key).Bind(2, proposed);
+    ITR_RETURN_IF_ERROR(publish.Run());
+  }
+  std::string plan;
+  {
+    Statement read(statements_.get(),
+                   "SELECT plan FROM shard_plans WHERE key = ?1");
+    read.Bind(1, key);
+    absl::Status status;
+    if (read.Step(&status)) plan = read.Text(0);
+    ITR_RETURN_IF_ERROR(status);
+  }
+  ITR_RETURN_IF_ERROR(transaction.Commit());
+  return plan;
+}
+
 absl::Status SqliteStore::Reset() {
   WriteTransaction transaction(this);
   ITR_RETURN_IF_ERROR(transaction.status());
@@ -1506,7 +1543,7 @@ absl::Status SqliteStore::Reset() {
            "DELETE FROM tests; DELETE FROM runs; DELETE FROM fingerprints; "
            "DELETE FROM stat_cache; DELETE FROM objects; "
            "DELETE FROM run_history; DELETE FROM run_tests; "
-           "DELETE FROM test_lines;",
+           "DELETE FROM test_lines; DELETE FROM shard_plans;",
            "reset"));
   fingerprint_ids_.clear();
   interned_ids_.clear();

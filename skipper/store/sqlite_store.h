@@ -52,7 +52,7 @@ struct SqliteStoreOptions {
 
 class SqliteStore : public Store {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating it and its directory if needed) and migrates. Only a
   // missing or empty file, or an itr-cpp store, is opened. Errors:
@@ -130,6 +130,9 @@ class SqliteStore : public Store {
                             absl::string_view lines) override;
   absl::StatusOr<std::string> TestLines(int64_t test_id,
                                         int64_t run_id) override;
+
+  absl::StatusOr<std::string> SharedShardPlan(
+      const std::string& key, const std::string& proposed) override;
 
   absl::StatusOr<Summary> Summarize() override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Modules()

@@ -239,6 +239,16 @@ class Store {
   virtual absl::StatusOr<std::string> TestLines(int64_t test_id,
                                                 int64_t run_id) = 0;
 
+  // --- balanced shards ---
+  // The partition of one sharded run (decision/shard_partition.h), shared
+  // by its shards: stores `proposed` under `key` unless a plan is there
+  // already, and returns the stored one, so that every shard of the run gets
+  // the first shard's plan. Marks it used now: CollectGarbage removes plans
+  // unused for kShardPlanRetentionSeconds.
+  virtual absl::StatusOr<std::string> SharedShardPlan(
+      const std::string& key, const std::string& proposed) = 0;
+  static constexpr int64_t kShardPlanRetentionSeconds = 2 * 86400;
+
   // --- maintenance ---
   struct Summary {
     int64_t tests = 0, passed = 0, failed = 0, running = 0, runs = 0;
@@ -251,7 +261,8 @@ class Store {
   virtual absl::Status Reset() = 0;
   // Deletes runs no test refers to any more (finished, or started over a
   // day ago and never finished), their dependencies, and fingerprints
-  // nothing refers to. Returns rows deleted. Never changes a decision.
+  // nothing refers to, shard plans unused for kShardPlanRetentionSeconds.
+  // Returns rows deleted. Never changes a decision.
   virtual absl::StatusOr<int64_t> CollectGarbage() = 0;
   // At the end of a run: everything recorded goes into the store's main
   // file, so that copying that file alone (a CI cache) keeps it all. A

@@ -3,7 +3,8 @@
 # (fresh checkouts of one commit, built apart) and a real PostgreSQL server
 # (tests/skipper/pg/postgres-server: initdb + pg_ctl in a temporary
 # directory, a Unix socket only). Records on one runner, skips on the other;
-# a branch edit reuses the rest; 16 concurrent shards lose no record; a
+# a branch edit reuses the rest; 16 concurrent shards lose no record;
+# balanced shards started one after the other run every test once; a
 # server killed mid-run and restarted; a wrong password, a stopped server,
 # a server SIGSTOPped before and during a run: one warning, every test
 # runs, bounded time; the password never shows.
@@ -34,7 +35,7 @@ checkout() {
 }
 
 export ITR_STORE=$conninfo ITR_CACHE_DIR=$work/cache
-unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE \
+unset DD_CIVISIBILITY_ITR_ENABLED ITR_RUN_ID ITR_SHARDING ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE \
   ITR_COLLECT_ONLY ITR_STORE_REPOSITORY PGPASSWORD PGHOST PGSERVICE
 build() { cmake --build "$1/build" --target textcalc_tests -- -j2 >/dev/null; }
 # run <runner dir> [args]: runs the suite there; sets RAN (sorted), STATUS,
@@ -102,7 +103,28 @@ check shards_run_each_test_once equals "$(cat "$work"/shard*.log | grep -cE '^\[
 check shards_lose_no_record equals "$(sql "SELECT count(*) FROM itr.tests WHERE repository = 'shards' AND status = 'passed'")" "$total"
 run "$runner"
 check after_shards_all_skip equals "$RAN" "$unskippable"
-unset ITR_STORE_REPOSITORY
+
+# 4b. Balanced shards (ITR_SHARDING=balanced) on the shared store, started
+#     one after the other (the worst case: each plans after the others
+#     recorded): every test runs in exactly one shard, because every shard
+#     uses the first shard's plan. A later pipeline skips all but the
+#     unskippable test, which one shard runs.
+export ITR_STORE_REPOSITORY=balanced ITR_SHARDING=balanced
+balanced_pipeline() {
+  ran_in_shards=""
+  for shard in 0 1 2 3; do
+    GTEST_TOTAL_SHARDS=4 GTEST_SHARD_INDEX=$shard ITR_RUN_ID=$1 run "$runner"
+    cp "$work/last.log" "$work/balanced-$1-$shard.log"
+    ran_in_shards=$(printf '%s\n%s\n' "$ran_in_shards" "$RAN" | sed '/^$/d')
+  done
+}
+balanced_pipeline pipeline-1
+check late_balanced_shards_run_every_test equals "$(sort -u <<<"$ran_in_shards" | grep -c .)" "$total"
+check late_balanced_shards_run_each_test_once equals "$(grep -c . <<<"$ran_in_shards")" "$total"
+check late_balanced_shards_no_warning sh -c "! grep -l '^itr: warning' $work/balanced-pipeline-1-*.log"
+balanced_pipeline pipeline-2
+check next_balanced_pipeline_runs_the_unskippable_once equals "$ran_in_shards" "$unskippable"
+unset ITR_STORE_REPOSITORY ITR_SHARDING
 
 # 5. The server is killed mid-run (SIGKILL: a crash) and restarted: the run
 #    fails open, nothing is corrupt, the next runs are correct.

@@ -179,6 +179,34 @@ TEST_F(SessionTest, BalancedShardsHoldEveryTestOnce) {
   EXPECT_EQ(skipped_in, 0u);
 }
 
+// Shards that plan one after the other on one store: the second sees what
+// the first recorded (its test now reads unchanged), yet the first shard's
+// plan holds, so the test it left to the second still runs there. (Planned
+// from the second shard's own view, that test would have gone to shard 0,
+// which had finished: run in no shard.)
+TEST_F(SessionTest, ALateShardKeepsTheFirstShardsPlan) {
+  std::vector<size_t> ran;
+  for (int shard = 0; shard < 2; ++shard) {
+    auto session =
+        Start({{"ITR_SHARDING", "balanced"}, {"ITR_RUN_ID", "pipeline 42"}});
+    session->Plan(Tests());
+    std::optional<std::vector<size_t>> mine =
+        session->ShardTests({0, 1}, 2, shard);
+    ASSERT_TRUE(mine.has_value());
+    session->SelectTests(*mine);
+    for (size_t i : *mine) {
+      if (session->decisions()[i].skip) continue;
+      session->TestStarted(i);
+      (i == 0 ? CoveredF : OtherH)(3);
+      session->TestFinished(i, TestOutcome::kPassed);
+      ran.push_back(i);
+    }
+    session->Finish({/*clean=*/true, 0});
+  }
+  EXPECT_EQ(ran, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(diagnostics_.warning_count(), 0u);
+}
+
 // A shared store that cannot be reached: this shard runs everything (the
 // others, whose store works, leave sharding to GoogleTest: union whole).
 TEST_F(SessionTest, ABalancedShardWhoseSharedStoreFailsRunsEveryTest) {

@@ -2,6 +2,8 @@
 #include "skipper/decision/shard_partition.h"
 
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -96,6 +98,63 @@ TEST(ShardPartition, MoreShardsThanTestsLeavesSomeEmpty) {
   std::vector<std::optional<double>> d = {1, 2};
   EXPECT_EQ(BalancedShards(d, 4), (std::vector<int>{1, 0}));
   EXPECT_TRUE(BalancedShards({}, 4).empty());
+}
+
+// The plan a shard publishes: its proposal for the tests it would run; the
+// others are owned round-robin by position.
+TEST(ShardPlan, OwnersFollowThePlanThenThePosition) {
+  ShardPlan plan({-1, 2, -1, 0, -1}, 3);
+  EXPECT_EQ(plan.planned(), 2u);
+  EXPECT_EQ(plan.OwnerOf(0), 0);
+  EXPECT_EQ(plan.OwnerOf(1), 2);
+  EXPECT_EQ(plan.OwnerOf(2), 2);
+  EXPECT_EQ(plan.OwnerOf(3), 0);
+  EXPECT_EQ(plan.OwnerOf(4), 1);
+}
+
+TEST(ShardPlan, ReadsBackWhatItWrites) {
+  ShardPlan plan({-1, 2, -1, 0, 1}, 3);
+  const std::string text = plan.Encode();
+  EXPECT_EQ(text, "itr-shard-plan 1 5 3\n1 2\n3 0\n4 1\n");
+  auto read = ShardPlan::Decode(text, 5, 3);
+  ASSERT_TRUE(read.ok()) << read.status();
+  for (size_t k = 0; k < 5; ++k) EXPECT_EQ(read->OwnerOf(k), plan.OwnerOf(k));
+  EXPECT_EQ(read->planned(), 3u);
+}
+
+// Anything else is refused: every shard reads the same row, so every shard
+// refuses it alike (and then runs every test).
+TEST(ShardPlan, RefusesPlansOfAnotherRunOrDamaged) {
+  const std::string text = ShardPlan({-1, 1, 0}, 2).Encode();
+  EXPECT_TRUE(ShardPlan::Decode(text, 3, 2).ok());
+  for (auto [considered, shards] :
+       std::vector<std::pair<size_t, int>>{{4, 2}, {3, 3}, {2, 2}}) {
+    EXPECT_FALSE(ShardPlan::Decode(text, considered, shards).ok())
+        << considered << " " << shards;
+  }
+  for (const char* bad :
+       {"", "itr-shard-plan 1 3 2", "itr-shard-plan 1 3 2\nx 1\n",
+        "itr-shard-plan 1 3 2\n3 0\n",  // past the end
+        "itr-shard-plan 1 3 2\n1 2\n",  // no shard 2
+        "itr-shard-plan 1 3 2\n1 -1\n",
+        "itr-shard-plan 1 3 2\n2 0\n1 0\n",  // order
+        "itr-shard-plan 1 3 2\n1 0\n1 1\n",  // twice
+        "itr-shard-plan 1 3 2\n1\n"}) {
+    EXPECT_FALSE(ShardPlan::Decode(bad, 3, 2).ok()) << bad;
+  }
+}
+
+TEST(ShardPlan, KeysDifferByEveryPart) {
+  const std::vector<std::string> tests = {"S.a", "S.b"};
+  const std::string key = ShardPlanKey("ci github 42", "m", "c", 4, tests);
+  EXPECT_EQ(key.size(), 32u);
+  EXPECT_EQ(ShardPlanKey("ci github 42", "m", "c", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("ci github 43", "m", "c", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("ci github 42", "n", "c", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("ci github 42", "m", "d", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("ci github 42", "m", "c", 3, tests), key);
+  EXPECT_NE(ShardPlanKey("ci github 42", "m", "c", 4, {"S.b", "S.a"}), key);
+  EXPECT_NE(ShardPlanKey("ci github 42", "m", "c", 4, {"S.aS.b"}), key);
 }
 
 }  // namespace

@@ -230,6 +230,42 @@ TEST_P(StoreEngineTest, DependenciesObjectsAndStatCacheRoundTrip) {
   EXPECT_TRUE(store_->LoadStatCache()->empty());
 }
 
+// Balanced shards: the first plan published under a key is the one every
+// shard of that run reads, also when the shards publish at the same time
+// (each with its own connection); another key is another run.
+TEST_P(StoreEngineTest, TheFirstShardPlanOfARunIsTheOneEveryShardGets) {
+  auto first = store_->SharedShardPlan("run-a", "plan of shard 2");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, "plan of shard 2");
+  EXPECT_EQ(*store_->SharedShardPlan("run-a", "plan of shard 0"),
+            "plan of shard 2");
+  EXPECT_EQ(*store_->SharedShardPlan("run-b", "plan of shard 1"),
+            "plan of shard 1");
+  // Used plans survive garbage collection.
+  ASSERT_TRUE(store_->CollectGarbage().ok());
+  EXPECT_EQ(*store_->SharedShardPlan("run-a", "late"), "plan of shard 2");
+
+  const std::string repository = UniqueRepository();
+  constexpr int kShards = 8;
+  std::vector<std::string> got(kShards);
+  std::vector<std::thread> shards;
+  for (int s = 0; s < kShards; ++s) {
+    shards.emplace_back([&, s] {
+      auto store =
+          OpenTestStore(GetParam(), (dir_ / "itr.sqlite").string(), repository);
+      if (!store.ok()) {
+        got[s] = store.status().ToString();
+        return;
+      }
+      auto plan = (*store)->SharedShardPlan("run-c", absl::StrCat("shard ", s));
+      got[s] = plan.ok() ? *plan : plan.status().ToString();
+    });
+  }
+  for (std::thread& t : shards) t.join();
+  EXPECT_TRUE(absl::StartsWith(got[0], "shard ")) << got[0];
+  for (int s = 1; s < kShards; ++s) EXPECT_EQ(got[s], got[0]);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreEngineTest,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          EngineName);
@@ -516,6 +552,7 @@ TEST_F(PostgresStoreTest, TheDocumentedLeastPrivilegeRoleSuffices) {
     ASSERT_TRUE(snapshot.status().ok());
     EXPECT_EQ((*store)->LoadPlanningRecords("m", "c", 5)->rows.size(), 5u);
   }
+  EXPECT_EQ(*(*store)->SharedShardPlan("run", "plan"), "plan");
   EXPECT_TRUE((*store)->CollectGarbage().ok());
   EXPECT_TRUE((*store)->Reset().ok());
   // A current schema needs no migration, hence no DDL privilege.

@@ -212,7 +212,8 @@ TEST_F(StoreTest, SchemaTwoStoresMigrateAndDropAmbiguousConfigurations) {
   store_.reset();
   Sql(store_path_,
       "DROP TABLE run_history; DROP TABLE run_tests; DROP TABLE test_lines; "
-      "PRAGMA user_version = 2; PRAGMA application_id = 0;");
+      "DROP TABLE shard_plans; PRAGMA user_version = 2; PRAGMA application_id "
+      "= 0;");
   ASSERT_EQ(InspectStoreFile(store_path_).kind, StoreFileKind::kUnmarked);
   auto store = SqliteStore::Open(store_path_);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -230,6 +231,26 @@ TEST_F(StoreTest, SchemaTwoStoresMigrateAndDropAmbiguousConfigurations) {
             static_cast<int64_t>(kept.size()));
 }
 
+// A shard plan unused for two days goes in garbage collection; a key then
+// gets a new one.
+TEST_F(StoreTest, ShardPlansUnusedForLongAreCollected) {
+  ASSERT_EQ(*store_->SharedShardPlan("run", "old plan"), "old plan");
+  ASSERT_EQ(*store_->SharedShardPlan("recent", "recent plan"), "recent plan");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(store_path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE shard_plans SET used_at = used_at - 2 * "
+                         "86400 - 60 WHERE key = 'run'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto deleted = store_->CollectGarbage();
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_GE(*deleted, 1);
+  EXPECT_EQ(*store_->SharedShardPlan("run", "new plan"), "new plan");
+  EXPECT_EQ(*store_->SharedShardPlan("recent", "x"), "recent plan");
+}
+
 // `itr status` is read-only: not a byte of the store changes, even one that
 // a writer would migrate.
 TEST_F(StoreTest, ReadOnlyOpeningChangesNothing) {
@@ -237,7 +258,8 @@ TEST_F(StoreTest, ReadOnlyOpeningChangesNothing) {
   store_.reset();
   Sql(store_path_,
       "DROP TABLE run_history; DROP TABLE run_tests; DROP TABLE test_lines; "
-      "PRAGMA user_version = 2; PRAGMA application_id = 0;");
+      "DROP TABLE shard_plans; PRAGMA user_version = 2; PRAGMA application_id "
+      "= 0;");
   const std::string before = Bytes(store_path_);
   SqliteStoreOptions read_only;
   read_only.read_only = true;
