@@ -114,6 +114,21 @@ void ReadSelection(const GetEnv& getenv, Diagnostics& diagnostics,
                         "framework shards");
   }
   s.run_id = Get(getenv, "ITR_RUN_ID");
+  const std::string total = Get(getenv, "ITR_TOTAL_SHARDS");
+  const std::string index = Get(getenv, "ITR_SHARD_INDEX");
+  if (!total.empty() || !index.empty()) {
+    int t = 0, i = 0;
+    if (absl::SimpleAtoi(total, &t) && absl::SimpleAtoi(index, &i) && t >= 1 &&
+        i >= 0 && i < t) {
+      s.total_shards = t;
+      s.shard_index = i;
+    } else {
+      diagnostics.Warning("ITR_TOTAL_SHARDS='" + total +
+                          "' and ITR_SHARD_INDEX='" + index +
+                          "' are not a shard (0 <= index < total); this "
+                          "shard runs every test");
+    }
+  }
 }
 
 // A wait in milliseconds, 0 to one hour.

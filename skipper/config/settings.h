@@ -56,6 +56,12 @@ struct Settings {
   // ITR_RUN_ID: what the shards of one sharded run share (their plan's
   // key), when the CI pipeline's id is not it or there is no CI.
   std::string run_id;
+  // ITR_TOTAL_SHARDS and ITR_SHARD_INDEX (0-based): the shard `itr ctest`
+  // runs (a GoogleTest binary reads GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX).
+  // total_shards 0: not sharded; so is an unreadable or inconsistent pair,
+  // with a warning (this shard then runs every test).
+  int total_shards = 0;
+  int shard_index = 0;
   std::string service;  // DD_SERVICE
   std::string env;      // DD_ENV
   // ITR_STORE: the SQLite file (default <repo root>/.itr/itr.sqlite), or a

@@ -149,7 +149,12 @@ class Run {
   absl::StatusOr<std::vector<CtestTest>> ListTests();
   void StartSession();
   absl::Status PrepareWrapperDirectory();
-  absl::Status WriteWrapper();
+  // This shard's part of the planned tests (ITR_TOTAL_SHARDS,
+  // ITR_SHARD_INDEX): the balanced plan (ITR_SHARDING=balanced), else
+  // round-robin by position; every planned test when not sharded.
+  std::vector<size_t> ShardOfPlanned();
+  // Disables the tests outside `in_shard` and the skipped ones.
+  absl::Status WriteWrapper(const std::vector<size_t>& in_shard);
   int RunPlain();
   void Record(int ctest_exit_code);
 
@@ -215,11 +220,33 @@ absl::Status Run::PrepareWrapperDirectory() {
   return absl::OkStatus();
 }
 
-absl::Status Run::WriteWrapper() {
+std::vector<size_t> Run::ShardOfPlanned() {
+  std::vector<size_t> all(session_->planned().size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const Settings& settings = session_->settings();
+  if (settings.total_shards == 0) return all;
+  if (std::optional<std::vector<size_t>> mine = session_->ShardTests(
+          all, settings.total_shards, settings.shard_index)) {
+    return *mine;
+  }
+  std::vector<size_t> mine;
+  for (size_t i : all) {
+    if (i % static_cast<size_t>(settings.total_shards) ==
+        static_cast<size_t>(settings.shard_index)) {
+      mine.push_back(i);
+    }
+  }
+  return mine;
+}
+
+absl::Status Run::WriteWrapper(const std::vector<size_t>& in_shard) {
+  std::vector<bool> mine(session_->planned().size(), false);
+  for (size_t i : in_shard) mine[i] = true;
   std::vector<WrappedTest> wrapped;
   for (size_t i = 0; i < session_->planned().size(); ++i) {
     const TestIdentity& identity = session_->planned()[i].identity;
-    WrappedTest test{identity.name, session_->decisions()[i].skip, "", ""};
+    WrappedTest test{identity.name, !mine[i] || session_->decisions()[i].skip,
+                     "", ""};
     if (!test.skip) {
       to_run_.push_back(i);
       std::string file = (coverage_dir_ / absl::StrCat(i, ".jsonl")).string();
@@ -258,16 +285,15 @@ int Run::Execute() {
                               invocation_.test_dir, *session_, &ambiguous_));
   // No usable backend: the warning is out, ctest runs as asked.
   if (!session_->records()) return RunPlain();
+  const std::vector<size_t> in_shard = ShardOfPlanned();
   absl::Status prepared = PrepareWrapperDirectory();
-  if (prepared.ok()) prepared = WriteWrapper();
+  if (prepared.ok()) prepared = WriteWrapper(in_shard);
   if (!prepared.ok()) {
     ProcessDiagnostics().Warning(
         absl::StrCat(prepared.message(), "; all tests run"));
     return RunPlain();
   }
-  std::vector<size_t> all(session_->planned().size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  session_->SelectTests(all);  // the summary line
+  session_->SelectTests(in_shard);  // the summary line
   session_->TestsLaunched(to_run_);
   // The tests' processes must name files relative to the same root as
   // the store's records.

@@ -9,7 +9,9 @@
 //      entry `datadog_itr_unskippable`, ITR_UNSKIPPABLE and names
 //      containing datadog_itr_unskippable force a run.
 //   3. A generated CTestTestfile.cmake in <build>/.itr-ctest/ (see
-//      wrapper_testfile.h) disables the skipped tests and gives the others
+//      wrapper_testfile.h) disables the skipped tests (and, in a shard,
+//      ITR_TOTAL_SHARDS/ITR_SHARD_INDEX, the other shards' tests: the
+//      session's plan, session/itr_session.h) and gives the others
 //      ITR_TEST_ID and a coverage file; ctest runs it with the user's
 //      arguments (so -j, filters, output options, --repeat compose) and a
 //      JUnit report.

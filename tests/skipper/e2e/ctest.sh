@@ -10,6 +10,7 @@ ITR_SCRATCH_EXAMPLES=ctest-suite "$source_dir/tools/make-scratch-example" "$work
 cd "$work/build"
 export ITR_STORE=$work/.itr/itr.sqlite ITR_CACHE_DIR=$work/cache CTEST_SUITE_MARKER=$work/marker
 unset DD_CIVISIBILITY_ITR_ENABLED ITR_UNSKIPPABLE ITR_UNSKIPPABLE_FILE ITR_COLLECT_ONLY \
+  ITR_SHARDING ITR_RUN_ID ITR_TOTAL_SHARDS ITR_SHARD_INDEX \
   ITR_TEST_ID ITR_COVERAGE_EXPORT ITR_REPO_ROOT CTEST_SUITE_FAIL CTEST_SUITE_CRASH ITR_VERBOSE
 all="area.circle area.square perimeter.rectangle perimeter.square pipeline smoke units.default units.metre version"
 
@@ -136,6 +137,33 @@ check user_junit_written equals "$(grep -c '<testcase ' "$work/build/user-report
 check user_junit_shows_disabled equals "$(grep -c 'status="disabled"' "$work/build/user-report.xml")" 7
 check verbose_names_framework contains "$(cat "$work/last.log")" "framework ctest 3."
 check verbose_lists_skips contains "$(cat "$work/last.log")" "skip ctest.area.square: unchanged"
+
+# 7c. Shards (ITR_TOTAL_SHARDS, ITR_SHARD_INDEX): after an edit, three
+#     shards run one after the other on one store, balanced
+#     (ITR_SHARDING=balanced: each plans after the previous one recorded,
+#     and keeps the first shard's plan) and round-robin: together they run
+#     exactly the tests an unsharded run runs, each once.
+edit area.cpp
+edit perimeter.cpp
+sqlite3 "$ITR_STORE" ".backup '$work/snapshot.sqlite'"
+cp "$work/snapshot.sqlite" "$work/unsharded.sqlite"
+ITR_STORE=$work/unsharded.sqlite run
+to_run=$(tr ' ' '\n' <<<"$RAN")
+check ctest_shards_have_several_tests test "$(grep -c . <<<"$to_run")" -ge 4
+for sharding in balanced framework; do
+  cp "$work/snapshot.sqlite" "$work/sharded.sqlite"
+  ran_in_shards=""
+  for shard in 0 1 2; do
+    ITR_STORE=$work/sharded.sqlite ITR_SHARDING=$sharding ITR_RUN_ID=ctest-$sharding \
+      ITR_TOTAL_SHARDS=3 ITR_SHARD_INDEX=$shard run
+    ran_in_shards=$(printf '%s\n%s\n' "$ran_in_shards" "$(tr ' ' '\n' <<<"$RAN")" | sed '/^$/d')
+  done
+  check "${sharding}_ctest_shards_run_the_tests_to_run" equals "$(sort -u <<<"$ran_in_shards")" "$(sort <<<"$to_run")"
+  check "${sharding}_ctest_shards_run_each_test_once" equals "$(grep -c . <<<"$ran_in_shards")" "$(grep -c . <<<"$to_run")"
+done
+ITR_TOTAL_SHARDS=3 ITR_SHARD_INDEX=3 run
+check invalid_shard_runs_every_changed_test equals "$RAN" "$(sort <<<"$to_run" | xargs)"
+check invalid_shard_warns contains "$(cat "$work/last.log")" "ITR_SHARD_INDEX='3'"
 
 # 8. DD_CIVISIBILITY_ITR_ENABLED=0 runs everything.
 DD_CIVISIBILITY_ITR_ENABLED=0 run

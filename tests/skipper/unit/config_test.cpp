@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -207,6 +208,29 @@ TEST(Settings, ShardingIsTheFrameworksUnlessBalancedIsAsked) {
   EXPECT_EQ(typo.settings.sharding, Sharding::kFramework);
   ASSERT_EQ(typo.warnings.size(), 1u);
   EXPECT_NE(typo.warnings[0].find("ITR_SHARDING"), std::string::npos);
+}
+
+// `itr ctest`'s shard: both variables, 0 <= index < total; anything else is
+// one warning and no sharding (the shard runs every test).
+TEST(Settings, ACtestShardNeedsAValidIndexAndTotal) {
+  EXPECT_EQ(Load({}).total_shards, 0);
+  Settings shard = Load({{"ITR_TOTAL_SHARDS", "4"}, {"ITR_SHARD_INDEX", "3"}});
+  EXPECT_EQ(shard.total_shards, 4);
+  EXPECT_EQ(shard.shard_index, 3);
+  EXPECT_EQ(Load({{"ITR_RUN_ID", "pipeline 7"}}).run_id, "pipeline 7");
+  for (const auto& [total, index] :
+       std::vector<std::pair<const char*, const char*>>{{"4", "4"},
+                                                        {"4", "-1"},
+                                                        {"0", "0"},
+                                                        {"4", ""},
+                                                        {"", "1"},
+                                                        {"four", "1"}}) {
+    Loaded bad = LoadWithWarnings(
+        {{"ITR_TOTAL_SHARDS", total}, {"ITR_SHARD_INDEX", index}});
+    EXPECT_EQ(bad.settings.total_shards, 0) << total << " " << index;
+    ASSERT_EQ(bad.warnings.size(), 1u) << total << " " << index;
+    EXPECT_NE(bad.warnings[0].find("ITR_SHARD_INDEX"), std::string::npos);
+  }
 }
 
 TEST(Settings, UnskippablePatternsFromVariableAndFile) {
