@@ -140,6 +140,18 @@ check report_build_flavor_is_a_configuration equals \
 check report_runtime_version_is_bare equals \
   "$(requests "[$events[] | .content.meta[\"runtime.version\"] | test(\"^[0-9.]+$\")] | unique | join(\",\")")" true
 
+# 1b. Balanced shards with Datadog's backend (no store to share a plan
+#     through): one warning, the tests dealt round-robin by position;
+#     together the shards run what an unsharded run runs, each test once.
+ran_in_shards=""
+for shard in 0 1 2; do
+  ITR_SHARDING=balanced GTEST_TOTAL_SHARDS=3 GTEST_SHARD_INDEX=$shard run
+  ran_in_shards=$(printf '%s\n%s\n' "$ran_in_shards" "$RAN" | sed '/^$/d')
+  check "datadog_balanced_shard${shard}_warns" contains "$(cat "$work/last.log")" "needs the local store"
+done
+check datadog_balanced_shards_run_each_test_once equals "$(count "$ran_in_shards")" "$((total - listed))"
+check datadog_balanced_shards_run_the_tests_to_run equals "$(count "$(sort -u <<<"$ran_in_shards")")" "$((total - listed))"
+
 # 2. Through the Agent's EVP proxy (v4 advertised by /info), with DD_TAGS
 #    configurations and DD_SERVICE: every event carries the DD_TAGS, and the
 #    same custom configurations are asked for.
