@@ -6,7 +6,9 @@
 // as itr-cpp's own code (InternalScope): its file and environment reads are
 // no test's dependency.
 #include <dlfcn.h>
+#include <strings.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -65,6 +67,27 @@ const itr_session_table* LoadTable() {
   return g_table;
 }
 
+// ITR_SHARDING=balanced: the GoogleTest shards follow one plan that only
+// the skipper can read. A shard that cannot load it would fall back to
+// GoogleTest's round-robin, which does not cover what the plan left to it:
+// it runs every test instead (GoogleTest's sharding off, its status file
+// touched, as the adapter does when it shards), as the warning that the
+// skipper could not be loaded says.
+void RunEveryTestOfABalancedShard(const char* framework) {
+  const char* sharding = getenv("ITR_SHARDING");
+  if (framework == nullptr || strcmp(framework, "gtest") != 0 ||
+      sharding == nullptr || strcasecmp(sharding, "balanced") != 0 ||
+      getenv("GTEST_TOTAL_SHARDS") == nullptr) {
+    return;
+  }
+  unsetenv("GTEST_TOTAL_SHARDS");
+  unsetenv("GTEST_SHARD_INDEX");
+  if (const char* status = getenv("GTEST_SHARD_STATUS_FILE");
+      status != nullptr && *status != '\0') {
+    if (FILE* f = fopen(status, "a")) fclose(f);
+  }
+}
+
 }  // namespace
 
 }  // namespace itr::runtime
@@ -99,7 +122,10 @@ ITR_API itr_session* itr_session_start(const char* framework,
     return nullptr;
   }
   const itr_session_table* table = itr::runtime::LoadTable();
-  if (table == nullptr) return nullptr;
+  if (table == nullptr) {
+    itr::runtime::RunEveryTestOfABalancedShard(framework);
+    return nullptr;
+  }
   return table->start(framework ? framework : "",
                       framework_version ? framework_version : "",
                       build_configuration ? build_configuration : "");

@@ -221,22 +221,34 @@ absl::Status Run::PrepareWrapperDirectory() {
 }
 
 std::vector<size_t> Run::ShardOfPlanned() {
-  std::vector<size_t> all(session_->planned().size());
+  const std::vector<PlannedTest>& planned = session_->planned();
+  std::vector<size_t> all(planned.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   const Settings& settings = session_->settings();
   if (settings.total_shards == 0) return all;
-  if (std::optional<std::vector<size_t>> mine = session_->ShardTests(
+  std::vector<bool> mine(planned.size(), false);
+  if (std::optional<std::vector<size_t>> in_shard = session_->ShardTests(
           all, settings.total_shards, settings.shard_index)) {
-    return *mine;
-  }
-  std::vector<size_t> mine;
-  for (size_t i : all) {
-    if (i % static_cast<size_t>(settings.total_shards) ==
-        static_cast<size_t>(settings.shard_index)) {
-      mine.push_back(i);
+    for (size_t i : *in_shard) mine[i] = true;
+  } else {
+    for (size_t i : all) {
+      mine[i] = i % static_cast<size_t>(settings.total_shards) ==
+                static_cast<size_t>(settings.shard_index);
     }
   }
-  return mine;
+  // The wrapper disables tests by name, which disables every test of that
+  // name: all the tests of one name go to the shard of the first.
+  std::map<std::string, bool> first_of_name;
+  for (size_t i : all) {
+    const std::string& name = planned[i].identity.name;
+    if (ambiguous_.count(name) == 0) continue;
+    mine[i] = first_of_name.emplace(name, mine[i]).first->second;
+  }
+  std::vector<size_t> out;
+  for (size_t i : all) {
+    if (mine[i]) out.push_back(i);
+  }
+  return out;
 }
 
 absl::Status Run::WriteWrapper(const std::vector<size_t>& in_shard) {

@@ -112,19 +112,21 @@ size_t ShardPlan::planned() const {
                                            [](int s) { return s >= 0; }));
 }
 
-std::string ShardPlanKey(absl::string_view run, absl::string_view module,
-                         absl::string_view configuration, int total_shards,
+std::string ShardPlanKey(absl::string_view run, absl::string_view configuration,
+                         int total_shards,
                          const std::vector<std::string>& considered_keys) {
   // Every part with its length: no two lists read the same.
   XXH3_state_t state;
   XXH3_128bits_reset(&state);
   auto add = [&state](absl::string_view part) {
-    const uint64_t size = part.size();
-    XXH3_128bits_update(&state, &size, sizeof(size));
+    uint8_t size[8];  // little-endian: the same key on every machine
+    for (int i = 0; i < 8; ++i) {
+      size[i] = static_cast<uint8_t>(uint64_t{part.size()} >> (8 * i));
+    }
+    XXH3_128bits_update(&state, size, sizeof(size));
     XXH3_128bits_update(&state, part.data(), part.size());
   };
   add(run);
-  add(module);
   add(configuration);
   add(absl::StrCat(total_shards));
   for (const std::string& key : considered_keys) add(key);

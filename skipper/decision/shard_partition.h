@@ -77,12 +77,16 @@ class ShardPlan {
 };
 
 // The identity of a sharded run's plan: shards of one run compute the same
-// key; another run, module, configuration, shard count or test list gets
-// another. `run` is what the shards of one run share (ITR_RUN_ID, the CI
-// pipeline), "" when nothing is known: then one plan serves every run of
-// that list, which stays safe (see above) and only balances less.
-std::string ShardPlanKey(absl::string_view run, absl::string_view module,
-                         absl::string_view configuration, int total_shards,
+// key; another run, configuration, shard count or test list gets another.
+// `run` is what the shards of one run share (ITR_RUN_ID, the commit), ""
+// when nothing is known: then one plan serves every run of that list, which
+// stays safe (see above) and only balances less. Nothing that differs
+// between the machines of one run goes in (not the module: `itr ctest`'s
+// is a path when the build tree is outside the repository); binaries of
+// one run with the same test list and configuration share a plan, which is
+// as safe.
+std::string ShardPlanKey(absl::string_view run, absl::string_view configuration,
+                         int total_shards,
                          const std::vector<std::string>& considered_keys);
 
 }  // namespace itr::skipper

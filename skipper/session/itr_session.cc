@@ -217,9 +217,8 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
   std::vector<std::string> keys;
   keys.reserve(considered.size());
   for (size_t i : considered) keys.push_back(planned_[i].identity.Key());
-  const std::string key =
-      ShardPlanKey(ShardedRunIdentity(), options_.module,
-                   options_.build_configuration, total_shards, keys);
+  const std::string key = ShardPlanKey(
+      ShardedRunIdentity(), options_.build_configuration, total_shards, keys);
   absl::StatusOr<std::string> shared = backend_->SharedShardPlan(
       key, ShardPlan(std::move(proposed), total_shards).Encode());
   absl::StatusOr<ShardPlan> plan = absl::UnknownError("");
@@ -256,15 +255,17 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
 
 std::string ItrSession::ShardedRunIdentity() const {
   if (!settings_.run_id.empty()) return "run " + settings_.run_id;
-  const Tags ci =
-      DetectCiTags(options_.getenv ? options_.getenv : GetEnv(::getenv));
-  auto provider = ci.find(kTagProviderName);
-  auto pipeline = ci.find(kTagPipelineId);
-  if (provider == ci.end() || pipeline == ci.end() ||
-      pipeline->second.empty()) {
-    return "";
+  // The commit: every shard of a pipeline has it, a retried or rerun job
+  // too (a pipeline id is not kept by every CI's reruns, nor shared by a
+  // Jenkins matrix' configurations), and the next commit gets a new plan.
+  const GetEnv getenv = options_.getenv ? options_.getenv : GetEnv(::getenv);
+  if (const char* sha = getenv("DD_GIT_COMMIT_SHA"); sha != nullptr && *sha) {
+    return absl::StrCat("commit ", sha);
   }
-  return absl::StrCat("ci ", provider->second, " ", pipeline->second);
+  const Tags ci = DetectCiTags(getenv);
+  auto sha = ci.find(kTagCommitSha);
+  if (sha == ci.end() || sha->second.empty()) return "";
+  return absl::StrCat("commit ", sha->second);
 }
 
 std::vector<size_t> ItrSession::SelectTests(

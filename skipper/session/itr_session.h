@@ -137,8 +137,9 @@ class ItrSession {
   explicit ItrSession(SessionOptions options);
   void OpenBackend();
   void WarnAboutRecording();
-  // What the shards of one sharded run share: ITR_RUN_ID, else the CI
-  // provider's pipeline, else "" (decision/shard_partition.h, ShardPlanKey).
+  // What the shards of one sharded run share: ITR_RUN_ID, else the commit
+  // (DD_GIT_COMMIT_SHA, the CI's), else "" (decision/shard_partition.h,
+  // ShardPlanKey).
   std::string ShardedRunIdentity() const;
 
   SessionOptions options_;

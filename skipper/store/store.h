@@ -247,7 +247,7 @@ class Store {
   // unused for kShardPlanRetentionSeconds.
   virtual absl::StatusOr<std::string> SharedShardPlan(
       const std::string& key, const std::string& proposed) = 0;
-  static constexpr int64_t kShardPlanRetentionSeconds = 2 * 86400;
+  static constexpr int64_t kShardPlanRetentionSeconds = 7 * 86400;
 
   // --- maintenance ---
   struct Summary {

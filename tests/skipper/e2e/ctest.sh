@@ -165,6 +165,24 @@ ITR_TOTAL_SHARDS=3 ITR_SHARD_INDEX=3 run
 check invalid_shard_runs_every_changed_test equals "$RAN" "$(sort <<<"$to_run" | xargs)"
 check invalid_shard_warns contains "$(cat "$work/last.log")" "ITR_SHARD_INDEX='3'"
 
+# 7d. Two CTest tests of one name (one per directory): ITR cannot tell
+#     them apart, so they always run; in shards, both in one shard (the
+#     wrapper disables a name, which disables every test of that name).
+mkdir -p "$work/dup/a" "$work/dup/b"
+printf '%s\n' 'cmake_minimum_required(VERSION 3.16)' 'project(dup NONE)' \
+  'enable_testing()' 'add_subdirectory(a)' 'add_subdirectory(b)' \
+  'add_test(NAME other COMMAND ${CMAKE_COMMAND} -E echo other)' > "$work/dup/CMakeLists.txt"
+for dir in a b; do
+  echo 'add_test(NAME same COMMAND ${CMAKE_COMMAND} -E echo same)' > "$work/dup/$dir/CMakeLists.txt"
+done
+cmake -S "$work/dup" -B "$work/dup/build" >/dev/null
+same_ran=0
+for shard in 0 1 2; do
+  ITR_TOTAL_SHARDS=3 ITR_SHARD_INDEX=$shard run --test-dir "$work/dup/build"
+  same_ran=$((same_ran + $(grep -cE 'Test +#[0-9]+: same \.+ +Passed' "$work/last.log" || true)))
+done
+check same_named_ctest_tests_run_in_one_shard equals "$same_ran" 2
+
 # 8. DD_CIVISIBILITY_ITR_ENABLED=0 runs everything.
 DD_CIVISIBILITY_ITR_ENABLED=0 run
 check itr_disabled_runs_all equals "$RAN" "$all"

@@ -213,6 +213,18 @@ check balanced_shards_report_each_skip_once equals \
   "$skipped_in_shards" "$skipped_unsharded"
 check balanced_shards_take_over_gtest_sharding sh -c \
   "! grep -l 'warning' $work/balanced*.log"
+# A balanced shard on a runner without the skipper library (the runtime
+# loaded from a directory that lacks it) cannot read the plan: it runs
+# every test, with one warning, instead of GoogleTest's round-robin.
+runtime_library=$(ldd "$binary" | sed -nE 's/.*libitr_runtime[^ ]* => ([^ ]+) .*/\1/p')
+mkdir -p "$work/no-skipper"
+cp "$runtime_library" "$work/no-skipper/"
+LD_LIBRARY_PATH=$work/no-skipper ITR_SHARDING=balanced GTEST_TOTAL_SHARDS=4 \
+  GTEST_SHARD_INDEX=1 run
+check balanced_shard_without_skipper_runs_every_test equals "$(count "$RAN")" \
+  "$("$binary" --gtest_list_tests | grep -c '^  ')"
+check balanced_shard_without_skipper_warns equals \
+  "$(grep -c '^itr: warning' "$work/last.log")" 1
 unset ITR_UNSKIPPABLE
 
 echo "$failures scenario check(s) failed"

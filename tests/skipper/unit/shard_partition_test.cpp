@@ -146,15 +146,15 @@ TEST(ShardPlan, RefusesPlansOfAnotherRunOrDamaged) {
 
 TEST(ShardPlan, KeysDifferByEveryPart) {
   const std::vector<std::string> tests = {"S.a", "S.b"};
-  const std::string key = ShardPlanKey("ci github 42", "m", "c", 4, tests);
+  const std::string key = ShardPlanKey("commit 42", "c", 4, tests);
   EXPECT_EQ(key.size(), 32u);
-  EXPECT_EQ(ShardPlanKey("ci github 42", "m", "c", 4, tests), key);
-  EXPECT_NE(ShardPlanKey("ci github 43", "m", "c", 4, tests), key);
-  EXPECT_NE(ShardPlanKey("ci github 42", "n", "c", 4, tests), key);
-  EXPECT_NE(ShardPlanKey("ci github 42", "m", "d", 4, tests), key);
-  EXPECT_NE(ShardPlanKey("ci github 42", "m", "c", 3, tests), key);
-  EXPECT_NE(ShardPlanKey("ci github 42", "m", "c", 4, {"S.b", "S.a"}), key);
-  EXPECT_NE(ShardPlanKey("ci github 42", "m", "c", 4, {"S.aS.b"}), key);
+  EXPECT_EQ(ShardPlanKey("commit 42", "c", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("commit 43", "c", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("commit 42", "d", 4, tests), key);
+  EXPECT_NE(ShardPlanKey("commit 42", "c", 3, tests), key);
+  EXPECT_NE(ShardPlanKey("commit 42", "c", 4, {"S.b", "S.a"}), key);
+  EXPECT_NE(ShardPlanKey("commit 42", "c", 4, {"S.aS.b"}), key);
+  EXPECT_NE(ShardPlanKey("commit 4", "2c", 4, tests), key);
 }
 
 }  // namespace

@@ -231,7 +231,7 @@ TEST_F(StoreTest, SchemaTwoStoresMigrateAndDropAmbiguousConfigurations) {
             static_cast<int64_t>(kept.size()));
 }
 
-// A shard plan unused for two days goes in garbage collection; a key then
+// A shard plan unused for a week goes in garbage collection; a key then
 // gets a new one.
 TEST_F(StoreTest, ShardPlansUnusedForLongAreCollected) {
   ASSERT_EQ(*store_->SharedShardPlan("run", "old plan"), "old plan");
@@ -239,7 +239,7 @@ TEST_F(StoreTest, ShardPlansUnusedForLongAreCollected) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(store_path_.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE shard_plans SET used_at = used_at - 2 * "
+                         "UPDATE shard_plans SET used_at = used_at - 7 * "
                          "86400 - 60 WHERE key = 'run'",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
