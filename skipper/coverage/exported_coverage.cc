@@ -9,6 +9,7 @@
 #include "itr/coverage_export.h"
 #include "nlohmann/json.hpp"
 #include "skipper/base/json_limits.h"
+#include "skipper/base/json_numbers.h"
 
 namespace itr::skipper {
 
@@ -68,14 +69,20 @@ class ExportedLines {
   }
 
   void AddProcessLine(const nlohmann::json& line) {
-    int64_t pid = line.value(ITR_EXPORT_PID, int64_t{-1});
+    std::optional<int64_t> pid =
+        JsonIntegerField(line, ITR_EXPORT_PID, int64_t{-1});
+    std::optional<int64_t> built_at =
+        JsonIntegerField(line, ITR_EXPORT_BUILT_AT_NS, int64_t{0});
+    if (!pid || !built_at) {
+      AddTornLine();  // not a number the runtime writes
+      return;
+    }
     if (line[ITR_EXPORT_PROCESS] == ITR_EXPORT_PROCESS_START) {
-      ++open_processes_[pid];
+      ++open_processes_[*pid];
       ++processes_;
     } else if (line[ITR_EXPORT_PROCESS] == ITR_EXPORT_PROCESS_END) {
-      --open_processes_[pid];
-      built_at_ =
-          std::min(built_at_, line.value(ITR_EXPORT_BUILT_AT_NS, int64_t{0}));
+      --open_processes_[*pid];
+      built_at_ = std::min(built_at_, *built_at);
     }
   }
 
@@ -95,7 +102,9 @@ class ExportedLines {
       std::set<uint32_t>& merged = files_[file];
       if (!lines.is_array()) continue;
       for (const nlohmann::json& n : lines) {
-        if (n.is_number_unsigned()) merged.insert(n.get<uint32_t>());
+        if (std::optional<uint32_t> line = JsonInteger<uint32_t>(n)) {
+          merged.insert(*line);
+        }
       }
     }
   }

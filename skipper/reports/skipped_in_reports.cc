@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "skipper/base/json_limits.h"
+#include "skipper/base/json_numbers.h"
 
 namespace itr::skipper {
 
@@ -42,22 +44,44 @@ absl::Status ReplaceFile(const std::string& path, const std::string& text) {
 
 // Adds `delta` to the integer attribute `name` of the tag starting at
 // `tag_begin`, or adds the attribute when the tag lacks it.
-void AddToAttribute(std::string& xml, size_t tag_begin, const std::string& name,
+// Adds `delta` to the count attribute `name` of the tag at `tag_begin`.
+// False when that is no tag, or the count would overflow: not a report the
+// framework wrote.
+bool AddToAttribute(std::string& xml, size_t tag_begin, const std::string& name,
                     long delta) {
   size_t tag_end = xml.find('>', tag_begin);
+  if (tag_begin == std::string::npos || tag_end == std::string::npos) {
+    return false;
+  }
   std::string key = " " + name + "=\"";
   size_t at = xml.find(key, tag_begin);
   if (at == std::string::npos || at > tag_end) {
     size_t insert = xml[tag_end - 1] == '/' ? tag_end - 1 : tag_end;
     xml.insert(insert, key + std::to_string(delta) + "\"");
-    return;
+    return true;
   }
   size_t value_begin = at + key.size();
   size_t value_end = xml.find('"', value_begin);
+  if (value_end == std::string::npos) return false;
   long value = std::strtol(
       xml.substr(value_begin, value_end - value_begin).c_str(), nullptr, 10);
-  xml.replace(value_begin, value_end - value_begin,
-              std::to_string(value + delta));
+  long sum = 0;
+  if (__builtin_add_overflow(value, delta, &sum)) return false;
+  xml.replace(value_begin, value_end - value_begin, std::to_string(sum));
+  return true;
+}
+
+// `entry`'s count "tests" plus `delta`; false when it is no integer count
+// or the sum would overflow.
+bool AddToJsonCount(nlohmann::ordered_json& entry, size_t delta) {
+  std::optional<int64_t> tests = JsonIntegerField(entry, "tests", int64_t{0});
+  int64_t sum = 0;
+  if (!tests ||
+      __builtin_add_overflow(*tests, static_cast<int64_t>(delta), &sum)) {
+    return false;
+  }
+  entry["tests"] = sum;
+  return true;
 }
 
 std::string Message(const SkippedReportEntry& entry) {
@@ -90,8 +114,10 @@ absl::Status PatchGtestXml(const std::string& path,
       size_t close = xml.find("</testsuite>", tag);
       if (close == std::string::npos) return Unusable(path);
       xml.insert(close, cases);
-      AddToAttribute(xml, tag, "tests", count);
-      AddToAttribute(xml, tag, "skipped", count);
+      if (!AddToAttribute(xml, tag, "tests", count) ||
+          !AddToAttribute(xml, tag, "skipped", count)) {
+        return Unusable(path);
+      }
     } else {
       xml.insert(xml.rfind("</testsuites>"),
                  absl::StrCat("  <testsuite name=\"", XmlAttributeEscape(suite),
@@ -101,8 +127,10 @@ absl::Status PatchGtestXml(const std::string& path,
                               "  </testsuite>\n"));
     }
   }
-  AddToAttribute(xml, xml.find("<testsuites "), "tests",
-                 static_cast<long>(total));
+  if (!AddToAttribute(xml, xml.find("<testsuites "), "tests",
+                      static_cast<long>(total))) {
+    return Unusable(path);
+  }
   return ReplaceFile(path, xml);
 }
 
@@ -146,9 +174,9 @@ absl::Status PatchGtestJson(const std::string& path,
                                       {"classname", suite},
                                       {"skipped", {{"message", Message(t)}}}});
       }
-      entry["tests"] = entry.value("tests", 0) + static_cast<int>(tests.size());
+      if (!AddToJsonCount(entry, tests.size())) return Unusable(path);
     }
-    report["tests"] = report.value("tests", 0) + static_cast<int>(total);
+    if (!AddToJsonCount(report, total)) return Unusable(path);
   } catch (const nlohmann::json::exception&) {
     // A field of another type (found by fuzz.report_patching): not a report
     // GoogleTest wrote; left as it is rather than ending the process.
@@ -184,12 +212,16 @@ absl::Status PatchJunit(const std::string& path,
   }
   xml.insert(insert, entries);
   long added = static_cast<long>(skipped.size());
-  AddToAttribute(xml, suite, "skipped", added);
-  AddToAttribute(xml, suite, "tests", added);
+  if (!AddToAttribute(xml, suite, "skipped", added) ||
+      !AddToAttribute(xml, suite, "tests", added)) {
+    return Unusable(path);
+  }
   size_t suites = xml.find("<testsuites");
   if (suites != std::string::npos && suites < suite) {
     size_t name_end = suites + std::string("<testsuites").size();
-    if (xml[name_end] == ' ') AddToAttribute(xml, suites, "tests", added);
+    if (xml[name_end] == ' ' && !AddToAttribute(xml, suites, "tests", added)) {
+      return Unusable(path);
+    }
   }
   return ReplaceFile(path, xml);
 }

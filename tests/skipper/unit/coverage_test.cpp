@@ -88,6 +88,27 @@ TEST_F(ExportedCoverageTest, AFieldOfAnotherTypeIsATornLine) {
   EXPECT_FALSE(got.executed.complete);
 }
 
+// Found by fuzz.coverage_export: a pid written as a huge double was cast to
+// an integer (undefined behaviour). Numbers that are no integers in range
+// make the line torn; a line number beyond 32 bits is no line.
+TEST_F(ExportedCoverageTest, ANumberOutOfRangeIsATornLine) {
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"a.cpp":[1,5000000000,-2]},"external":{}}
+{"process":"end","pid":1.5e38,"built_at_ns":200}
+)");
+  ExportedFile got = ReadExportedCoverage(path_.string());
+  EXPECT_FALSE(got.executed.complete);
+  ASSERT_EQ(got.executed.lines.size(), 1u);
+  EXPECT_EQ(got.executed.lines[0], (std::vector<uint32_t>{1}));
+  Write(
+      R"({"process":"start","pid":1}
+{"test":null,"status":"complete","files":{"a.cpp":[1]},"external":{}}
+{"process":"end","pid":1,"built_at_ns":1e300}
+)");
+  EXPECT_FALSE(ReadExportedCoverage(path_.string()).executed.complete);
+}
+
 TEST_F(ExportedCoverageTest, IncompleteLineOrNoCoverageIsIncomplete) {
   Write(
       R"({"process":"start","pid":1}

@@ -1,6 +1,8 @@
 // skipper/reports: skipped tests added to the reports frameworks wrote.
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -88,6 +90,36 @@ TEST(GtestJsonReport, AFieldOfAnotherTypeIsLeftAlone) {
                                   {Entry("A", "S", "a.cpp", 3, "why")})
                    .ok());
   EXPECT_EQ(Read(path), odd);
+}
+
+// Counts that are no integers, or that adding would overflow, and a
+// <testsuites without its '>': not reports a framework wrote. Left alone
+// (the counts were cast and added with undefined behaviour before).
+TEST(GtestReports, CountsThatCannotBeAddedToAreLeftAlone) {
+  const std::string json_path = ::testing::TempDir() + "/itr-report-big.json";
+  for (const std::string& odd : std::vector<std::string>{
+           R"({"tests": 1e300, "testsuites": []})",
+           R"({"tests": 9223372036854775807, "testsuites": []})",
+           R"({"tests": 1, "testsuites": [{"name": "A", "tests": -1.5}]})"}) {
+    std::ofstream(json_path, std::ios::trunc) << odd;
+    EXPECT_FALSE(AddSkippedToReport(ReportFormat::kGtestJson, json_path,
+                                    {Entry("A", "S", "a.cpp", 3, "why")})
+                     .ok())
+        << odd;
+    EXPECT_EQ(Read(json_path), odd);
+  }
+  const std::string xml_path = ::testing::TempDir() + "/itr-report-big.xml";
+  for (const std::string& odd :
+       {std::string("<testsuites tests=\"9223372036854775807\" name=\"A\">\n"
+                    "</testsuites>\n"),
+        std::string("</testsuites>\n<testsuites ")}) {
+    std::ofstream(xml_path, std::ios::trunc) << odd;
+    EXPECT_FALSE(AddSkippedToReport(ReportFormat::kGtestXml, xml_path,
+                                    {Entry("A", "S", "a.cpp", 3, "why")})
+                     .ok())
+        << odd;
+    EXPECT_EQ(Read(xml_path), odd);
+  }
 }
 
 // The shape Catch2 v2's JUnit reporter writes.
