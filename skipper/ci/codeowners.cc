@@ -15,14 +15,6 @@ namespace {
 constexpr const char* kLocations[] = {"CODEOWNERS", ".github/CODEOWNERS",
                                       ".gitlab/CODEOWNERS", "docs/CODEOWNERS"};
 
-std::string EscapedLiteral(char c) {
-  static constexpr std::string_view kSpecial = "\\^$.|?*+()[]{}";
-  std::string out;
-  if (kSpecial.find(c) != std::string_view::npos) out += '\\';
-  out += c;
-  return out;
-}
-
 // "**" stands for any number of directories when it is a whole path
 // segment: at the start or after '/', and at the end or before '/'.
 bool IsDirectoryWildcard(std::string_view pattern, size_t i) {
@@ -34,38 +26,119 @@ bool IsDirectoryWildcard(std::string_view pattern, size_t i) {
 
 }  // namespace
 
-std::optional<std::string> CodeownersPatternRegex(std::string_view pattern) {
+std::optional<CodeownersPattern> CodeownersPattern::Compile(
+    std::string_view pattern) {
+  if (pattern.size() > kMaxLength) return std::nullopt;
+  CodeownersPattern out;
   // A '/' before the end anchors the pattern at the root; otherwise it
   // matches at any depth (gitignore's rule).
   const size_t slash = pattern.find('/');
-  const bool anchored =
+  out.anchored_ =
       slash != std::string_view::npos && slash != pattern.size() - 1;
-  const bool matches_directory = !pattern.empty() && pattern.back() == '/';
+  out.directory_only_ = !pattern.empty() && pattern.back() == '/';
   while (!pattern.empty() && pattern.front() == '/') pattern.remove_prefix(1);
   while (!pattern.empty() && pattern.back() == '/') pattern.remove_suffix(1);
-  std::string regex = anchored ? "^" : "(?:^|/)";
   for (size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
+    Token token;
     if (c == '\\' && i + 1 < pattern.size()) {
-      regex += EscapedLiteral(pattern[++i]);
+      token.literal = pattern[++i];
     } else if (c == '*' && IsDirectoryWildcard(pattern, i)) {
-      regex += ".*";
+      token.kind = Kind::kDeep;
       i += 2;  // the second '*' and the '/' after it: "a/**/b" matches a/b
     } else if (c == '*') {
-      regex += "[^/]*";
+      token.kind = Kind::kSegment;
+      // "**" inside a segment, "***": one run of any non-'/' characters.
+      while (i + 1 < pattern.size() && pattern[i + 1] == '*') ++i;
     } else if (c == '?') {
-      regex += "[^/]";
+      token.kind = Kind::kOne;
     } else if (c == '[') {
       const size_t close = pattern.find(']', i + 1);
       if (close == std::string_view::npos) return std::nullopt;
-      regex += pattern.substr(i, close - i + 1);
+      std::string_view set = pattern.substr(i + 1, close - i - 1);
+      token.kind = Kind::kClass;
+      if (!set.empty() && set.front() == '^') {
+        token.negated = true;
+        set.remove_prefix(1);
+      }
+      for (size_t k = 0; k < set.size(); ++k) {
+        char first = set[k];
+        if (first == '\\') {
+          if (++k == set.size()) return std::nullopt;
+          first = set[k];
+        }
+        char last = first;
+        if (k + 2 < set.size() && set[k + 1] == '-') {
+          last = set[k + 2];
+          k += 2;
+          if (last < first) return std::nullopt;  // as std::regex refused
+        }
+        token.ranges.emplace_back(first, last);
+      }
       i = close;
     } else {
-      regex += EscapedLiteral(c);
+      token.literal = c;
+    }
+    out.tokens_.push_back(std::move(token));
+  }
+  return out;
+}
+
+bool CodeownersPattern::ClassMatches(const Token& token, char c) const {
+  bool in = false;
+  for (const auto& [first, last] : token.ranges) {
+    if (c >= first && c <= last) {
+      in = true;
+      break;
     }
   }
-  regex += matches_directory ? "/" : "(?:$|/)";
-  return regex;
+  return in != token.negated;
+}
+
+bool CodeownersPattern::Matches(std::string_view path) const {
+  const size_t n = path.size();
+  // reach[j]: the tokens so far can match a part of `path` that ends at j
+  // and starts where the pattern may start (the root, or after a '/').
+  std::vector<char> reach(n + 1), next(n + 1);
+  for (size_t j = 0; j <= n; ++j) {
+    reach[j] = j == 0 || (!anchored_ && path[j - 1] == '/');
+  }
+  for (const Token& token : tokens_) {
+    bool any = false;
+    for (size_t j = 0; j <= n; ++j) {
+      const char c = j > 0 ? path[j - 1] : '\0';
+      bool ok = false;
+      switch (token.kind) {
+        case Kind::kLiteral:
+          ok = j > 0 && reach[j - 1] && c == token.literal;
+          break;
+        case Kind::kOne:
+          ok = j > 0 && reach[j - 1] && c != '/';
+          break;
+        case Kind::kClass:
+          ok = j > 0 && reach[j - 1] && ClassMatches(token, c);
+          break;
+        case Kind::kSegment:
+          ok = reach[j] || (j > 0 && next[j - 1] && c != '/');
+          break;
+        case Kind::kDeep:
+          ok = reach[j] || (j > 0 && next[j - 1]);
+          break;
+      }
+      next[j] = ok;
+      any |= ok;
+    }
+    if (!any) return false;
+    reach.swap(next);
+  }
+  for (size_t j = 0; j <= n; ++j) {
+    if (!reach[j]) continue;
+    // A directory rule needs a '/' after; a file rule the end or a '/'.
+    if (directory_only_ ? j < n && path[j] == '/' : j == n || path[j] == '/') {
+      return true;
+    }
+  }
+  return false;
 }
 
 Codeowners Codeowners::Parse(std::string_view text) {
@@ -80,15 +153,12 @@ Codeowners Codeowners::Parse(std::string_view text) {
     std::vector<std::string> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     if (fields.size() < 2) continue;  // a pattern without owners
-    std::optional<std::string> regex = CodeownersPatternRegex(fields[0]);
-    if (!regex) continue;
-    try {
-      codeowners.rules_.push_back(
-          {std::regex(*regex, std::regex::ECMAScript | std::regex::optimize),
-           std::vector<std::string>(fields.begin() + 1, fields.end())});
-    } catch (const std::regex_error&) {
-      // A character class std::regex rejects: that rule owns nothing.
-    }
+    std::optional<CodeownersPattern> pattern =
+        CodeownersPattern::Compile(fields[0]);
+    if (!pattern) continue;  // that rule owns nothing
+    codeowners.rules_.push_back(
+        {std::move(*pattern),
+         std::vector<std::string>(fields.begin() + 1, fields.end())});
   }
   return codeowners;
 }
@@ -105,9 +175,8 @@ std::optional<Codeowners> Codeowners::Load(const std::string& root) {
 }
 
 std::string Codeowners::OwnersJson(std::string_view path) const {
-  const std::string subject(path);
   for (auto rule = rules_.rbegin(); rule != rules_.rend(); ++rule) {
-    if (!std::regex_search(subject, rule->pattern)) continue;
+    if (!rule->pattern.Matches(path)) continue;
     std::vector<std::string> quoted;
     for (const std::string& owner : rule->owners) {
       quoted.push_back(nlohmann::json(owner).dump(

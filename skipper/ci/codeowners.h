@@ -5,13 +5,45 @@
 #ifndef ITR_SKIPPER_CI_CODEOWNERS_H_
 #define ITR_SKIPPER_CI_CODEOWNERS_H_
 
+#include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace itr::skipper {
+
+// One CODEOWNERS pattern (gitignore's syntax: '*' within a path segment,
+// '**' as a whole segment across them, '?', '[...]' classes, '\\'
+// escapes; anchored at the root when a '/' precedes its end, else at any
+// depth; a trailing '/' matches directories only). Matched by a table over
+// (pattern token, path position): time bounded by their product, whatever
+// the pattern (std::regex backtracked exponentially on "****...": found by
+// fuzz.codeowners).
+class CodeownersPattern {
+ public:
+  // nullopt: an unterminated or malformed class, or a pattern longer than
+  // kMaxLength.
+  static std::optional<CodeownersPattern> Compile(std::string_view pattern);
+  static constexpr size_t kMaxLength = 1024;
+
+  // Whether the pattern owns `path` (repository-relative, no leading '/').
+  bool Matches(std::string_view path) const;
+
+ private:
+  enum class Kind : uint8_t { kLiteral, kOne, kClass, kSegment, kDeep };
+  struct Token {
+    Kind kind = Kind::kLiteral;
+    char literal = 0;
+    bool negated = false;
+    std::vector<std::pair<char, char>> ranges;  // kClass
+  };
+  bool ClassMatches(const Token& token, char c) const;
+
+  std::vector<Token> tokens_;
+  bool anchored_ = false;
+  bool directory_only_ = false;
+};
 
 class Codeowners {
  public:
@@ -32,15 +64,11 @@ class Codeowners {
 
  private:
   struct Rule {
-    std::regex pattern;
+    CodeownersPattern pattern;
     std::vector<std::string> owners;
   };
   std::vector<Rule> rules_;
 };
-
-// The regular expression (ECMAScript) a CODEOWNERS pattern stands for, or
-// nullopt when it has an unterminated character class.
-std::optional<std::string> CodeownersPatternRegex(std::string_view pattern);
 
 }  // namespace itr::skipper
 

@@ -68,6 +68,29 @@ TEST(Codeowners, Wildcards) {
   EXPECT_EQ(Owners("a.h @dot\n", "aXh"), "") << "'.' is literal";
 }
 
+TEST(Codeowners, ClassesRangesAndNegation) {
+  EXPECT_EQ(Owners("v[0-9].h @v\n", "inc/v7.h"), R"(["@v"])");
+  EXPECT_EQ(Owners("v[0-9].h @v\n", "inc/vx.h"), "");
+  EXPECT_EQ(Owners("v[^0-9].h @v\n", "inc/vx.h"), R"(["@v"])");
+  EXPECT_EQ(Owners("v[^0-9].h @v\n", "inc/v7.h"), "");
+  EXPECT_EQ(Owners("a/** @a\n", "a/b/c"), R"(["@a"])");
+  EXPECT_EQ(Owners("a/***.h @a\n", "a/x.h"), R"(["@a"])");
+  EXPECT_EQ(Owners("a/***.h @a\n", "a/b/x.h"), "") << "not a whole segment";
+}
+
+// Found by fuzz.codeowners: sixty '*' took std::regex 27 s of backtracking
+// per path (this test would run into ctest's timeout). Matching is a table
+// now, bounded by pattern times path.
+TEST(Codeowners, PathologicalPatternsStillMatchRight) {
+  const std::string stars(60, '*');
+  std::string alternating;
+  for (int i = 0; i < 40; ++i) alternating += "*a";
+  const std::string path = std::string(200, 'a') + "/" + std::string(200, 'a');
+  EXPECT_EQ(Owners(stars + " @s\n", path), R"(["@s"])");
+  EXPECT_EQ(Owners(alternating + "*b @s\n", path), "");
+  EXPECT_EQ(Owners(alternating + " @s\n", path), R"(["@s"])");
+}
+
 TEST(Codeowners, SkipsSectionsRulesWithoutOwnersAndBadPatterns) {
   constexpr char kRules[] =
       "[Backend] @org/backend\n"
@@ -78,7 +101,11 @@ TEST(Codeowners, SkipsSectionsRulesWithoutOwnersAndBadPatterns) {
   Codeowners codeowners = Codeowners::Parse(kRules);
   EXPECT_EQ(codeowners.rule_count(), 1u);
   EXPECT_EQ(codeowners.OwnersJson("src/lonely/a.cc"), R"(["@org/src"])");
-  EXPECT_EQ(CodeownersPatternRegex("[abc"), std::nullopt);
+  EXPECT_EQ(CodeownersPattern::Compile("[abc"), std::nullopt);
+  EXPECT_EQ(CodeownersPattern::Compile("[z-a]"), std::nullopt);
+  EXPECT_EQ(CodeownersPattern::Compile(
+                std::string(CodeownersPattern::kMaxLength + 1, 'a')),
+            std::nullopt);
 }
 
 TEST(Codeowners, LoadsTheFirstFileThatExists) {
