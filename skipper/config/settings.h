@@ -54,7 +54,7 @@ struct Settings {
   // ITR_SHARDING: "framework" (default) or "balanced".
   Sharding sharding = Sharding::kFramework;
   // ITR_RUN_ID: what the shards of one sharded run share (their plan's
-  // key), when the CI pipeline's id is not it or there is no CI.
+  // key), in place of the commit they test.
   std::string run_id;
   // ITR_TOTAL_SHARDS and ITR_SHARD_INDEX (0-based): the shard `itr ctest`
   // runs (a GoogleTest binary reads GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX).

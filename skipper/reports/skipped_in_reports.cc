@@ -43,10 +43,8 @@ absl::Status ReplaceFile(const std::string& path, const std::string& text) {
 }
 
 // Adds `delta` to the integer attribute `name` of the tag starting at
-// `tag_begin`, or adds the attribute when the tag lacks it.
-// Adds `delta` to the count attribute `name` of the tag at `tag_begin`.
-// False when that is no tag, or the count would overflow: not a report the
-// framework wrote.
+// `tag_begin`, or adds the attribute when the tag lacks it. False when that
+// is no tag, or the count would overflow: not a report the framework wrote.
 bool AddToAttribute(std::string& xml, size_t tag_begin, const std::string& name,
                     long delta) {
   size_t tag_end = xml.find('>', tag_begin);

@@ -221,19 +221,20 @@ std::optional<std::vector<size_t>> ItrSession::ShardTests(
       ShardedRunIdentity(), options_.build_configuration, total_shards, keys);
   absl::StatusOr<std::string> shared = backend_->SharedShardPlan(
       key, ShardPlan(std::move(proposed), total_shards).Encode());
-  absl::StatusOr<ShardPlan> plan = absl::UnknownError("");
+  // No store (Datadog's backend): every shard of the run is in this case,
+  // and deals by position alone (a plan that splits nothing), which needs
+  // no shared view.
+  absl::StatusOr<ShardPlan> plan =
+      ShardPlan(std::vector<int>(considered.size(), -1), total_shards);
   if (shared.ok()) {
     plan = ShardPlan::Decode(*shared, considered.size(), total_shards);
     if (!plan.ok()) {
       return run_every_test(std::string(plan.status().message()));
     }
   } else if (absl::IsUnimplemented(shared.status())) {
-    // No store (Datadog's backend): every shard of the run is in this
-    // case, and deals by position alone, which needs no shared view.
     diagnostics().Warning(
         "ITR_SHARDING=balanced needs the local store to share a plan; the "
         "tests are dealt round-robin");
-    plan = ShardPlan(std::vector<int>(considered.size(), -1), total_shards);
   } else {
     return run_every_test(absl::StrCat("cannot share the shard plan (",
                                        shared.status().message(), ")"));

@@ -101,10 +101,11 @@ class ItrSession {
   // would run, by recorded duration, shared through the store; the others
   // round-robin by position); SelectTests then runs or skips each by this
   // shard's own decision. nullopt when the framework's own sharding applies
-  // (not asked for). When no plan can be had (the store failed in this
-  // process, or cannot share one): every considered test, with one warning
-  // line — the other shards may have planned, and no test may be left to
-  // no shard.
+  // (not asked for). A backend without a store (Datadog's) deals every test
+  // round-robin by position, with one warning. When no plan can be had
+  // (the store failed in this process, the plan could not be published or
+  // read): every considered test, with one warning line — the other shards
+  // may have planned, and no test may be left to no shard.
   std::optional<std::vector<size_t>> ShardTests(
       const std::vector<size_t>& considered, int total_shards, int shard_index);
 

@@ -111,10 +111,10 @@ ITR_API void itr_session_run_anyway(itr_session* session, size_t index,
  * `total_shards`): `considered` lists the `count` tests that passed the
  * adapter's own filters, in the same order in every shard. Writes this
  * shard's tests, in that order, to `in_shard` (room for `count`) and returns
- * how many: the tests that run split by recorded duration, the skipped ones
- * round-robin. Returns ITR_SHARD_BY_FRAMEWORK when the framework's own
- * sharding applies (not asked for, or nothing planned from records); then
- * the adapter shards as the framework would. */
+ * how many: those it owns under the run's plan, shared by every shard (the
+ * skipper's ItrSession::ShardTests), or every considered test when it has
+ * no plan. Returns ITR_SHARD_BY_FRAMEWORK when the framework's own sharding
+ * applies (not asked for); then the adapter shards as the framework would. */
 #define ITR_SHARD_BY_FRAMEWORK ((size_t)-1)
 ITR_API size_t itr_session_shard(itr_session* session, const size_t* considered,
                                  size_t count, int total_shards,
